@@ -1,0 +1,1 @@
+"""Translation catalogues, one module per area: STRINGS = {"key": ("français", "English")}."""

@@ -1,0 +1,38 @@
+"""Strings of the app shell, the home page and errors that any page may show."""
+
+STRINGS = {
+    "app.title": ("Cantine", "Cantine"),
+    "app.language": ("Langue", "Language"),
+    "app.demo_banner": ("Données de démonstration : rien ici n'est réel.", "Demo data: nothing here is real."),
+    "app.database": ("Base de données : {where}", "Database: {where}"),
+    "app.unexpected": ("Une erreur inattendue s'est produite. Rien n'a été enregistré ; réessayez, et si cela "
+                       "persiste, prévenez l'équipe.",
+                       "Something unexpected went wrong. Nothing was saved; try again, and if it keeps "
+                       "happening, tell the team."),
+    "app.db_unreachable": ("La base de données ne répond pas. Réessayez dans un instant.",
+                           "The database is not answering. Try again in a moment."),
+    "home.title": ("Accueil", "Home"),
+    "home.welcome": ("Bienvenue à {space}", "Welcome to {space}"),
+    "home.members": ("Membres", "Members"),
+    "home.resources": ("Postes et salles", "Desks and rooms"),
+    "home.desks": ("Postes", "Desks"),
+    "home.rooms": ("Salles", "Rooms"),
+    "role.admin": ("Administrateur·rice", "Administrator"),
+    "role.staff": ("Équipe d'accueil", "Staff"),
+    "role.board": ("Membre du bureau", "Board member"),
+    "role.member": ("Membre", "Member"),
+    "nav.refused": ("Cette page n'est pas accessible avec votre rôle ({role}).",
+                    "This page is not available to your role ({role})."),
+    "nav.back_home": ("Retour à l'accueil", "Back to home"),
+    "db.members_email_valid": ("L'adresse e-mail n'est pas valide : vérifiez qu'elle a la forme nom@domaine.fr.",
+                               "The email address is not valid: check it looks like name@domain.com."),
+    "db.members_email_key": ("Cette adresse e-mail est déjà utilisée par un autre membre.",
+                             "This email address is already used by another member."),
+    "db.members_full_name_present": ("Le nom ne peut pas être vide.", "The name cannot be empty."),
+    "db.check_violation": ("Une valeur n'est pas acceptée : {detail}", "A value is not accepted: {detail}"),
+    "db.permission_denied": ("Vous n'avez pas le droit de faire cela.", "You are not allowed to do that."),
+    "member.admin_only": ("Seul·e un·e administrateur·rice peut changer un rôle, un compte ou l'activation d'un membre.",
+                          "Only an administrator can change a role, an account or whether a member is active."),
+    "member.team_only": ("Seule l'équipe peut changer une formule ou une adresse e-mail.",
+                         "Only the team can change a plan or an email address."),
+}

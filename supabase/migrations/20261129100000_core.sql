@@ -1,0 +1,334 @@
+/**
+ * Cantine core: the space's settings, plans, members, zones and resources, the audit log,
+ * and the helpers that row-level security policies use to know who is asking.
+ *
+ * Runs unchanged on Supabase and on the embedded PostgreSQL (where lib/db.py first creates
+ * what Supabase provides: roles anon/authenticated/service_role, auth.users, auth.uid()).
+ */
+
+create extension if not exists citext with schema extensions;
+create extension if not exists btree_gist with schema extensions;
+create extension if not exists pg_trgm with schema extensions;
+create extension if not exists unaccent with schema extensions;
+
+/** Helpers used inside policies live here: not exposed by the REST API. */
+create schema if not exists private;
+revoke all on schema private from public;
+grant usage on schema private to authenticated, anon, service_role;
+
+-- ------------------------------------------------------------------------------ settings
+
+/** The space's settings: a single row (id is always true). */
+create table public.settings (
+  id boolean primary key default true check (id),
+  space_name text not null default 'Cantine' check (length(btrim(space_name)) between 1 and 120),
+  time_zone text not null default 'Europe/Paris',
+  default_language text not null default 'fr' check (default_language in ('fr', 'en')),
+  -- ISO weekdays the space is open (1 = Monday … 7 = Sunday)
+  open_days smallint[] not null default '{1,2,3,4,5}'
+    check (open_days <@ '{1,2,3,4,5,6,7}'::smallint[] and cardinality(open_days) between 1 and 7),
+  opens_at time not null default '08:30',
+  closes_at time not null default '19:00',
+  -- desks book by half day: morning is opens_at..midday_at, afternoon midday_at..closes_at
+  midday_at time not null default '13:30',
+  booking_window_days integer not null default 60 check (booking_window_days between 1 and 730),
+  cancellation_cutoff_hours integer not null default 2 check (cancellation_cutoff_hours between 0 and 168),
+  release_unclaimed_minutes integer check (release_unclaimed_minutes is null or release_unclaimed_minutes between 5 and 480),
+  guest_approval_required boolean not null default false,
+  profile_stale_months integer not null default 12 check (profile_stale_months between 1 and 120),
+  demo boolean not null default false,
+  updated_at timestamptz not null default now(),
+  constraint settings_hours_order check (opens_at < midday_at and midday_at < closes_at),
+  constraint settings_time_zone_known check (
+    time_zone in ('UTC', 'Etc/UTC') or time_zone ~ '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)+$')
+);
+insert into public.settings (id) values (true);
+
+-- ------------------------------------------------------------------------------ plans
+
+/** Membership offers: day pass, 10-day card, monthly, resident. */
+create table public.plans (
+  id uuid primary key default gen_random_uuid(),
+  code text not null unique check (code ~ '^[a-z0-9_-]{1,40}$'),
+  name_fr text not null check (length(btrim(name_fr)) between 1 and 80),
+  name_en text not null check (length(btrim(name_en)) between 1 and 80),
+  -- desk days a month the plan includes; null means unlimited
+  days_per_month numeric(4,1) check (days_per_month is null or days_per_month between 0 and 31),
+  price_cents integer not null check (price_cents >= 0),
+  billing text not null default 'month' check (billing in ('day', 'card', 'month')),
+  active boolean not null default true,
+  created_at timestamptz not null default now()
+);
+
+-- ------------------------------------------------------------------------------ members
+
+/** A person known to the space. `user_id` links to an account (null: no account). */
+create table public.members (
+  id uuid primary key default gen_random_uuid(),
+  user_id uuid unique references auth.users (id) on delete set null,
+  email extensions.citext not null unique
+    constraint members_email_valid check (email::text ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' and length(email::text) <= 254),
+  full_name text not null constraint members_full_name_present check (length(btrim(full_name)) between 1 and 200),
+  role text not null default 'member' check (role in ('admin', 'staff', 'board', 'member')),
+  plan_id uuid references public.plans (id) on delete set null,
+  company text check (company is null or length(company) <= 200),
+  job_title text check (job_title is null or length(job_title) <= 200),
+  bio text check (bio is null or length(bio) <= 2000),
+  links jsonb not null default '{}'::jsonb check (jsonb_typeof(links) = 'object'),
+  visibility text not null default 'hidden' check (visibility in ('hidden', 'members', 'public')),
+  locale text check (locale is null or locale in ('fr', 'en')),
+  active boolean not null default true,
+  erased_at timestamptz,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create index members_role_idx on public.members (role) where active;
+create index members_plan_idx on public.members (plan_id);
+
+-- ------------------------------------------------------------------------------ zones, resources
+
+/** Areas of the space (open space, quiet room, first floor…). */
+create table public.zones (
+  id uuid primary key default gen_random_uuid(),
+  name text not null unique check (length(btrim(name)) between 1 and 80),
+  floor integer not null default 0 check (floor between -5 and 100),
+  sort_order integer not null default 0,
+  active boolean not null default true,
+  created_at timestamptz not null default now()
+);
+
+/** What can be booked: desks (by half day) and rooms (by the hour). */
+create table public.resources (
+  id uuid primary key default gen_random_uuid(),
+  zone_id uuid not null references public.zones (id) on delete restrict,
+  name text not null check (length(btrim(name)) between 1 and 80),
+  kind text not null check (kind in ('desk', 'room')),
+  capacity integer not null default 1 check (capacity between 1 and 500),
+  -- how it is booked: desks by half day or day, rooms by the hour
+  booking_unit text not null default 'half_day' check (booking_unit in ('half_day', 'hour')),
+  amenities text[] not null default '{}',
+  -- floor-plan position, in metres from the plan's top-left corner
+  pos_x numeric(6,2) check (pos_x is null or pos_x between 0 and 1000),
+  pos_y numeric(6,2) check (pos_y is null or pos_y between 0 and 1000),
+  active boolean not null default true,
+  created_at timestamptz not null default now(),
+  unique (zone_id, name),
+  constraint resources_desk_capacity check (kind <> 'desk' or capacity = 1)
+);
+create index resources_zone_idx on public.resources (zone_id);
+
+-- ------------------------------------------------------------------------------ audit log
+
+/** Who changed what, when: old and new values, filled by triggers only. */
+create table public.audit_log (
+  id bigint generated always as identity primary key,
+  at timestamptz not null default now(),
+  actor uuid,                    -- auth.uid() of who did it (null: command line, system)
+  table_name text not null,
+  row_id text,
+  action text not null check (action in ('INSERT', 'UPDATE', 'DELETE')),
+  old_values jsonb,
+  new_values jsonb
+);
+create index audit_log_table_row_idx on public.audit_log (table_name, row_id);
+create index audit_log_at_idx on public.audit_log (at);
+
+/** Trigger: record a change in audit_log (secrets such as tokens are never copied). */
+create or replace function private.audit() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  old_j jsonb := case when tg_op in ('UPDATE', 'DELETE') then to_jsonb(old) end;
+  new_j jsonb := case when tg_op in ('INSERT', 'UPDATE') then to_jsonb(new) end;
+begin
+  old_j := old_j - 'manage_token' - 'token' - 'token_hash';
+  new_j := new_j - 'manage_token' - 'token' - 'token_hash';
+  if tg_op = 'UPDATE' and old_j = new_j then
+    return new;
+  end if;
+  insert into public.audit_log (actor, table_name, row_id, action, old_values, new_values)
+  values (auth.uid(), tg_table_name, coalesce(new_j ->> 'id', old_j ->> 'id'), tg_op, old_j, new_j);
+  return coalesce(new, old);
+end
+$$;
+
+/** Trigger: keep updated_at true. */
+create or replace function private.touch_updated_at() returns trigger
+language plpgsql set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+
+create trigger members_audit after insert or update or delete on public.members
+  for each row execute function private.audit();
+create trigger settings_audit after update on public.settings
+  for each row execute function private.audit();
+create trigger plans_audit after insert or update or delete on public.plans
+  for each row execute function private.audit();
+create trigger resources_audit after insert or update or delete on public.resources
+  for each row execute function private.audit();
+create trigger zones_audit after insert or update or delete on public.zones
+  for each row execute function private.audit();
+create trigger members_touch before update on public.members
+  for each row execute function private.touch_updated_at();
+create trigger settings_touch before update on public.settings
+  for each row execute function private.touch_updated_at();
+
+-- ------------------------------------------------------------------------------ who is asking
+
+/** The member row of the signed-in person (null for anon or an inactive member). */
+create or replace function private.current_member_id() returns uuid
+language sql stable security definer set search_path = ''
+as $$
+  select m.id from public.members m where m.user_id = auth.uid() and m.active
+$$;
+
+/** The role of the signed-in person: admin, staff, board, member, or null. */
+create or replace function private.current_role() returns text
+language sql stable security definer set search_path = ''
+as $$
+  select m.role from public.members m where m.user_id = auth.uid() and m.active
+$$;
+
+/** True for the volunteer team (admin or staff). */
+create or replace function private.is_team() returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select coalesce(private.current_role() in ('admin', 'staff'), false)
+$$;
+
+create or replace function private.is_admin() returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select coalesce(private.current_role() = 'admin', false)
+$$;
+
+revoke all on all functions in schema private from public;
+grant execute on function private.current_member_id(), private.current_role(), private.is_team(),
+  private.is_admin() to authenticated, service_role;
+
+/** Public view of "who am I", for any client: the caller's member row essentials. */
+create or replace function public.whoami() returns table (member_id uuid, role text, full_name text, email text)
+language sql stable security definer set search_path = ''
+as $$
+  select m.id, m.role, m.full_name, m.email::text from public.members m
+  where m.user_id = auth.uid() and m.active
+$$;
+revoke all on function public.whoami() from public, anon;
+grant execute on function public.whoami() to authenticated, service_role;
+
+/**
+ * Trigger: what only admins may change on a member (role, plan, active, email, account link),
+ * and what only the team may change at all. Runs for every client, REST included.
+ * The owner (command line, migrations) has no auth.uid() and is not limited.
+ */
+create or replace function private.guard_member_changes() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  caller_role text := private.current_role();
+begin
+  if auth.uid() is null and current_user not in ('anon', 'authenticated') then
+    return new;  -- owner: command line, migrations, sign-in
+  end if;
+  if caller_role = 'admin' then
+    return new;
+  end if;
+  if new.role is distinct from old.role or new.active is distinct from old.active
+     or new.user_id is distinct from old.user_id then
+    raise exception 'member.admin_only' using errcode = 'P0001',
+      hint = 'Only an administrator can change a role, an account or whether a member is active.';
+  end if;
+  if caller_role = 'staff' then
+    return new;
+  end if;
+  if new.plan_id is distinct from old.plan_id or new.email is distinct from old.email then
+    raise exception 'member.team_only' using errcode = 'P0001',
+      hint = 'Only the team can change a plan or an email address.';
+  end if;
+  return new;
+end
+$$;
+create trigger members_guard before update on public.members
+  for each row execute function private.guard_member_changes();
+
+-- ------------------------------------------------------------------------------ row-level security
+
+alter table public.settings enable row level security;
+alter table public.plans enable row level security;
+alter table public.members enable row level security;
+alter table public.zones enable row level security;
+alter table public.resources enable row level security;
+alter table public.audit_log enable row level security;
+
+-- Anonymous visitors reach data only through the link_* functions, never the tables.
+revoke all on public.settings, public.plans, public.members, public.zones, public.resources,
+  public.audit_log from anon;
+-- Nobody writes the audit log but its trigger.
+revoke insert, update, delete, truncate on public.audit_log from authenticated;
+
+create policy "Settings are readable by signed-in people" on public.settings
+  for select to authenticated using (true);
+create policy "Settings are changed by admins" on public.settings
+  for update to authenticated using (private.is_admin()) with check (private.is_admin());
+
+create policy "Plans are readable by signed-in people" on public.plans
+  for select to authenticated using (true);
+create policy "Plans are created by admins" on public.plans
+  for insert to authenticated with check (private.is_admin());
+create policy "Plans are changed by admins" on public.plans
+  for update to authenticated using (private.is_admin()) with check (private.is_admin());
+create policy "Plans are deleted by admins" on public.plans
+  for delete to authenticated using (private.is_admin());
+
+create policy "Members see themselves, the team sees everyone, members see opted-in profiles" on public.members
+  for select to authenticated using (
+    user_id = auth.uid()
+    or private.is_team()
+    or (active and visibility in ('members', 'public') and private.current_role() in ('member'))
+  );
+create policy "Members are added by the team" on public.members
+  for insert to authenticated with check (private.is_team() and (role <> 'admin' or private.is_admin()));
+create policy "Members edit their own profile, the team edits everyone" on public.members
+  for update to authenticated using (user_id = auth.uid() or private.is_team())
+  with check (user_id = auth.uid() or private.is_team());
+create policy "Members are deleted by admins" on public.members
+  for delete to authenticated using (private.is_admin());
+
+create policy "Zones are readable by signed-in people" on public.zones
+  for select to authenticated using (private.current_role() is not null);
+create policy "Zones are created by admins" on public.zones
+  for insert to authenticated with check (private.is_admin());
+create policy "Zones are changed by admins" on public.zones
+  for update to authenticated using (private.is_admin()) with check (private.is_admin());
+create policy "Zones are deleted by admins" on public.zones
+  for delete to authenticated using (private.is_admin());
+
+create policy "Resources are readable by signed-in people" on public.resources
+  for select to authenticated using (private.current_role() is not null);
+create policy "Resources are created by admins" on public.resources
+  for insert to authenticated with check (private.is_admin());
+create policy "Resources are changed by admins" on public.resources
+  for update to authenticated using (private.is_admin()) with check (private.is_admin());
+create policy "Resources are deleted by admins" on public.resources
+  for delete to authenticated using (private.is_admin());
+
+create policy "The audit log is read by admins" on public.audit_log
+  for select to authenticated using (private.is_admin());
+
+/** Board members read aggregates, not people: counts for the dashboards. */
+create or replace function public.space_summary() returns table (members integer, active_members integer, resources integer, desks integer, rooms integer)
+language sql stable security definer set search_path = ''
+as $$
+  select (select count(*) from public.members)::int,
+         (select count(*) from public.members where active)::int,
+         (select count(*) from public.resources where active)::int,
+         (select count(*) from public.resources where active and kind = 'desk')::int,
+         (select count(*) from public.resources where active and kind = 'room')::int
+  where private.current_role() is not null
+$$;
+revoke all on function public.space_summary() from public, anon;
+grant execute on function public.space_summary() to authenticated, service_role;
