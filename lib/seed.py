@@ -8,9 +8,9 @@ two meeting rooms and an event space, about 120 members of whom most opt into th
 
 from __future__ import annotations
 
+import importlib
 import random
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
@@ -75,8 +75,9 @@ class SeedRefused(RuntimeError):
     """The database holds data that is not demo data."""
 
 
-# Other modules register extra demo data here: fn(conn, rng, scale) -> one line for the report.
-DEMO_SEEDERS: list[Callable[[psycopg.Connection, random.Random, str], str]] = []
+# Modules that add their own demo data, in this order. Each has
+# `seed_demo(conn, rng, scale) -> str` (one line for the report), called after members exist.
+DEMO_SEEDER_MODULES: list[str] = []
 
 
 def _email_for(first: str, last: str, n: int) -> str:
@@ -130,8 +131,9 @@ def seed_demo(conn: psycopg.Connection, scale: str = "small", force: bool = Fals
 
     _seed_space(conn, rng, scale, report)
     _seed_members(conn, rng, scale, plan_ids, report)
-    for seeder in DEMO_SEEDERS:
-        report.notes.append(seeder(conn, rng, scale))
+    for name in DEMO_SEEDER_MODULES:
+        module = importlib.import_module(name)
+        report.notes.append(module.seed_demo(conn, random.Random(f"{SEED}-{name}"), scale))
     return report
 
 

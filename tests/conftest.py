@@ -138,3 +138,24 @@ def make_member(email: str, role: str = "member", visibility: str = "hidden", ac
 
 
 DEMO = {role: f"{role}@example.org" for role in ("admin", "staff", "board", "member")}
+
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def app_as(email: str | None, page: str | None = None, lang: str | None = None):
+    """An AppTest of the whole app, signed in as `email` (None: signed out), optionally on `page`."""
+    from streamlit.testing.v1 import AppTest
+
+    from lib.auth import person_for_user
+
+    at = AppTest.from_file(APP, default_timeout=30)
+    if email:
+        at.session_state["person"] = person_for_user(user_id_of(email))
+    if lang:
+        at.session_state["lang"] = lang
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
