@@ -11,6 +11,7 @@ import itertools
 import os
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +23,11 @@ from psycopg.rows import dict_row
 # before any lib import reads them
 os.environ.setdefault("CANTINE_BCRYPT_ROUNDS", "4")
 os.environ.pop("DATABASE_URL", None)
-_DATA = Path(tempfile.mkdtemp(prefix="cantine-test-", dir="/tmp"))
+# tests/__init__.py makes this module `tests.conftest` for pytest and for test files alike; the
+# environment guard keeps one data folder per test process even if it were imported twice
+if "CANTINE_TEST_DATA_DIR" not in os.environ:
+    os.environ["CANTINE_TEST_DATA_DIR"] = tempfile.mkdtemp(prefix="cantine-test-", dir="/tmp")
+_DATA = Path(os.environ["CANTINE_TEST_DATA_DIR"])
 os.environ["CANTINE_DATA_DIR"] = str(_DATA)
 
 from lib import db, embedded, seed  # noqa: E402
@@ -54,7 +59,7 @@ def pg_server() -> Iterator[Path]:
 
 
 def _fresh_database(template: str) -> str:
-    name = f"t_{os.getpid()}_{next(_counter)}"
+    name = f"t_{os.getpid()}_{next(_counter)}_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(_admin_conninfo(), autocommit=True) as conn:
         conn.execute(f"create database {name} template {template}")
     return name
