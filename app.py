@@ -1,14 +1,31 @@
 """Cantine: the entry point. Configuration, sign-in, then navigation over the pages the
-signed-in person's role may use (lib/navigation.py says which)."""
+signed-in person's role may use (lib/navigation.py says which).
+
+Order of a run: database ready (once per process) → who is here (session, else the
+remember-me cookie; re-checked against the database every run so ended sessions end) →
+language → either the first-run form (no admin yet), the sign-in page and public pages, or
+the role's pages with a refusal for any other URL.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import os
+
 import streamlit as st
 
-from lib import auth, db, navigation
+from lib import accounts, auth, db, navigation, space, supabase_auth
+from lib.errors import user_message
 from lib.i18n import LANGUAGES, current_language, t
 
 st.set_page_config(page_title="Cantine", page_icon=":material/chair:", layout="wide")
+
+
+def demo_enabled() -> bool:
+    """CANTINE_DEMO=0 turns off loading demo data into an empty embedded database (so the
+    first-run flow, "create the first admin", is what a new space sees)."""
+    value = os.environ.get("CANTINE_DEMO") or str(db.read_secrets().get("app", {}).get("demo", "1"))
+    return value.strip().lower() not in ("0", "false", "no", "off")
 
 
 @st.cache_resource(show_spinner=False)
@@ -18,7 +35,7 @@ def _database_ready() -> str:
     from lib import seed
 
     db.migrate()
-    if db.is_embedded():
+    if db.is_embedded() and demo_enabled():
         with db.as_owner() as conn:
             empty = conn.execute("select count(*) as n from public.members").fetchone()["n"] == 0
             if empty:
@@ -26,69 +43,212 @@ def _database_ready() -> str:
     return db.describe()
 
 
+# --------------------------------------------------------------------------- language
+
+def _language_changed() -> None:
+    chosen = st.session_state.get("lang_switch")
+    if chosen not in LANGUAGES:  # clicking the selected option again deselects it: keep the language
+        return
+    st.session_state["lang"] = chosen
+    person = auth.current_person()
+    if person is not None and person.locale != chosen:
+        try:
+            accounts.set_locale(person.claims(), chosen)
+            auth.replace_person(dataclasses.replace(person, locale=chosen))
+        except Exception as exc:  # the language still changes for this session
+            st.session_state["_lang_error"] = user_message(exc)
+
+
 def _language_switch() -> None:
     labels = {"fr": "Français", "en": "English"}
-    chosen = st.sidebar.segmented_control(
-        t("app.language"), LANGUAGES, format_func=labels.get, default=current_language(), key="lang_switch")
-    if chosen and chosen != st.session_state.get("lang"):
-        st.session_state["lang"] = chosen
-        st.rerun()
+    if st.session_state.get("lang_switch") != current_language():
+        st.session_state["lang_switch"] = current_language()  # before the widget exists: allowed
+    st.sidebar.segmented_control(t("app.language"), LANGUAGES, format_func=labels.get,
+                                 key="lang_switch", on_change=_language_changed)
+    if "_lang_error" in st.session_state:
+        st.sidebar.warning(st.session_state.pop("_lang_error"))
 
+
+# --------------------------------------------------------------------------- signed out
 
 def _sign_in_page() -> None:
+    settings = space.settings()
     st.title(t("auth.sign_in"))
+    st.caption(t("auth.sign_in_to", space=settings["space_name"]))
     with st.form("sign_in"):
-        email = st.text_input(t("auth.email"), key="sign_in_email")
-        password = st.text_input(t("auth.password"), type="password", key="sign_in_password")
+        email = st.text_input(t("auth.email"), key="sign_in_email", autocomplete="email")
+        password = st.text_input(t("auth.password"), type="password", key="sign_in_password",
+                                 autocomplete="current-password")
         submitted = st.form_submit_button(t("auth.sign_in"), type="primary")
     if submitted:
         try:
-            auth.sign_in(auth.check_credentials(email, password))
+            if supabase_auth.enabled():
+                person = supabase_auth.sign_in_with_password(email, password)
+            else:
+                person = auth.check_credentials(email, password)
         except Exception as exc:
-            from lib.errors import user_message
-
             st.error(user_message(exc))
         else:
+            auth.sign_in(person)
             st.rerun()
+    if supabase_auth.enabled():
+        _email_links_form()
+    else:
+        st.caption(t("auth.forgot_local"))
 
 
-def _refusal(role: str) -> None:
-    st.warning(t("nav.refused", role=t(f"role.{role}")))
+def _email_links_form() -> None:
+    with st.expander(t("auth.email_link")):
+        with st.form("email_link"):
+            email = st.text_input(t("auth.email"), key="link_email")
+            cols = st.columns(2)
+            magic = cols[0].form_submit_button(t("auth.send_magic_link"))
+            reset = cols[1].form_submit_button(t("auth.send_reset"))
+        if magic or reset:
+            if accounts.email_problem((email or "").strip()):
+                st.error(t("account.email_invalid"))
+            else:
+                (supabase_auth.send_magic_link if magic else supabase_auth.send_reset)(email)
+                st.success(t("auth.link_sent"))
+
+
+def _email_link_return() -> bool:
+    """A Supabase email link brought the visitor back (`?token_hash=…&type=…`): sign them in.
+    Returns True when a link was handled (the page then shows its outcome)."""
+    params = st.query_params
+    token_hash, link_type = params.get("token_hash"), params.get("type")
+    if not (supabase_auth.enabled() and token_hash):
+        return False
+    st.query_params.clear()  # a link works once; do not replay it on the next rerun
+    try:
+        person = supabase_auth.verify_link(token_hash, link_type or "")
+    except Exception as exc:
+        st.error(user_message(exc))
+        return False
+    auth.sign_in(person)
+    if link_type == "recovery":
+        st.session_state["_choose_password"] = True
+    st.rerun()
+    return True
+
+
+def _first_run_page() -> None:
+    st.title(t("firstrun.title"))
+    st.info(t("firstrun.intro"), icon=":material/rocket_launch:")
+    st.caption(t("firstrun.cli", command="python -m lib create-admin EMAIL"))
+    with st.form("first_admin"):
+        full_name = st.text_input(t("account.full_name"), key="first_name")
+        email = st.text_input(t("auth.email"), key="first_email")
+        password = st.text_input(t("auth.password"), type="password", key="first_password",
+                                 help=t("password.rule"))
+        repeat = st.text_input(t("password.repeat"), type="password", key="first_repeat")
+        submitted = st.form_submit_button(t("firstrun.create"), type="primary")
+    if submitted:
+        try:
+            if password != repeat:
+                from lib.errors import UserError
+
+                raise UserError("password.mismatch")
+            user_id = accounts.create_first_admin(email, full_name, password)
+        except Exception as exc:
+            st.error(user_message(exc))
+            return
+        person = auth.person_for_user(user_id)
+        if person is not None:
+            auth.sign_in(person)
+        st.rerun()
+
+
+def _choose_password_page() -> None:
+    """After a Supabase reset link: choose the new password before anything else."""
+    st.title(t("setpw.title"))
+    with st.form("choose_password"):
+        new = st.text_input(t("password.new"), type="password", help=t("password.rule"))
+        repeat = st.text_input(t("password.repeat"), type="password")
+        submitted = st.form_submit_button(t("setpw.save"), type="primary")
+    if submitted:
+        try:
+            supabase_auth.update_password(new, repeat)
+        except Exception as exc:
+            st.error(user_message(exc))
+            return
+        st.session_state.pop("_choose_password", None)
+        st.success(t("setpw.done_signed_in"))
+        st.rerun()
+
+
+# --------------------------------------------------------------------------- signed in
+
+def _refusal() -> None:
+    person = auth.current_person()
+    st.warning(t("nav.refused", role=t(f"role.{person.role}")), icon=":material/block:")
     st.page_link("pages/home.py", label=t("nav.back_home"), icon=":material/home:")
 
 
-def main() -> None:
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = current_language()
-    _database_ready()
-    _language_switch()
+def _who_is_here() -> auth.Person | None:
+    """The signed-in person as the database sees them now, or None (session ended)."""
     person = auth.current_person()
+    if person is not None:
+        fresh = auth.refresh(person)
+        if fresh is not None and supabase_auth.enabled():
+            fresh = supabase_auth.keep_fresh(fresh)
+        if fresh is None:
+            auth.end_session()
+            st.session_state["_ended"] = True
+            return None
+        if fresh != person or fresh.token_claims is not person.token_claims:
+            auth.replace_person(fresh)
+        return fresh
+    return auth.restore_from_cookie()
+
+
+def main() -> None:
+    _database_ready()
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = space.settings()["default_language"]
+    person = _who_is_here()
+    _language_switch()
+    auth.sync_cookie()
+
     if person is None:
+        if accounts.needs_first_admin():
+            st.navigation([st.Page(_first_run_page, title=t("firstrun.title"), icon=":material/rocket_launch:",
+                                   default=True)], position="hidden").run()
+            return
+        if _email_link_return():
+            return
+        if st.session_state.pop("_ended", False):
+            st.info(t("auth.session_ended"), icon=":material/logout:")
+        if st.session_state.pop("_signed_out", False):
+            st.success(t("auth.signed_out"), icon=":material/logout:")
         pages = [st.Page(_sign_in_page, title=t("auth.sign_in"), icon=":material/login:", default=True)]
         pages += [st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url_path)
                   for p in navigation.PUBLIC_PAGES]
         st.navigation(pages, position="hidden").run()
         return
 
-    specs = {p.path: p for p in navigation.PAGES}
+    if st.session_state.get("_choose_password"):
+        st.navigation([st.Page(_choose_password_page, title=t("setpw.title"), default=True)],
+                      position="hidden").run()
+        return
+
+    specs = {p.path: p for p in navigation.PAGES + navigation.PUBLIC_PAGES}
     pages = {path: st.Page(path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                            default=spec.default) for path, spec in specs.items()}
     current = st.navigation(list(pages.values()), position="hidden")
     with st.sidebar:
         st.caption(t("auth.signed_in_as", name=person.full_name, role=t(f"role.{person.role}")))
-        sections: dict[str, list[navigation.PageSpec]] = {}
-        for spec in navigation.pages_for(person.role):
-            sections.setdefault(spec.section, []).append(spec)
-        for section, specs_in in sections.items():
+        for section, specs_in in navigation.sections_for(person.role):
             st.markdown(f"**{t(section)}**")
             for spec in specs_in:
                 st.page_link(pages[spec.path], label=t(spec.title_key), icon=spec.icon)
         if st.button(t("auth.sign_out"), icon=":material/logout:", key="sign_out"):
             auth.sign_out()
+            st.session_state["_signed_out"] = True
             st.rerun()
     spec = next((s for s in specs.values() if s.url_path == current.url_path), None)
     if spec is not None and not navigation.allowed(spec, person.role):
-        _refusal(person.role)
+        _refusal()
         return
     current.run()
 

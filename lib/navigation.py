@@ -12,6 +12,11 @@ from dataclasses import dataclass
 ALL_ROLES = frozenset({"admin", "staff", "board", "member"})
 TEAM = frozenset({"admin", "staff"})
 ADMIN = frozenset({"admin"})
+# Who uses what: staff run the day, the board reads dashboards, members book and meet.
+DASHBOARDS = frozenset({"admin", "board"})
+MEMBER_SPACE = frozenset({"admin", "staff", "member"})
+SECTIONS = ("nav.section.space", "nav.section.team", "nav.section.dashboards", "nav.section.me",
+            "nav.section.admin")
 
 
 @dataclass(frozen=True)
@@ -30,10 +35,15 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec("pages/home.py", "home.title", ":material/home:", ALL_ROLES, default=True),
+    PageSpec("pages/account.py", "account.title", ":material/person:", ALL_ROLES, section="nav.section.me"),
+    PageSpec("pages/team.py", "team.title", ":material/manage_accounts:", ADMIN, section="nav.section.admin"),
+    PageSpec("pages/settings.py", "settings.title", ":material/settings:", ADMIN, section="nav.section.admin"),
 ]
 
 # Pages anyone may open without signing in (the shared link, setting a password from an email).
-PUBLIC_PAGES: list[PageSpec] = []
+PUBLIC_PAGES: list[PageSpec] = [
+    PageSpec("pages/set_password.py", "setpw.title", ":material/key:", frozenset()),
+]
 
 
 def allowed(spec: PageSpec, role: str | None) -> bool:
@@ -44,3 +54,12 @@ def allowed(spec: PageSpec, role: str | None) -> bool:
 
 def pages_for(role: str | None) -> list[PageSpec]:
     return [p for p in PAGES if allowed(p, role)]
+
+
+def sections_for(role: str | None) -> list[tuple[str, list[PageSpec]]]:
+    """The menu: the role's pages grouped by section, sections in `SECTIONS` order."""
+    grouped: dict[str, list[PageSpec]] = {}
+    for spec in pages_for(role):
+        grouped.setdefault(spec.section, []).append(spec)
+    order = {name: i for i, name in enumerate(SECTIONS)}
+    return sorted(grouped.items(), key=lambda item: order.get(item[0], len(order)))

@@ -1,0 +1,31 @@
+"""My account: who I am, my language, my password."""
+
+import streamlit as st
+
+from lib import accounts, auth, supabase_auth
+from lib.i18n import t
+from lib.ui import run_action
+
+person = auth.current_person()
+st.title(t("account.title"))
+st.write(t("account.who", name=person.full_name, email=person.email, role=t(f"role.{person.role}")))
+st.caption(t("account.language_hint"))
+
+st.subheader(t("account.change_password"))
+with st.form("change_password", clear_on_submit=True):
+    if not supabase_auth.enabled():
+        current = st.text_input(t("password.current"), type="password", autocomplete="current-password")
+    new = st.text_input(t("password.new"), type="password", help=t("password.rule"), autocomplete="new-password")
+    repeat = st.text_input(t("password.repeat"), type="password", autocomplete="new-password")
+    submitted = st.form_submit_button(t("account.change_password"), type="primary")
+
+if submitted:
+    if supabase_auth.enabled():
+        done = run_action(lambda: supabase_auth.update_password(new, repeat) or True)
+    else:
+        version = run_action(lambda: accounts.change_password(person.user_id, current, new, repeat))
+        if version is not None:
+            auth.renew_session(version)
+        done = version is not None
+    if done:
+        st.success(t("account.password_changed"))

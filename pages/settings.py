@@ -1,0 +1,42 @@
+"""Settings (admins): the space's name, time zone, opening days and hours, half-day boundary,
+booking window, cancellation cut-off and default language."""
+
+import streamlit as st
+
+from lib import auth, settings_admin, space
+from lib.i18n import t, weekday_name
+from lib.ui import run_action
+
+person = auth.current_person()
+current = space.settings()
+st.title(t("settings.title"))
+
+with st.form("settings"):
+    name = st.text_input(t("settings.space_name"), value=current["space_name"], max_chars=120)
+    zones = settings_admin.time_zones()
+    zone = st.selectbox(t("settings.time_zone"), zones,
+                        index=zones.index(current["time_zone"]) if current["time_zone"] in zones else None)
+    language = st.radio(t("settings.default_language"), ["fr", "en"], horizontal=True,
+                        index=0 if current["default_language"] == "fr" else 1,
+                        format_func={"fr": "Français", "en": "English"}.get)
+    days = st.multiselect(t("settings.open_days"), list(range(1, 8)), default=list(current["open_days"]),
+                          format_func=weekday_name)
+    cols = st.columns(3)
+    opens = cols[0].time_input(t("settings.opens_at"), value=current["opens_at"], step=900)
+    midday = cols[1].time_input(t("settings.midday_at"), value=current["midday_at"], step=900,
+                                help=t("settings.midday_help"))
+    closes = cols[2].time_input(t("settings.closes_at"), value=current["closes_at"], step=900)
+    cols = st.columns(2)
+    window = cols[0].number_input(t("settings.booking_window_days"), value=int(current["booking_window_days"]),
+                                  step=1, help=t("settings.booking_window_help"))
+    cutoff = cols[1].number_input(t("settings.cancellation_cutoff_hours"),
+                                  value=int(current["cancellation_cutoff_hours"]), step=1,
+                                  help=t("settings.cancellation_cutoff_help"))
+    submitted = st.form_submit_button(t("settings.save"), type="primary")
+
+if submitted:
+    values = {"space_name": name, "time_zone": zone, "default_language": language, "open_days": days,
+              "opens_at": opens, "midday_at": midday, "closes_at": closes,
+              "booking_window_days": int(window), "cancellation_cutoff_hours": int(cutoff)}
+    if run_action(lambda: settings_admin.save(person.claims(), values)) is not None:
+        st.success(t("settings.saved"))

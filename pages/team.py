@@ -1,0 +1,84 @@
+"""Accounts (admins): invite someone, change a role, deactivate or reactivate, issue a
+one-time reset link. Links are shown once, here; only their hash is stored."""
+
+import pandas as pd
+import streamlit as st
+
+from lib import accounts, auth
+from lib.i18n import t
+from lib.ui import run_action
+
+person = auth.current_person()
+st.title(t("team.title"))
+
+
+def _show_link(token: str) -> None:
+    """The one-time link, to copy and send (shown once: only its hash is stored)."""
+    st.success(t("team.link_ready"))
+    try:  # this page's own address, minus its last part: where the app is served
+        base = (st.context.url or "").rsplit("/", 1)[0]
+    except Exception:
+        base = ""
+    st.code(f"{base}/{accounts.link_path(token)}" if base else accounts.link_path(token), language=None)
+    if not base:
+        st.caption(t("team.link_hint"))
+
+
+def _role_label(role: str) -> str:
+    return t(f"role.{role}")
+
+
+with st.expander(t("team.invite"), icon=":material/person_add:"):
+    with st.form("invite", clear_on_submit=False):
+        cols = st.columns(3)
+        full_name = cols[0].text_input(t("account.full_name"))
+        email = cols[1].text_input(t("auth.email"))
+        role = cols[2].selectbox(t("team.role"), accounts.ROLES, index=3, format_func=_role_label)
+        invited = st.form_submit_button(t("team.invite_button"), type="primary")
+    if invited:
+        result = run_action(lambda: accounts.invite(person.claims(), email, full_name, role))
+        if result is not None:
+            _show_link(result[1])
+
+rows = accounts.list_accounts(person.claims())
+table = pd.DataFrame([{t("account.full_name"): r["full_name"], t("auth.email"): r["email"],
+                       t("team.role"): _role_label(r["role"]),
+                       t("team.status"): t("team.active") if r["active"] else t("team.inactive"),
+                       t("team.has_account"): bool(r["has_account"])} for r in rows])
+st.subheader(t("team.accounts"))
+st.dataframe(table, hide_index=True, width="stretch")
+
+st.subheader(t("team.manage"))
+query = st.text_input(t("team.search"), key="team_search", placeholder=t("team.search_hint"))
+candidates = accounts.find_members(person.claims(), query) if query.strip() else rows
+if not candidates:
+    st.info(t("team.nobody"))
+    st.stop()
+by_id = {c["id"]: c for c in candidates}
+chosen_id = st.selectbox(t("team.member"), list(by_id), key="team_member",
+                         format_func=lambda i: f"{by_id[i]['full_name']} <{by_id[i]['email']}>")
+chosen = by_id[chosen_id]
+
+cols = st.columns(3)
+with cols[0]:
+    new_role = st.selectbox(t("team.role"), accounts.ROLES, index=accounts.ROLES.index(chosen["role"]),
+                            format_func=_role_label, key=f"role_{chosen_id}")
+    if st.button(t("team.change_role"), key="change_role", disabled=new_role == chosen["role"]):
+        if run_action(lambda: accounts.set_role(person.claims(), chosen_id, new_role)) is not None:
+            st.success(t("team.role_changed", name=chosen["full_name"], role=_role_label(new_role)))
+with cols[1]:
+    if chosen["active"]:
+        if st.button(t("team.deactivate"), key="deactivate", help=t("team.deactivate_help")):
+            if run_action(lambda: accounts.set_active(person.claims(), chosen_id, False)) is not None:
+                st.success(t("team.deactivated", name=chosen["full_name"]))
+    elif st.button(t("team.reactivate"), key="reactivate"):
+        if run_action(lambda: accounts.set_active(person.claims(), chosen_id, True)) is not None:
+            st.success(t("team.reactivated", name=chosen["full_name"]))
+with cols[2]:
+    if chosen["has_account"]:
+        if st.button(t("team.reset_link"), key="reset_link", help=t("team.reset_help")):
+            result = run_action(lambda: accounts.issue_reset(person.claims(), chosen_id))
+            if result is not None:
+                _show_link(result[0])
+    else:
+        st.caption(t("team.no_account_hint"))
