@@ -1,0 +1,101 @@
+"""Shared links: booking without an account.
+
+Admins create, list and revoke links (`create_share_link`, `revoke_share_link`); a visitor
+holding a link books through `link_book` as the anonymous role and gets a private manage token
+for `link_booking` / `link_cancel`. Tokens are made in the database (≥ 128 random bits), only
+their sha-256 is stored, and they are never written to logs: the functions here take them as
+parameters and never format them into messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import psycopg
+
+from lib import db
+from lib.errors import from_db_error
+
+Claims = dict[str, Any]
+
+
+def _anon(query: str, params: tuple) -> list[dict[str, Any]]:
+    try:
+        with db.as_anon() as conn:
+            return conn.execute(query, params).fetchall()
+    except psycopg.Error as exc:
+        raise from_db_error(exc) from exc
+
+
+# --------------------------------------------------------------------------- admins
+
+def create(label: str, expires_at: dt.datetime | None = None, max_per_day: int = 200,
+           max_per_email_per_day: int = 2, claims: Claims | None = None) -> str:
+    """Create a link and return its token (shown once). `claims` None: as the owner (command line)."""
+    query = "select public.create_share_link(%s, %s, %s, %s) as token"
+    params = (label, expires_at, max_per_day, max_per_email_per_day)
+    try:
+        if claims is None:
+            with db.as_owner() as conn:
+                return conn.execute(query, params).fetchone()["token"]
+        with db.as_user(claims) as conn:
+            return conn.execute(query, params).fetchone()["token"]
+    except psycopg.Error as exc:
+        raise from_db_error(exc) from exc
+
+
+def list_links(claims: Claims | None = None) -> pd.DataFrame:
+    """Every link with its state and use (never its token: only a hash exists)."""
+    query = ("select l.id::text as id, l.label, l.purpose, l.expires_at, l.revoked_at, l.max_per_day,"
+             " l.max_per_email_per_day, l.created_at,"
+             " case when l.revoked_at is not null then 'revoked' when l.expires_at <= now() then 'expired'"
+             " else 'active' end as state,"
+             " (select count(*) from public.bookings b where b.share_link_id = l.id) as bookings"
+             " from public.share_links l order by l.created_at desc")
+    if claims is None:
+        with db.as_owner() as conn:
+            rows = conn.execute(query).fetchall()
+    else:
+        with db.as_user(claims) as conn:
+            rows = conn.execute(query).fetchall()
+    return pd.DataFrame(rows, columns=["id", "label", "purpose", "expires_at", "revoked_at", "max_per_day",
+                                       "max_per_email_per_day", "created_at", "state", "bookings"])
+
+
+def revoke(link_id: str, claims: Claims | None = None) -> dict[str, Any]:
+    query = "select id::text, label, revoked_at from public.revoke_share_link(%s)"
+    try:
+        if claims is None:
+            with db.as_owner() as conn:
+                return conn.execute(query, (link_id,)).fetchone()
+        with db.as_user(claims) as conn:
+            return conn.execute(query, (link_id,)).fetchone()
+    except psycopg.Error as exc:
+        raise from_db_error(exc) from exc
+
+
+# --------------------------------------------------------------------------- visitors (anonymous)
+
+def space(token: str) -> dict[str, Any]:
+    """The space's booking settings and the link's label; refuses an unknown/expired/revoked link."""
+    rows = _anon("select * from public.link_space(%s)", (token,))
+    return dict(rows[0])
+
+
+def book(token: str, email: str, full_name: str, resource_id: str, starts: dt.datetime,
+         ends: dt.datetime) -> str:
+    """Book through the link; returns the private manage token."""
+    rows = _anon("select public.link_book(%s, %s, %s, %s, %s, %s) as token",
+                 (token, email, full_name, resource_id, starts, ends))
+    return rows[0]["token"]
+
+
+def managed_booking(manage_token: str) -> dict[str, Any] | None:
+    rows = _anon("select * from public.link_booking(%s)", (manage_token,))
+    return dict(rows[0]) if rows else None
+
+
+def cancel(manage_token: str) -> str:
+    return _anon("select public.link_cancel(%s) as status", (manage_token,))[0]["status"]

@@ -1,0 +1,798 @@
+/**
+ * Cantine bookings: desks by half day or day, rooms by the hour, closures, shared links for
+ * people without an account, check-in and the release of unclaimed desks.
+ *
+ * Every rule lives here, in the SQL API (book_resource, cancel_booking, link_book, link_cancel,
+ * check_in, …), each refusal raising its own message key (`booking.*`, `link.*`, `checkin.*`)
+ * that lib/errors.py translates. Clients never write bookings directly: RLS lets people read
+ * what they may see, and the functions do the writing.
+ *
+ * Concurrency: booking one resource is serialised with pg_advisory_xact_lock keyed by the
+ * resource (and the member, for quota and one-desk checks, always taken in that order), and an
+ * exclusion constraint stays as the last line of defence against double bookings.
+ */
+
+-- btree_gist's operator classes live in `extensions` (on Supabase as here): the exclusion
+-- constraint below needs them on the search path while this migration runs.
+set local search_path = public, extensions;
+
+-- ------------------------------------------------------------------------------ closures
+
+/** The whole space closed on a day or a range (resource_id null), or one resource blocked (maintenance). */
+create table public.closures (
+  id uuid primary key default gen_random_uuid(),
+  resource_id uuid references public.resources (id) on delete cascade,
+  starts_on date not null,
+  ends_on date not null,
+  reason text not null constraint closures_reason_present check (length(btrim(reason)) between 1 and 200),
+  created_by uuid,
+  created_at timestamptz not null default now(),
+  constraint closures_order check (ends_on >= starts_on),
+  constraint closures_span check (ends_on - starts_on <= 366)
+);
+create index closures_days_idx on public.closures (starts_on, ends_on);
+
+-- ------------------------------------------------------------------------------ share links
+
+/** Revocable, expiring links that let anyone book without an account. Only a hash of the token is kept. */
+create table public.share_links (
+  id uuid primary key default gen_random_uuid(),
+  label text not null constraint share_links_label_present check (length(btrim(label)) between 1 and 120),
+  token_hash text not null unique,
+  -- what the link opens: desk booking, events (another area may use it), or both
+  purpose text not null default 'booking' check (purpose in ('booking', 'events', 'all')),
+  expires_at timestamptz,
+  revoked_at timestamptz,
+  -- abuse limits, checked by link_book: bookings a day through this link, and per email a day
+  max_per_day integer not null default 200 check (max_per_day between 1 and 100000),
+  max_per_email_per_day integer not null default 2 check (max_per_email_per_day between 1 and 50),
+  created_by uuid references public.members (id) on delete set null,
+  created_at timestamptz not null default now()
+);
+
+-- ------------------------------------------------------------------------------ bookings
+
+/** A desk or a room booked for a time range, by a member or a guest (name and email, no member). */
+create table public.bookings (
+  id uuid primary key default gen_random_uuid(),
+  resource_id uuid not null references public.resources (id) on delete cascade,
+  member_id uuid references public.members (id) on delete cascade,
+  guest_name text check (guest_name is null or length(btrim(guest_name)) between 1 and 200),
+  guest_email text check (guest_email is null or (guest_email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' and length(guest_email) <= 254)),
+  during tstzrange not null,
+  -- the local day (space's time zone) of the booking, kept by a trigger: day queries use a btree
+  day date not null,
+  -- desk days used against the plan quota: 1 for a whole day, 0.5 for a half day, 0 for rooms
+  units numeric(3,1) not null default 0,
+  status text not null default 'confirmed' check (status in ('confirmed', 'pending', 'cancelled')),
+  checked_in_at timestamptz,
+  no_show_at timestamptz,
+  source text not null default 'app' check (source in ('app', 'link', 'admin')),
+  share_link_id uuid references public.share_links (id) on delete set null,
+  -- sha-256 of the private manage token given to link visitors (the token itself is never stored)
+  token_hash text unique,
+  booked_by uuid,
+  created_at timestamptz not null default now(),
+  cancelled_at timestamptz,
+  cancel_reason text check (cancel_reason is null or cancel_reason in
+    ('member', 'team', 'released', 'closure', 'resource_inactive', 'link')),
+  constraint bookings_who check (member_id is not null or (guest_name is not null and guest_email is not null)),
+  constraint bookings_range_valid check (not isempty(during) and lower(during) is not null and upper(during) is not null),
+  constraint bookings_no_overlap exclude using gist (resource_id with =, during with &&) where (status <> 'cancelled')
+);
+create index bookings_day_idx on public.bookings (day, resource_id) where status <> 'cancelled';
+create index bookings_member_day_idx on public.bookings (member_id, day);
+create index bookings_guest_email_idx on public.bookings (guest_email, day) where guest_email is not null;
+create index bookings_link_day_idx on public.bookings (share_link_id, day) where share_link_id is not null;
+
+/** Trigger: keep `day` the local date of the booking's start, in the space's time zone. */
+create or replace function private.bookings_set_day() returns trigger
+language plpgsql set search_path = ''
+as $$
+begin
+  new.day := (lower(new.during) at time zone (select s.time_zone from public.settings s))::date;
+  return new;
+end
+$$;
+create trigger bookings_day before insert or update of during on public.bookings
+  for each row execute function private.bookings_set_day();
+create trigger bookings_audit after insert or update or delete on public.bookings
+  for each row execute function private.audit();
+create trigger closures_audit after insert or update or delete on public.closures
+  for each row execute function private.audit();
+create trigger share_links_audit after insert or update or delete on public.share_links
+  for each row execute function private.audit();
+
+-- ------------------------------------------------------------------------------ row-level security
+
+alter table public.closures enable row level security;
+alter table public.share_links enable row level security;
+alter table public.bookings enable row level security;
+
+revoke all on public.closures, public.share_links, public.bookings from anon;
+-- bookings and links are written only through the functions below
+revoke insert, update, delete, truncate on public.bookings, public.share_links from authenticated;
+
+create policy "Members see their own bookings, the team sees all" on public.bookings
+  for select to authenticated using (
+    member_id = (select private.current_member_id()) or (select private.is_team()));
+
+create policy "Closures are readable by signed-in people" on public.closures
+  for select to authenticated using ((select private.current_role()) is not null);
+create policy "Closures are created by admins" on public.closures
+  for insert to authenticated with check ((select private.is_admin()));
+create policy "Closures are changed by admins" on public.closures
+  for update to authenticated using ((select private.is_admin())) with check ((select private.is_admin()));
+create policy "Closures are deleted by admins" on public.closures
+  for delete to authenticated using ((select private.is_admin()));
+
+create policy "Share links are seen by admins" on public.share_links
+  for select to authenticated using ((select private.is_admin()));
+
+-- ------------------------------------------------------------------------------ helpers (private)
+
+/** Raise one of our refusals: the message is the i18n key, the hint its JSON parameters. */
+create or replace function private.refuse(p_key text, p_params jsonb default '{}'::jsonb) returns void
+language plpgsql set search_path = ''
+as $$
+begin
+  raise exception '%', p_key using errcode = 'P0001', hint = p_params::text;
+end
+$$;
+
+/** sha-256 of a token, hex: what the tables keep instead of tokens. */
+create or replace function private.token_hash(p_token text) returns text
+language sql immutable set search_path = ''
+as $$
+  select encode(pg_catalog.sha256(pg_catalog.convert_to(coalesce(p_token, ''), 'UTF8')), 'hex')
+$$;
+
+/** A new unguessable token: two random UUIDs (244 random bits), URL-safe base64. */
+create or replace function private.new_token() returns text
+language sql volatile set search_path = ''
+as $$
+  select pg_catalog.rtrim(pg_catalog.translate(pg_catalog.encode(
+    pg_catalog.uuid_send(gen_random_uuid()) || pg_catalog.uuid_send(gen_random_uuid()), 'base64'), '+/', '-_'), '=')
+$$;
+
+/**
+ * The share link behind a token, or a refusal saying why not (unknown, revoked, expired).
+ * `p_purpose` is 'booking' or 'events'; links made for 'all' serve both. Other areas reuse this.
+ */
+create or replace function private.share_link_check(p_token text, p_purpose text default 'booking')
+returns public.share_links
+language plpgsql stable security definer set search_path = ''
+as $$
+declare
+  l public.share_links;
+begin
+  select * into l from public.share_links where token_hash = private.token_hash(p_token);
+  if not found or (l.purpose <> 'all' and l.purpose <> p_purpose) then
+    perform private.refuse('link.unknown');
+  end if;
+  if l.revoked_at is not null then
+    perform private.refuse('link.revoked');
+  end if;
+  if l.expires_at is not null and l.expires_at <= now() then
+    perform private.refuse('link.expired', jsonb_build_object('date', to_char(l.expires_at, 'YYYY-MM-DD')));
+  end if;
+  return l;
+end
+$$;
+
+/**
+ * Release unclaimed desk bookings of today whose start is more than `release_unclaimed_minutes`
+ * ago and that nobody checked in (off when the setting is null). Optionally one resource only.
+ */
+create or replace function private.release_unclaimed(p_resource_id uuid default null) returns integer
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  s public.settings;
+  n integer;
+begin
+  select * into s from public.settings;
+  if s.release_unclaimed_minutes is null then
+    return 0;
+  end if;
+  update public.bookings b
+     set status = 'cancelled', cancelled_at = now(), cancel_reason = 'released'
+   where b.day = (now() at time zone s.time_zone)::date
+     and b.status = 'confirmed' and b.checked_in_at is null
+     and (p_resource_id is null or b.resource_id = p_resource_id)
+     and lower(b.during) + make_interval(mins => s.release_unclaimed_minutes) <= now()
+     and exists (select 1 from public.resources r where r.id = b.resource_id and r.kind = 'desk');
+  get diagnostics n = row_count;
+  return n;
+end
+$$;
+
+/**
+ * The booking itself, shared by book_resource and link_book: every rule, in the order a person
+ * would want to hear about them, then the insert. The caller has checked who may book for whom.
+ */
+create or replace function private.book(
+  p_resource_id uuid, p_starts timestamptz, p_ends timestamptz, p_member_id uuid,
+  p_guest_name text, p_guest_email text, p_source text, p_share_link_id uuid, p_status text)
+returns public.bookings
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  s public.settings;
+  r public.resources;
+  d date;
+  t_start time;
+  t_end time;
+  v_units numeric(3,1) := 0;
+  v_limit numeric;
+  v_used numeric;
+  v_closure public.closures;
+  v_range tstzrange;
+  b public.bookings;
+begin
+  if p_resource_id is null or p_starts is null or p_ends is null then
+    perform private.refuse('booking.missing');
+  end if;
+  select * into s from public.settings;
+  select * into r from public.resources where id = p_resource_id;
+  if not found or not r.active then
+    perform private.refuse('booking.resource_unavailable');
+  end if;
+  if p_ends <= p_starts then
+    perform private.refuse('booking.bad_range');
+  end if;
+  d := (p_starts at time zone s.time_zone)::date;
+  t_start := (p_starts at time zone s.time_zone)::time;
+  t_end := (p_ends at time zone s.time_zone)::time;
+  if (p_ends at time zone s.time_zone)::date <> d then
+    perform private.refuse('booking.one_day');
+  end if;
+  -- a slot that has not ended yet can still be taken (someone arriving this morning)
+  if p_ends <= now() then
+    perform private.refuse('booking.in_past');
+  end if;
+  if not (extract(isodow from d)::smallint = any (s.open_days)) then
+    perform private.refuse('booking.closed_day', jsonb_build_object('date', to_char(d, 'YYYY-MM-DD')));
+  end if;
+  select * into v_closure from public.closures c
+   where d between c.starts_on and c.ends_on and (c.resource_id is null or c.resource_id = r.id)
+   order by c.resource_id nulls first limit 1;
+  if found then
+    perform private.refuse('booking.closure', jsonb_build_object('reason', v_closure.reason));
+  end if;
+  if t_start < s.opens_at or t_end > s.closes_at then
+    perform private.refuse('booking.outside_hours',
+      jsonb_build_object('opens', to_char(s.opens_at, 'HH24:MI'), 'closes', to_char(s.closes_at, 'HH24:MI')));
+  end if;
+  if r.booking_unit = 'half_day' then
+    if not ((t_start = s.opens_at and t_end in (s.midday_at, s.closes_at)) or (t_start = s.midday_at and t_end = s.closes_at)) then
+      perform private.refuse('booking.half_day_only', jsonb_build_object('midday', to_char(s.midday_at, 'HH24:MI')));
+    end if;
+    v_units := case when t_start = s.opens_at and t_end = s.closes_at then 1 else 0.5 end;
+  else
+    if not ((date_trunc('hour', t_start::interval) = t_start::interval or t_start = s.opens_at)
+            and (date_trunc('hour', t_end::interval) = t_end::interval or t_end = s.closes_at)) then
+      perform private.refuse('booking.whole_hours');
+    end if;
+  end if;
+  if d > (now() at time zone s.time_zone)::date + s.booking_window_days then
+    perform private.refuse('booking.window', jsonb_build_object('days', s.booking_window_days));
+  end if;
+
+  -- From here on the answer depends on other bookings: serialise. Member (or guest) first,
+  -- then the resource, always in this order, so two transactions never wait on each other.
+  perform pg_advisory_xact_lock(hashtextextended(coalesce(p_member_id::text, lower(p_guest_email)), 1));
+  perform pg_advisory_xact_lock(hashtextextended(r.id::text, 0));
+  perform private.release_unclaimed(r.id);
+  v_range := tstzrange(p_starts, p_ends, '[)');
+
+  if r.kind = 'desk' and p_member_id is not null then
+    select p.days_per_month into v_limit
+      from public.members m join public.plans p on p.id = m.plan_id where m.id = p_member_id;
+    if v_limit is not null then
+      select coalesce(sum(x.units), 0) into v_used from public.bookings x
+       where x.member_id = p_member_id and x.status <> 'cancelled'
+         and x.day >= date_trunc('month', d)::date and x.day < (date_trunc('month', d) + interval '1 month')::date;
+      if v_used + v_units > v_limit then
+        perform private.refuse('booking.quota', jsonb_build_object('limit', trim_scale(v_limit)::text, 'used', trim_scale(v_used)::text));
+      end if;
+    end if;
+  end if;
+
+  if r.kind = 'desk' and exists (
+      select 1 from public.bookings x join public.resources xr on xr.id = x.resource_id
+       where x.day = d and x.status <> 'cancelled' and xr.kind = 'desk' and x.during && v_range
+         and (x.member_id = p_member_id or (p_member_id is null and x.guest_email = lower(p_guest_email)))) then
+    perform private.refuse('booking.one_desk');
+  end if;
+
+  if exists (select 1 from public.bookings x
+              where x.resource_id = r.id and x.day = d and x.status <> 'cancelled' and x.during && v_range) then
+    perform private.refuse('booking.taken');
+  end if;
+
+  begin
+    insert into public.bookings (resource_id, member_id, guest_name, guest_email, during, units, status,
+                                 source, share_link_id, booked_by)
+    values (r.id, p_member_id, nullif(btrim(p_guest_name), ''), lower(btrim(p_guest_email)), v_range, v_units,
+            p_status, p_source, p_share_link_id, auth.uid())
+    returning * into b;
+  exception when exclusion_violation then
+    perform private.refuse('booking.taken');
+  end;
+  return b;
+end
+$$;
+
+-- ------------------------------------------------------------------------------ SQL API
+
+/**
+ * Book a desk (half day or whole day on the settings' boundaries) or a room (whole hours) for
+ * oneself, or — admins and staff — for another member. Returns the booking.
+ */
+create or replace function public.book_resource(p_resource_id uuid, p_starts timestamptz, p_ends timestamptz,
+                                                p_member_id uuid default null)
+returns public.bookings
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  me uuid := private.current_member_id();
+  target uuid := coalesce(p_member_id, me);
+  team boolean := private.is_team();
+begin
+  if me is null then
+    perform private.refuse('booking.sign_in');
+  end if;
+  if target <> me and not team then
+    perform private.refuse('booking.team_only');
+  end if;
+  if not exists (select 1 from public.members m where m.id = target and m.active) then
+    perform private.refuse('booking.member_inactive');
+  end if;
+  return private.book(p_resource_id, p_starts, p_ends, target, null, null,
+                      case when target <> me then 'admin' else 'app' end, null, 'confirmed');
+end
+$$;
+
+/** Cancel one's own booking before the cut-off; the team may cancel any booking at any time. */
+create or replace function public.cancel_booking(p_booking_id uuid)
+returns public.bookings
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  s public.settings;
+  b public.bookings;
+  team boolean := private.is_team();
+begin
+  select * into s from public.settings;
+  select * into b from public.bookings where id = p_booking_id for update;
+  if not found or (not team and b.member_id is distinct from private.current_member_id()) then
+    perform private.refuse('booking.not_found');
+  end if;
+  if b.status = 'cancelled' then
+    perform private.refuse('booking.already_cancelled');
+  end if;
+  if not team and now() > lower(b.during) - make_interval(hours => s.cancellation_cutoff_hours) then
+    perform private.refuse('booking.cutoff', jsonb_build_object('hours', s.cancellation_cutoff_hours));
+  end if;
+  update public.bookings
+     set status = 'cancelled', cancelled_at = now(), cancel_reason = case when team and b.member_id is distinct
+       from private.current_member_id() then 'team' else 'member' end
+   where id = b.id returning * into b;
+  return b;
+end
+$$;
+
+/**
+ * The shared-link path, for anyone: validates the link and its abuse limits, books as the
+ * member who has this email (within their quota) or as a guest (pending when guests need
+ * approval). Returns the private manage token — shown once, only its hash is kept.
+ */
+create or replace function public.link_book(p_token text, p_email text, p_full_name text, p_resource_id uuid,
+                                            p_starts timestamptz, p_ends timestamptz)
+returns text
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  l public.share_links;
+  s public.settings;
+  v_email text := lower(btrim(coalesce(p_email, '')));
+  v_name text := btrim(coalesce(p_full_name, ''));
+  v_member public.members;
+  v_day date;
+  v_count integer;
+  b public.bookings;
+  v_token text := private.new_token();
+begin
+  l := private.share_link_check(p_token, 'booking');
+  select * into s from public.settings;
+  if v_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' or length(v_email) > 254 then
+    perform private.refuse('link.email_invalid');
+  end if;
+  if length(v_name) not between 1 and 200 then
+    perform private.refuse('link.name_required');
+  end if;
+  v_day := (p_starts at time zone s.time_zone)::date;
+  -- counting then inserting must not interleave with another visitor of the same link
+  perform pg_advisory_xact_lock(hashtextextended(l.id::text, 2));
+  select count(*) into v_count from public.bookings
+   where share_link_id = l.id and created_at >= date_trunc('day', now() at time zone s.time_zone) at time zone s.time_zone;
+  if v_count >= l.max_per_day then
+    perform private.refuse('link.limit');
+  end if;
+  select count(*) into v_count from public.bookings x
+   where x.share_link_id is not null and x.day = v_day and x.status <> 'cancelled'
+     and (x.guest_email = v_email or x.member_id = (select m.id from public.members m
+                                                    where m.email operator(extensions.=) v_email::extensions.citext));
+  if v_count >= l.max_per_email_per_day then
+    perform private.refuse('link.email_limit', jsonb_build_object('max', l.max_per_email_per_day));
+  end if;
+  select * into v_member from public.members m where m.email operator(extensions.=) v_email::extensions.citext;
+  if found and v_member.active then
+    b := private.book(p_resource_id, p_starts, p_ends, v_member.id, null, null, 'link', l.id, 'confirmed');
+  else
+    b := private.book(p_resource_id, p_starts, p_ends, null, v_name, v_email, 'link', l.id,
+                      case when s.guest_approval_required then 'pending' else 'confirmed' end);
+  end if;
+  update public.bookings set token_hash = private.token_hash(v_token) where id = b.id;
+  return v_token;
+end
+$$;
+
+/** What a manage link shows: the booking it manages, without anything about anybody else. */
+create or replace function public.link_booking(p_manage_token text)
+returns table (booking_id uuid, resource_name text, zone_name text, starts timestamptz, ends timestamptz,
+               status text, full_name text)
+language sql stable security definer set search_path = ''
+as $$
+  select b.id, r.name, z.name, lower(b.during), upper(b.during), b.status,
+         coalesce(b.guest_name, m.full_name)
+    from public.bookings b
+    join public.resources r on r.id = b.resource_id
+    join public.zones z on z.id = r.zone_id
+    left join public.members m on m.id = b.member_id
+   where b.token_hash = private.token_hash(p_manage_token) and p_manage_token is not null
+$$;
+
+/** Cancel the booking a manage token manages (before the cut-off). Returns its new status. */
+create or replace function public.link_cancel(p_manage_token text)
+returns text
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  s public.settings;
+  b public.bookings;
+begin
+  select * into s from public.settings;
+  select * into b from public.bookings where token_hash = private.token_hash(p_manage_token) for update;
+  if not found or p_manage_token is null then
+    perform private.refuse('link.manage_unknown');
+  end if;
+  if b.status = 'cancelled' then
+    perform private.refuse('booking.already_cancelled');
+  end if;
+  if now() > lower(b.during) - make_interval(hours => s.cancellation_cutoff_hours) then
+    perform private.refuse('booking.cutoff', jsonb_build_object('hours', s.cancellation_cutoff_hours));
+  end if;
+  update public.bookings set status = 'cancelled', cancelled_at = now(), cancel_reason = 'link' where id = b.id;
+  return 'cancelled';
+end
+$$;
+
+/**
+ * Availability of one day: one row per active resource of `p_kind` and slot (desks: morning,
+ * afternoon; rooms: each hour), with its state: free, taken, mine, pending, closed or past.
+ * Says nothing about who booked. `p_member_id` marks "mine"; callers pass their own id.
+ */
+create or replace function private.day_grid(p_day date, p_kind text, p_member_id uuid)
+returns table (resource_id uuid, resource_name text, zone_id uuid, zone_name text, kind text,
+               pos_x numeric, pos_y numeric, slot text, slot_starts timestamptz, slot_ends timestamptz, state text)
+language sql stable security definer set search_path = ''
+as $$
+  with s as (select * from public.settings),
+  res as (
+    select r.*, z.name as zone_name, z.sort_order from public.resources r join public.zones z on z.id = r.zone_id
+     where r.active and z.active and r.kind = p_kind),
+  slots as (
+    select 'am' as slot, s.opens_at as t0, s.midday_at as t1 from s where p_kind = 'desk'
+    union all
+    select 'pm', s.midday_at, s.closes_at from s where p_kind = 'desk'
+    union all
+    select to_char(h.t0, 'HH24:MI'), h.t0, least(coalesce(lead(h.t0) over (order by h.t0), s.closes_at), s.closes_at)
+      from s, lateral (
+        select s.opens_at as t0
+        union
+        select g::time from generate_series(date_trunc('hour', p_day + s.opens_at) + interval '1 hour',
+                                            p_day + s.closes_at - interval '1 minute', interval '1 hour') g) h
+     where p_kind = 'room'
+  ),
+  cells as (
+    select res.id, res.name, res.zone_id, res.zone_name, res.kind, res.pos_x, res.pos_y, res.sort_order,
+           sl.slot, (p_day + sl.t0) at time zone s.time_zone as st, (p_day + sl.t1) at time zone s.time_zone as en,
+           s.time_zone, s.open_days, s.release_unclaimed_minutes
+      from res cross join slots sl cross join s
+  ),
+  day_bookings as (
+    select b.resource_id, b.during, b.member_id, b.status, b.checked_in_at
+      from public.bookings b, s
+     where b.day = p_day and b.status <> 'cancelled'
+       -- an unclaimed desk past its release time counts as free again
+       and not (s.release_unclaimed_minutes is not null and b.checked_in_at is null and b.status = 'confirmed'
+                and lower(b.during) + make_interval(mins => s.release_unclaimed_minutes) <= now()
+                and p_kind = 'desk')
+  )
+  select c.id, c.name, c.zone_id, c.zone_name, c.kind, c.pos_x, c.pos_y, c.slot, c.st, c.en,
+         case
+           when not (extract(isodow from p_day)::smallint = any (c.open_days))
+             or exists (select 1 from public.closures cl where p_day between cl.starts_on and cl.ends_on
+                          and (cl.resource_id is null or cl.resource_id = c.id)) then 'closed'
+           when bk.member_id is not null and bk.member_id = p_member_id then 'mine'
+           when bk.resource_id is not null then 'taken'
+           when c.en <= now() then 'past'
+           else 'free'
+         end
+    from cells c
+    left join lateral (select db.* from day_bookings db
+                        where db.resource_id = c.id and db.during && tstzrange(c.st, c.en, '[)') limit 1) bk on true
+   order by c.sort_order, c.zone_name, c.name, c.st
+$$;
+
+/** The day grid for a signed-in person ("mine" marks their own bookings). */
+create or replace function public.day_grid(p_day date, p_kind text default 'desk')
+returns table (resource_id uuid, resource_name text, zone_id uuid, zone_name text, kind text,
+               pos_x numeric, pos_y numeric, slot text, slot_starts timestamptz, slot_ends timestamptz, state text)
+language sql stable security definer set search_path = ''
+as $$
+  select * from private.day_grid(p_day, p_kind, private.current_member_id())
+   where private.current_role() is not null
+$$;
+
+/** The day grid for a shared-link visitor: only with a valid link, and nobody is "mine". */
+create or replace function public.link_day_grid(p_token text, p_day date, p_kind text default 'desk')
+returns table (resource_id uuid, resource_name text, zone_id uuid, zone_name text, kind text,
+               pos_x numeric, pos_y numeric, slot text, slot_starts timestamptz, slot_ends timestamptz, state text)
+language plpgsql stable security definer set search_path = ''
+as $$
+begin
+  perform private.share_link_check(p_token, 'booking');
+  return query select * from private.day_grid(p_day, p_kind, null);
+end
+$$;
+
+/** What a shared-link page needs to know about the space (no personal data). */
+create or replace function public.link_space(p_token text)
+returns table (space_name text, time_zone text, opens_at time, midday_at time, closes_at time,
+               booking_window_days integer, open_days smallint[], link_label text, guest_approval_required boolean,
+               cancellation_cutoff_hours integer)
+language plpgsql stable security definer set search_path = ''
+as $$
+declare
+  l public.share_links := private.share_link_check(p_token, 'booking');
+begin
+  return query select s.space_name, s.time_zone, s.opens_at, s.midday_at, s.closes_at, s.booking_window_days,
+                      s.open_days, l.label, s.guest_approval_required, s.cancellation_cutoff_hours
+                 from public.settings s;
+end
+$$;
+
+/** Check in to one's booking of today (the team: anyone's). */
+create or replace function public.check_in(p_booking_id uuid)
+returns public.bookings
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  s public.settings;
+  b public.bookings;
+begin
+  select * into s from public.settings;
+  select * into b from public.bookings where id = p_booking_id for update;
+  if not found or (not private.is_team() and b.member_id is distinct from private.current_member_id()) then
+    perform private.refuse('booking.not_found');
+  end if;
+  if b.status = 'cancelled' then
+    perform private.refuse('checkin.cancelled');
+  end if;
+  if b.status = 'pending' then
+    perform private.refuse('checkin.pending');
+  end if;
+  if b.day <> (now() at time zone s.time_zone)::date then
+    perform private.refuse('checkin.not_today');
+  end if;
+  if b.checked_in_at is not null then
+    perform private.refuse('checkin.already');
+  end if;
+  update public.bookings set checked_in_at = now(), no_show_at = null where id = b.id returning * into b;
+  return b;
+end
+$$;
+
+/** The team marks a booking whose start has passed as a no-show. */
+create or replace function public.mark_no_show(p_booking_id uuid)
+returns public.bookings
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  b public.bookings;
+begin
+  if not private.is_team() then
+    perform private.refuse('booking.team_only');
+  end if;
+  select * into b from public.bookings where id = p_booking_id for update;
+  if not found then
+    perform private.refuse('booking.not_found');
+  end if;
+  if b.checked_in_at is not null then
+    perform private.refuse('booking.no_show_checked_in');
+  end if;
+  if lower(b.during) > now() then
+    perform private.refuse('booking.no_show_future');
+  end if;
+  update public.bookings set no_show_at = now() where id = b.id returning * into b;
+  return b;
+end
+$$;
+
+/** The team approves a guest's pending booking. */
+create or replace function public.approve_booking(p_booking_id uuid)
+returns public.bookings
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  b public.bookings;
+begin
+  if not private.is_team() then
+    perform private.refuse('booking.team_only');
+  end if;
+  select * into b from public.bookings where id = p_booking_id for update;
+  if not found then
+    perform private.refuse('booking.not_found');
+  end if;
+  if b.status <> 'pending' then
+    perform private.refuse('booking.not_pending');
+  end if;
+  update public.bookings set status = 'confirmed' where id = b.id returning * into b;
+  return b;
+end
+$$;
+
+/** Release unclaimed desks now (the team, or a scheduled job as service_role). Returns how many. */
+create or replace function public.release_unclaimed()
+returns integer
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  -- the team, or a job without a signed-in person (command line, service_role)
+  if auth.uid() is not null and not private.is_team() then
+    perform private.refuse('booking.team_only');
+  end if;
+  return private.release_unclaimed(null);
+end
+$$;
+
+/** Admins: create a shared link. Returns its token, shown once (only the hash is kept). */
+create or replace function public.create_share_link(p_label text, p_expires_at timestamptz default null,
+                                                    p_max_per_day integer default 200,
+                                                    p_max_per_email_per_day integer default 2,
+                                                    p_purpose text default 'booking')
+returns text
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  v_token text := private.new_token();
+begin
+  if auth.uid() is not null and not private.is_admin() then
+    perform private.refuse('link.admin_only');
+  end if;
+  if p_expires_at is not null and p_expires_at <= now() then
+    perform private.refuse('link.expiry_past');
+  end if;
+  insert into public.share_links (label, token_hash, expires_at, max_per_day, max_per_email_per_day, purpose,
+                                  created_by)
+  values (btrim(p_label), private.token_hash(v_token), p_expires_at, p_max_per_day, p_max_per_email_per_day,
+          p_purpose, private.current_member_id());
+  return v_token;
+end
+$$;
+
+/** Admins: revoke a shared link (its bookings stay). */
+create or replace function public.revoke_share_link(p_link_id uuid)
+returns public.share_links
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  l public.share_links;
+begin
+  if auth.uid() is not null and not private.is_admin() then
+    perform private.refuse('link.admin_only');
+  end if;
+  update public.share_links set revoked_at = coalesce(revoked_at, now()) where id = p_link_id returning * into l;
+  if not found then
+    perform private.refuse('link.unknown');
+  end if;
+  return l;
+end
+$$;
+
+/** Admins: cancel the future bookings of a resource (before deactivating it, or for a closure). */
+create or replace function public.cancel_future_bookings(p_resource_id uuid, p_reason text default 'resource_inactive',
+                                                         p_from date default null, p_to date default null)
+returns integer
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  n integer;
+begin
+  if auth.uid() is not null and not private.is_admin() then
+    perform private.refuse('booking.admin_only');
+  end if;
+  update public.bookings b set status = 'cancelled', cancelled_at = now(), cancel_reason = p_reason
+   where (p_resource_id is null or b.resource_id = p_resource_id) and b.status <> 'cancelled'
+     and upper(b.during) > now()
+     and (p_from is null or b.day >= p_from) and (p_to is null or b.day <= p_to);
+  get diagnostics n = row_count;
+  return n;
+end
+$$;
+
+/**
+ * Occupancy per day: hours booked ÷ hours open, over active resources of a kind (optionally one
+ * zone). Closed days and closures count as not open. For dashboards (board members included).
+ */
+create or replace function public.occupancy_daily(p_from date, p_to date, p_zone_id uuid default null,
+                                                  p_kind text default 'desk')
+returns table (day date, booked_hours numeric, open_hours numeric, occupancy numeric)
+language sql stable security definer set search_path = ''
+as $$
+  with s as (select * from public.settings),
+  res as (select r.id from public.resources r
+           where r.active and r.kind = p_kind and (p_zone_id is null or r.zone_id = p_zone_id)),
+  days as (select g::date as day from generate_series(p_from, p_to, interval '1 day') g),
+  open_h as (
+    select d.day,
+           case when extract(isodow from d.day)::smallint = any (s.open_days)
+                then (select count(*) from res
+                       where not exists (select 1 from public.closures c where d.day between c.starts_on and c.ends_on
+                                           and (c.resource_id is null or c.resource_id = res.id)))
+                     * extract(epoch from s.closes_at - s.opens_at) / 3600.0
+                else 0 end as open_hours
+      from days d cross join s),
+  booked as (
+    select b.day, sum(extract(epoch from upper(b.during) - lower(b.during)) / 3600.0) as hours
+      from public.bookings b join res on res.id = b.resource_id
+     where b.day between p_from and p_to and b.status <> 'cancelled'
+     group by b.day)
+  select o.day, round(coalesce(bk.hours, 0)::numeric, 2), round(o.open_hours::numeric, 2),
+         case when o.open_hours > 0 then round((coalesce(bk.hours, 0) / o.open_hours)::numeric, 4) else 0 end
+    from open_h o left join booked bk on bk.day = o.day
+   where private.current_role() is not null or auth.uid() is null
+   order by o.day
+$$;
+
+-- ------------------------------------------------------------------------------ who may call what
+
+revoke all on function private.bookings_set_day(), private.refuse(text, jsonb), private.token_hash(text),
+  private.new_token(), private.share_link_check(text, text), private.release_unclaimed(uuid),
+  private.book(uuid, timestamptz, timestamptz, uuid, text, text, text, uuid, text),
+  private.day_grid(date, text, uuid) from public;
+
+revoke all on function public.book_resource(uuid, timestamptz, timestamptz, uuid), public.cancel_booking(uuid),
+  public.link_book(text, text, text, uuid, timestamptz, timestamptz), public.link_booking(text),
+  public.link_cancel(text), public.day_grid(date, text), public.link_day_grid(text, date, text),
+  public.link_space(text), public.check_in(uuid), public.mark_no_show(uuid), public.approve_booking(uuid),
+  public.release_unclaimed(), public.create_share_link(text, timestamptz, integer, integer, text),
+  public.revoke_share_link(uuid), public.cancel_future_bookings(uuid, text, date, date),
+  public.occupancy_daily(date, date, uuid, text) from public, anon;
+
+grant execute on function public.book_resource(uuid, timestamptz, timestamptz, uuid), public.cancel_booking(uuid),
+  public.day_grid(date, text), public.check_in(uuid), public.mark_no_show(uuid), public.approve_booking(uuid),
+  public.release_unclaimed(), public.create_share_link(text, timestamptz, integer, integer, text),
+  public.revoke_share_link(uuid), public.cancel_future_bookings(uuid, text, date, date),
+  public.occupancy_daily(date, date, uuid, text) to authenticated, service_role;
+
+-- the shared-link visitor may call the link_* functions, and only those
+grant execute on function public.link_book(text, text, text, uuid, timestamptz, timestamptz),
+  public.link_booking(text), public.link_cancel(text), public.link_day_grid(text, date, text),
+  public.link_space(text) to anon, authenticated, service_role;
+
+-- other areas (events) may reuse the link check inside their own security definer functions
+grant execute on function private.share_link_check(text, text) to service_role;
