@@ -70,7 +70,7 @@ create trigger members_keep_an_admin before update of role, active, user_id or d
 /** Every sign-in attempt, kept so repeated failures slow down across all server processes. */
 create table private.sign_in_attempts (
   id bigint generated always as identity primary key,
-  email extensions.citext not null check (length(email::text) <= 320),
+  email text not null check (length(email) <= 320 and email = lower(email)),  -- lower-cased
   at timestamptz not null default now(),
   succeeded boolean not null
 );
@@ -96,9 +96,9 @@ declare
   overall integer;
 begin
   select max(at) into last_ok from private.sign_in_attempts
-   where email = p_email::extensions.citext and succeeded;
+   where email = lower(p_email) and succeeded;
   select count(*), max(at) into failures, last_failure from private.sign_in_attempts
-   where email = p_email::extensions.citext and not succeeded
+   where email = lower(p_email) and not succeeded
      and at > greatest(coalesce(last_ok, '-infinity'), now() - interval '1 day');
   if failures >= 5 then
     wait := ceil(extract(epoch from
@@ -119,7 +119,7 @@ language plpgsql security definer set search_path = ''
 as $$
 begin
   insert into private.sign_in_attempts (email, succeeded)
-  values (left(lower(coalesce(p_email, '')), 320)::extensions.citext, p_succeeded);
+  values (left(lower(coalesce(p_email, '')), 320), p_succeeded);
   if p_succeeded then
     delete from private.sign_in_attempts where at < now() - interval '90 days';
   end if;
@@ -184,7 +184,9 @@ begin
   if p_role is null or p_role not in ('admin', 'staff', 'board', 'member') then
     raise exception 'account.role_unknown' using errcode = 'P0001';
   end if;
-  select id, user_id into m from public.members where email = p_email::extensions.citext for update;
+  -- citext's own equality (search_path is empty, so name its schema): case-insensitive, indexed
+  select id, user_id into m from public.members
+   where email operator(extensions.=) btrim(p_email)::extensions.citext for update;
   if m.id is null then
     insert into public.members (email, full_name, role) values (btrim(p_email), btrim(p_full_name), p_role)
     returning id, user_id into m;

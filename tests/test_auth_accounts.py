@@ -1,0 +1,234 @@
+"""Accounts in the database: deactivation refuses sign-in and ends sessions (history kept),
+one-time links (stored hashed, expiring, single use, admins only), password changes, the
+last administrator, sessions ended server-side, and the auth.users → members trigger."""
+
+import dataclasses
+import os
+import stat
+
+import psycopg
+import pytest
+
+from lib import accounts, auth, db
+from lib.errors import UserError
+from tests.conftest import DEMO, authenticate_as, make_member, user_id_of
+
+DEMO_PASSWORD = "cantine-demo"
+
+
+def _admin_claims() -> dict:
+    return db.claims_for(user_id_of(DEMO["admin"]), DEMO["admin"])
+
+
+def _member_id(email: str) -> str:
+    with db.as_owner() as conn:
+        return str(conn.execute("select id from public.members where email = %s", (email,)).fetchone()["id"])
+
+
+# --------------------------------------------------------------------------- deactivation
+
+def test_deactivated_member_is_refused_like_a_wrong_password_and_history_is_kept(demo_db):
+    person = auth.check_credentials(DEMO["member"], DEMO_PASSWORD)
+    cookie = auth.cookie_token(person)
+    accounts.set_active(_admin_claims(), person.member_id, False)
+
+    with pytest.raises(UserError) as refused:
+        auth.check_credentials(DEMO["member"], DEMO_PASSWORD)
+    with pytest.raises(UserError) as wrong:
+        auth.check_credentials(DEMO["member"], "not-the-password")
+    assert refused.value.key == wrong.value.key == "auth.wrong_credentials"
+    assert refused.value.message("en") == "Wrong email address or password."
+
+    assert auth.refresh(person) is None, "an open session ends at its next rerun"
+    assert auth.person_from_cookie(cookie) is None, "the remember-me cookie no longer works"
+    with db.as_owner() as conn:
+        row = conn.execute("select active, user_id from public.members where id = %s", (person.member_id,)).fetchone()
+        audit = conn.execute("select count(*) as n from public.audit_log where row_id = %s and action = 'UPDATE'",
+                             (person.member_id,)).fetchone()["n"]
+    assert row["active"] is False and row["user_id"] is not None, "the member and the account are kept"
+    assert audit >= 1, "the deactivation is in the audit log"
+
+    accounts.set_active(_admin_claims(), person.member_id, True)
+    assert auth.check_credentials(DEMO["member"], DEMO_PASSWORD).email == DEMO["member"]
+    assert auth.person_from_cookie(cookie) is None, "reactivation does not revive old cookies"
+
+
+def test_only_admins_deactivate_or_change_roles(demo_db):
+    staff = db.claims_for(user_id_of(DEMO["staff"]), DEMO["staff"])
+    with pytest.raises(psycopg.Error) as refused:
+        accounts.set_active(staff, _member_id(DEMO["member"]), False)
+    assert "member.admin_only" in str(refused.value)
+    member = db.claims_for(user_id_of(DEMO["member"]), DEMO["member"])
+    with pytest.raises(psycopg.Error):
+        accounts.set_role(member, _member_id(DEMO["member"]), "admin")
+    with db.as_owner() as conn:
+        assert conn.execute("select role from public.members where email = %s",
+                            (DEMO["member"],)).fetchone()["role"] == "member"
+
+
+def test_role_change_applies_at_the_next_rerun(demo_db):
+    person = auth.check_credentials(DEMO["member"], DEMO_PASSWORD)
+    accounts.set_role(_admin_claims(), person.member_id, "staff")
+    assert auth.refresh(person).role == "staff"
+
+
+def test_the_last_admin_stays(demo_db):
+    admin_id = _member_id(DEMO["admin"])
+    with pytest.raises(psycopg.Error) as refused:
+        accounts.set_role(_admin_claims(), admin_id, "member")
+    assert "last_admin" in str(refused.value)  # the directory migration guards this too
+    with pytest.raises(psycopg.Error):
+        accounts.set_active(_admin_claims(), admin_id, False)
+    # with a second admin, the first may step down
+    accounts.set_role(_admin_claims(), _member_id(DEMO["staff"]), "admin")
+    accounts.set_role(_admin_claims(), admin_id, "member")
+
+
+# --------------------------------------------------------------------------- sessions
+
+def test_sign_out_ends_every_session_and_cookie_of_the_account(demo_db):
+    first = auth.check_credentials(DEMO["board"], DEMO_PASSWORD)
+    second = auth.check_credentials(DEMO["board"], DEMO_PASSWORD)  # another browser
+    cookie = auth.cookie_token(first)
+    assert auth.person_from_cookie(cookie) == first
+    accounts.end_sessions(first.user_id)
+    assert auth.refresh(first) is None and auth.refresh(second) is None
+    assert auth.person_from_cookie(cookie) is None
+
+
+def test_cookies_are_signed_and_expire(demo_db):
+    person = auth.check_credentials(DEMO["board"], DEMO_PASSWORD)
+    token = auth.cookie_token(person)
+    head, payload, signature = token.split(".")
+    forged = f"{head}.{payload}.{signature[::-1]}"
+    assert auth.person_from_cookie(forged) is None
+    import datetime as dt
+
+    old = auth.cookie_token(person, now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=13))
+    assert auth.person_from_cookie(old) is None, "cookies last 12 hours"
+    assert auth.person_from_cookie("garbage") is None
+
+
+def test_cookie_key_is_generated_once_with_private_mode(pg_server):
+    key = auth.cookie_key()
+    path = db.data_dir() / "cookie_key"
+    assert len(key) >= 48 and auth.cookie_key() == key
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_password_change_needs_the_current_one_and_ends_other_sessions(demo_db):
+    person = auth.check_credentials(DEMO["staff"], DEMO_PASSWORD)
+    other = auth.check_credentials(DEMO["staff"], DEMO_PASSWORD)
+    with pytest.raises(UserError) as wrong:
+        accounts.change_password(person.user_id, "wrong-current", "a-new-long-password", "a-new-long-password")
+    assert wrong.value.key == "password.current_wrong"
+    with pytest.raises(UserError) as short:
+        accounts.change_password(person.user_id, DEMO_PASSWORD, "short", "short")
+    assert short.value.key == "password.too_short"
+    with pytest.raises(UserError) as mismatch:
+        accounts.change_password(person.user_id, DEMO_PASSWORD, "a-new-long-password", "a-new-long-passw0rd")
+    assert mismatch.value.key == "password.mismatch"
+    version = accounts.change_password(person.user_id, DEMO_PASSWORD, "a-new-long-password", "a-new-long-password")
+    assert auth.refresh(other) is None
+    assert auth.refresh(dataclasses.replace(person, session_version=version)) is not None
+    assert auth.check_credentials(DEMO["staff"], "a-new-long-password").role == "staff"
+
+
+# --------------------------------------------------------------------------- one-time links
+
+def test_invitation_link_sets_a_password_once(demo_db):
+    member_id, token = accounts.invite(_admin_claims(), "new.person@example.org", "Nouvelle Personne", "staff")
+    assert len(token) >= 43, "at least 256 bits, url-safe"
+    with db.as_owner() as conn:
+        stored = conn.execute("select token_hash, purpose, expires_at - created_at as ttl"
+                              " from private.password_tokens").fetchall()
+    assert [r["token_hash"] for r in stored] == [accounts.hash_token(token)], "only the hash is stored"
+    assert stored[0]["purpose"] == "invite" and stored[0]["ttl"].total_seconds() == 72 * 3600
+
+    info = accounts.link_info(token)
+    assert info["email"] == "new.person@example.org" and info["purpose"] == "invite"
+    with pytest.raises(UserError):
+        auth.check_credentials("new.person@example.org", "")  # no password yet: nothing lets them in
+    accounts.use_link(token, "their-own-password", "their-own-password")
+    person = auth.check_credentials("new.person@example.org", "their-own-password")
+    assert person.member_id == member_id and person.role == "staff"
+
+    assert accounts.link_info(token) is None
+    with pytest.raises(psycopg.Error) as spent:
+        accounts.use_link(token, "another-password!", "another-password!")
+    assert "account.link_invalid" in str(spent.value)
+
+
+def test_reset_link_replaces_the_previous_one_and_expires(demo_db):
+    member_id = _member_id(DEMO["member"])
+    first, _ = accounts.issue_reset(_admin_claims(), member_id)
+    second, expires = accounts.issue_reset(_admin_claims(), member_id)
+    assert accounts.link_info(first) is None, "only the newest link works"
+    assert accounts.link_info(second)["purpose"] == "reset"
+    assert auth.check_credentials(DEMO["member"], DEMO_PASSWORD), "the old password works until the link is used"
+    with db.as_owner() as conn:
+        conn.execute("update private.password_tokens set created_at = created_at - interval '25 hours',"
+                     " expires_at = expires_at - interval '25 hours'")
+    with pytest.raises(psycopg.Error):
+        accounts.use_link(second, "brand-new-password", "brand-new-password")
+    third, _ = accounts.issue_reset(_admin_claims(), member_id)
+    accounts.use_link(third, "brand-new-password", "brand-new-password")
+    with pytest.raises(UserError):
+        auth.check_credentials(DEMO["member"], DEMO_PASSWORD)
+    assert auth.check_credentials(DEMO["member"], "brand-new-password").role == "member"
+
+
+def test_only_admins_issue_links_and_anon_cannot_call_them(demo_db):
+    with pytest.raises(psycopg.Error) as refused:
+        accounts.invite(db.claims_for(user_id_of(DEMO["staff"]), DEMO["staff"]), "x@example.org", "X", "member")
+    assert "account.admin_only" in str(refused.value)
+    with pytest.raises(psycopg.Error) as refused:
+        accounts.issue_reset(db.claims_for(user_id_of(DEMO["member"]), DEMO["member"]), _member_id(DEMO["admin"]))
+    assert "account.admin_only" in str(refused.value)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), db.as_anon() as conn:
+        conn.execute("select public.issue_password_reset(gen_random_uuid(), repeat('a', 64))")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), authenticate_as(DEMO["admin"]) as conn:
+        conn.execute("select * from private.password_tokens")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), authenticate_as(DEMO["admin"]) as conn:
+        conn.execute("select private.use_password_token(repeat('a', 64), 'x')")
+
+
+def test_inviting_someone_who_has_an_account_is_refused(demo_db):
+    with pytest.raises(psycopg.Error) as refused:
+        accounts.invite(_admin_claims(), DEMO["member"].upper(), "Alex", "member")
+    assert "account.already_exists" in str(refused.value)
+    with pytest.raises(UserError) as bad:
+        accounts.invite(_admin_claims(), "not-an-email", "X", "member")
+    assert bad.value.key == "account.email_invalid"
+
+
+# --------------------------------------------------------------------------- new auth.users rows
+
+def test_a_new_auth_user_gets_a_member_row_or_is_linked_to_one(demo_db):
+    make_member("already@example.org", account=False, full_name="Déjà Là")
+    with db.as_owner() as conn:
+        linked = conn.execute("insert into auth.users (email, raw_user_meta_data) values"
+                              " ('already@example.org', '{}') returning id").fetchone()["id"]
+        fresh = conn.execute("insert into auth.users (email, raw_user_meta_data) values"
+                             " ('fresh@example.org', '{\"full_name\": \"Fresh Person\"}') returning id").fetchone()["id"]
+        rows = {r["email"]: r for r in conn.execute(
+            "select email::text as email, full_name, role, user_id from public.members"
+            " where email in ('already@example.org', 'fresh@example.org')").fetchall()}
+    assert rows["already@example.org"]["user_id"] == linked and rows["already@example.org"]["full_name"] == "Déjà Là"
+    assert rows["fresh@example.org"]["user_id"] == fresh and rows["fresh@example.org"]["role"] == "member"
+    assert rows["fresh@example.org"]["full_name"] == "Fresh Person"
+
+
+# --------------------------------------------------------------------------- first admin
+
+def test_first_admin_only_while_there_is_none(empty_db):
+    assert accounts.needs_first_admin()
+    with pytest.raises(UserError) as short:
+        accounts.create_first_admin("boss@example.org", "Boss", "short")
+    assert short.value.key == "password.too_short"
+    user_id = accounts.create_first_admin("boss@example.org", "La Boss", "a-long-enough-password")
+    assert auth.person_for_user(user_id).role == "admin"
+    assert not accounts.needs_first_admin()
+    with pytest.raises(UserError) as again:
+        accounts.create_first_admin("other@example.org", "Other", "a-long-enough-password")
+    assert again.value.key == "account.first_admin_exists"
