@@ -230,5 +230,5 @@ STRINGS = {
     "linkpage.no_token": ("Ouvrez cette page avec le lien que l'équipe vous a envoyé.",
                           "Open this page with the link the team sent you."),
     "ics.summary": ("{resource} — {space}", "{resource} — {space}"),
-    "export.not_available": ("L'export « {kind} » n'est pas encore disponible.", "Export “{kind}” is not available yet."),
+    "booking.export_not_available": ("L'export « {kind} » n'est pas encore disponible.", "Export “{kind}” is not available yet."),
 }
