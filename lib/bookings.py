@@ -326,3 +326,23 @@ def occupancy(claims: Claims, first: dt.date, last: dt.date, zone_id: str | None
         rows = conn.execute("select * from public.occupancy_daily(%s, %s, %s, %s)",
                             (first, last, zone_id, kind)).fetchall()
     return pd.DataFrame(rows, columns=["day", "booked_hours", "open_hours", "occupancy"])
+
+
+def bookable_members(claims: Claims) -> list[dict[str, Any]]:
+    """Active members the team may book for (row-level security decides who is listed),
+    sorted by name in Python (the database collation is C)."""
+    with db.as_user(claims) as conn:
+        rows = conn.execute("select id::text, full_name, email::text from public.members where active").fetchall()
+    return sorted(rows, key=lambda r: (r["full_name"].casefold(), r["email"]))
+
+
+def week_of(claims: Claims, member_id: str, day: dt.date) -> pd.DataFrame:
+    """The person's live bookings in the Monday-to-Sunday week holding `day`."""
+    monday = day - dt.timedelta(days=day.isoweekday() - 1)
+    with db.as_user(claims) as conn:
+        rows = conn.execute(
+            "select b.day, r.name as resource_name, lower(b.during) as starts, upper(b.during) as ends, b.status"
+            " from public.bookings b join public.resources r on r.id = b.resource_id"
+            " where b.member_id = %s and b.status <> 'cancelled' and b.day between %s and %s"
+            " order by lower(b.during)", (member_id, monday, monday + dt.timedelta(days=6))).fetchall()
+    return pd.DataFrame(rows, columns=["day", "resource_name", "starts", "ends", "status"])

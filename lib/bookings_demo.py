@@ -36,7 +36,8 @@ def seed_demo(conn: psycopg.Connection, rng: random.Random, scale: str) -> str:
     rooms = [r["id"] for r in conn.execute(
         "select id from public.resources where kind = 'room' and active and capacity <= 10 order by name").fetchall()]
     members = [r["id"] for r in conn.execute(
-        "select id from public.members where active and role = 'member' order by email").fetchall()]
+        "select id from public.members where active and role = 'member' and email not like '%@example.org'"
+        " order by email").fetchall()]
     if not desks or not members:
         return "bookings: no desks or members, nothing added"
     demo_member = conn.execute("select id from public.members where email = 'member@example.org'").fetchone()
@@ -109,7 +110,8 @@ def _row(rng: random.Random, resource: Any, member: Any, day: dt.date, start: dt
 
 def _demo_member_rows(member: Any, desks: list, s: dict[str, Any], tz: ZoneInfo, today: dt.date,
                       rows: list[tuple]) -> list[tuple]:
-    """Today and the next opening day, on a desk left free that day, for the demo member."""
+    """Today and a day next week, on a desk left free that day, for the demo member (tomorrow
+    stays free for them to book)."""
     taken = {(r[0], r[3]) for r in rows}
     mine = {r[3] for r in rows if r[1] == member}
     out = []
@@ -117,12 +119,12 @@ def _demo_member_rows(member: Any, desks: list, s: dict[str, Any], tz: ZoneInfo,
     while added < 2:
         if day.isoweekday() in s["open_days"] and day not in mine:
             desk = next((d for d in desks if (d, day) not in taken), None)
-            if desk is not None:
+            if desk is not None and (day == today or day >= today + dt.timedelta(days=6)):
                 out.append((desk, member, _range(day, s["opens_at"], s["closes_at"], tz), day, 1, "confirmed",
                             None, None, "app", dt.datetime.now(tz), None, None))
                 added += 1
         day += dt.timedelta(days=1)
-        if day > today + dt.timedelta(days=10):
+        if day > today + dt.timedelta(days=13):
             break
     return out
 

@@ -38,11 +38,22 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/account.py", "account.title", ":material/person:", ALL_ROLES, section="nav.section.me"),
     PageSpec("pages/team.py", "team.title", ":material/manage_accounts:", ADMIN, section="nav.section.admin"),
     PageSpec("pages/settings.py", "settings.title", ":material/settings:", ADMIN, section="nav.section.admin"),
+    PageSpec("pages/book.py", "book.title", ":material/event_seat:", TEAM | {"member"}),
+    PageSpec("pages/my_bookings.py", "mybookings.title", ":material/event_available:", TEAM | {"member"}, section="nav.section.me"),
+    PageSpec("pages/staff_day.py", "staff.title", ":material/badge:", TEAM, section="nav.section.team"),
+    PageSpec("pages/resources.py", "resources.title", ":material/chair:", ADMIN, section="nav.section.admin"),
+    PageSpec("pages/profile.py", "profile.title", ":material/badge:", ALL_ROLES, section="nav.section.me"),
+    PageSpec("pages/directory.py", "directory.title", ":material/groups:", TEAM | {"member"}, section="nav.section.community"),
+    PageSpec("pages/skill_insights.py", "insights.title", ":material/bar_chart:", ALL_ROLES, section="nav.section.community"),
+    PageSpec("pages/members_admin.py", "members_admin.title", ":material/group:", ADMIN, section="nav.section.admin"),
+    PageSpec("pages/skills_admin.py", "skills_admin.title", ":material/label:", ADMIN, section="nav.section.admin"),
+    PageSpec("pages/import_members.py", "import.title", ":material/upload_file:", ADMIN, section="nav.section.admin"),
 ]
 
 # Pages anyone may open without signing in (the shared link, setting a password from an email).
 PUBLIC_PAGES: list[PageSpec] = [
     PageSpec("pages/set_password.py", "setpw.title", ":material/key:", frozenset()),
+    PageSpec("pages/link.py", "linkpage.title", ":material/link:", frozenset()),
 ]
 
 

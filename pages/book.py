@@ -1,0 +1,174 @@
+"""Book a desk or a room: a day, availability at a glance (grid or floor plan), two clicks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from lib import auth, bookings, floorplan
+from lib.i18n import fmt_date, fmt_time, t, weekday_name
+from lib.ui import cache_key, run_action
+
+person = auth.current_person()
+claims = person.claims()
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _settings() -> dict:
+    return bookings.booking_settings()
+
+
+@st.cache_data(ttl=20, show_spinner=False)
+def _grid(_claims: dict, who: str, day: dt.date, kind: str) -> pd.DataFrame:
+    return bookings.day_grid(_claims, day, kind)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _members(_claims: dict, who: str) -> list[dict]:
+    return bookings.bookable_members(_claims)
+
+
+@st.cache_data(ttl=20, show_spinner=False)
+def _week(_claims: dict, who: str, member_id: str, day: dt.date) -> pd.DataFrame:
+    return bookings.week_of(_claims, member_id, day)
+
+
+settings = _settings()
+who = cache_key(claims)
+today = bookings.local_today(settings)
+states = {s: t(f"book.state.{s}") for s in ("free", "taken", "mine", "closed", "past")}
+slot_names = {s: t(f"book.slot.{s}") for s in bookings.SLOTS}
+
+st.title(t("book.title"))
+if flash := st.session_state.pop("book_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+top = st.columns([2, 2, 3])
+day = top[0].date_input(t("book.day"), value=bookings.next_open_day(settings), min_value=today,
+                        max_value=today + dt.timedelta(days=settings["booking_window_days"]),
+                        format="DD/MM/YYYY", key="book_day")
+kind = top[1].segmented_control(t("book.kind"), ["desk", "room"], format_func=lambda k: t(f"book.kind.{k}"),
+                                default="desk", key="book_kind") or "desk"
+member_id = None
+if person.role in ("admin", "staff"):
+    members = _members(claims, who)
+    labels = {m["id"]: f"{m['full_name']} <{m['email']}>" for m in members}
+    choice = top[2].selectbox(t("book.for_member"), [""] + list(labels), key="book_for",
+                              format_func=lambda i: t("book.myself") if i == "" else labels[i])
+    member_id = choice or None
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(settings["time_zone"])
+
+
+def _when(starts: dt.datetime, ends: dt.datetime) -> str:
+    return f"{fmt_date(starts.date())} {fmt_time(starts)}–{fmt_time(ends)}"
+
+
+def _book(resource_id: str, name: str, starts: dt.datetime, ends: dt.datetime) -> None:
+    """Book, then rerun the whole page (the week below changes too) with the news on top."""
+    done = run_action(lambda: bookings.book(claims, resource_id, starts, ends, member_id))
+    if done:
+        st.session_state["book_flash"] = t("book.booked", resource=name,
+                                           when=_when(starts.astimezone(_tz()), ends.astimezone(_tz())))
+        st.rerun()
+
+
+@st.fragment
+def desk_picker() -> None:
+    """The grid and the floor plan rerun alone when someone picks: the page around them does not."""
+    grid = _grid(claims, who, day, "desk")
+    slot = st.segmented_control(t("book.slot"), list(bookings.SLOTS), format_func=slot_names.get,
+                                default="day", key="book_slot") or "day"
+    free = bookings.free_resources(grid, slot)
+    by_plan, by_grid = st.tabs([t("book.floor_plan"), t("book.grid")])
+    with by_plan:
+        st.caption(t("book.floor_plan_help"))
+        desks = floorplan.slot_states(grid, slot)
+        event = st.altair_chart(floorplan.floor_plan(desks, states), on_select="rerun",
+                                selection_mode=floorplan.SELECTION, key="book_plan", width="stretch")
+        picked = (event or {}).get("selection", {}).get(floorplan.SELECTION) or []
+        if picked:
+            st.session_state["book_resource"] = picked[0].get("resource_id")
+    with by_grid:
+        table = bookings.grid_table(grid)
+        if not table.empty:
+            table = table.rename(columns={"zone_name": t("book.zone"), "resource_name": t("book.resource"),
+                                          "am": slot_names["am"], "pm": slot_names["pm"]})
+            st.dataframe(table.replace(states), hide_index=True, width="stretch")
+    if free.empty:
+        st.info(t("book.nothing_free"))
+        return
+    names = dict(zip(free.resource_id, free.resource_name + " · " + free.zone_name, strict=True))
+    if st.session_state.get("book_resource") not in names:
+        st.session_state["book_resource"] = next(iter(names))
+    cols = st.columns([3, 1])
+    resource = cols[0].selectbox(t("book.resource"), list(names), format_func=names.get, key="book_resource")
+    starts, ends = bookings.slot_range(day, slot, settings)
+    if cols[1].button(t("book.book_button"), type="primary", key="book_go", width="stretch"):
+        _book(resource, names[resource].split(" · ")[0], starts, ends)
+    with st.expander(t("book.repeat")):
+        st.caption(t("book.repeat_help"))
+        rc = st.columns(3)
+        # options are the labels themselves: a format_func would be run again outside this session
+        weekdays = {weekday_name(d): d for d in settings["open_days"]}
+        default_wd = weekday_name(day.isoweekday())
+        label = rc[0].selectbox(t("book.repeat_weekday"), list(weekdays), key="book_rep_wd",
+                                index=list(weekdays).index(default_wd) if default_wd in weekdays else 0)
+        weekday = weekdays[label]
+        month_end = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        until = rc[1].date_input(t("book.repeat_until"), value=month_end, min_value=day, format="DD/MM/YYYY",
+                                 key="book_rep_until")
+        if rc[2].button(t("book.repeat_button"), key="book_rep_go"):
+            days = bookings.weekdays_between(day, until, weekday)
+            outcomes = run_action(lambda: bookings.book_many(claims, resource, days, slot, settings, member_id))
+            if outcomes is not None:
+                ok = sum(o.booked for o in outcomes)
+                st.write(t("book.repeat_report", ok=ok, ko=len(outcomes) - ok))
+                st.dataframe(pd.DataFrame([{t("book.day"): fmt_date(o.day, "full"),
+                                            t("mybookings.status"): t("book.outcome.ok") if o.booked
+                                            else t(o.reason, **(o.params or {}))} for o in outcomes]),
+                             hide_index=True, width="stretch")
+
+
+@st.fragment
+def room_picker() -> None:
+    grid = _grid(claims, who, day, "room")
+    if grid.empty:
+        st.info(t("book.nothing_free"))
+        return
+    table = bookings.grid_table(grid)
+    table = table.rename(columns={"zone_name": t("book.zone"), "resource_name": t("book.resource")})
+    st.dataframe(table.replace(states), hide_index=True, width="stretch")
+    rooms = grid.drop_duplicates("resource_id")
+    names = dict(zip(rooms.resource_id, rooms.resource_name, strict=True))
+    cols = st.columns([3, 1, 1, 1])
+    room = cols[0].selectbox(t("book.resource"), list(names), format_func=names.get, key="book_room")
+    hours = grid[grid.resource_id == room]
+    free_starts = hours[hours.state == "free"]
+    if free_starts.empty:
+        st.info(t("book.nothing_free"))
+        return
+    start = cols[1].selectbox(t("book.from"), list(free_starts.slot_starts), key="book_room_from",
+                              format_func=lambda v: fmt_time(v.astimezone(_tz())))
+    ends = [e for e in hours.slot_ends if e > start]
+    end = cols[2].selectbox(t("book.to"), ends, key="book_room_to", format_func=lambda v: fmt_time(v.astimezone(_tz())))
+    if cols[3].button(t("book.book_button"), type="primary", key="book_room_go", width="stretch"):
+        _book(room, names[room], start, end)
+
+
+if kind == "desk":
+    desk_picker()
+else:
+    room_picker()
+
+st.subheader(t("book.week"))
+week = _week(claims, who, member_id or person.member_id, day)
+if week.empty:
+    st.caption(t("book.week_empty"))
+for row in week.itertuples():
+    st.write(f"{weekday_name(row.day.isoweekday())} {fmt_date(row.day)} · {row.resource_name} · "
+             f"{fmt_time(row.starts.astimezone(_tz()))}–{fmt_time(row.ends.astimezone(_tz()))}")

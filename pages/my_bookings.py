@@ -1,0 +1,77 @@
+"""My bookings: what is coming (cancel before the cut-off, add to a calendar) and what was."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from lib import auth, bookings, ics
+from lib.i18n import fmt_date, fmt_time, t, weekday_name
+from lib.ui import cache_key, run_action
+
+person = auth.current_person()
+claims = person.claims()
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _settings() -> dict:
+    return bookings.booking_settings()
+
+
+@st.cache_data(ttl=20, show_spinner=False)
+def _mine(_claims: dict, who: str, member_id: str, upcoming: bool) -> pd.DataFrame:
+    return bookings.my_bookings(_claims, member_id, upcoming)
+
+
+settings = _settings()
+tz = ZoneInfo(settings["time_zone"])
+who = cache_key(claims)
+
+
+def when(row) -> str:
+    starts, ends = row.starts.astimezone(tz), row.ends.astimezone(tz)
+    return f"{weekday_name(starts.isoweekday())} {fmt_date(starts.date())}, {fmt_time(starts)}–{fmt_time(ends)}"
+
+
+st.title(t("mybookings.title"))
+if flash := st.session_state.pop("mybookings_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+upcoming_tab, past_tab = st.tabs([t("mybookings.upcoming"), t("mybookings.past")])
+with upcoming_tab:
+    upcoming = _mine(claims, who, person.member_id, True)
+    live = upcoming[upcoming.status != "cancelled"]
+    if live.empty:
+        st.info(t("mybookings.none"))
+    else:
+        events = [{"id": r.id, "starts": r.starts, "ends": r.ends, "status": r.status,
+                   "summary": t("ics.summary", resource=r.resource_name, space=settings["space_name"]),
+                   "location": f"{settings['space_name']} — {r.zone_name}"} for r in live.itertuples()]
+        st.download_button(t("mybookings.ics"), ics.calendar(events, settings["space_name"]),
+                           file_name="cantine-reservations.ics", mime="text/calendar", key="ics_all",
+                           icon=":material/calendar_month:")
+    for row in live.itertuples():
+        with st.container(border=True):
+            cols = st.columns([5, 2, 2])
+            cols[0].markdown(f"**{when(row)}**  \n{row.resource_name} · {row.zone_name} · "
+                             f"{t('mybookings.status.' + row.status)}")
+            one = ics.calendar([{"id": row.id, "starts": row.starts, "ends": row.ends,
+                                 "summary": t("ics.summary", resource=row.resource_name, space=settings["space_name"]),
+                                 "location": f"{settings['space_name']} — {row.zone_name}"}], settings["space_name"])
+            cols[1].download_button(".ics", one, file_name=f"reservation-{row.day}.ics", mime="text/calendar",
+                                    key=f"ics_{row.id}", icon=":material/event:")
+            if cols[2].button(t("mybookings.cancel"), key=f"cancel_{row.id}", icon=":material/close:"):
+                if run_action(lambda row=row: bookings.cancel(claims, row.id)):
+                    st.session_state["mybookings_flash"] = t("mybookings.cancelled")
+                    st.rerun()
+with past_tab:
+    past = _mine(claims, who, person.member_id, False)
+    if past.empty:
+        st.info(t("mybookings.none"))
+    else:
+        st.dataframe(pd.DataFrame({
+            t("mybookings.when"): [when(r) for r in past.itertuples()],
+            t("book.resource"): past.resource_name,
+            t("mybookings.status"): [t(f"mybookings.status.{s}") for s in past.status],
+        }), hide_index=True, width="stretch")

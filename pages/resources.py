@@ -1,0 +1,131 @@
+"""Admins: zones, desks and rooms, closures and shared links, edited in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from lib import auth, resources_admin, share_links
+from lib.i18n import fmt_date, t
+from lib.ui import run_action
+
+person = auth.current_person()
+claims = person.claims()
+
+st.title(t("resources.title"))
+if flash := st.session_state.pop("res_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+
+
+def _report(result: resources_admin.SaveResult | None) -> None:
+    if result is None:
+        return
+    for number, key in result.errors:
+        st.error(t("resources.row_error", row=number, message=t(key)))
+    if not result.errors and not result.needs_decision:
+        st.session_state["res_flash"] = t("resources.saved", n=result.changes) if result.changes else t("resources.nothing")
+        st.rerun()
+
+
+res_tab, zone_tab, closure_tab, link_tab = st.tabs(
+    [t("resources.resources"), t("resources.zones"), t("resources.closures"), t("links.title")])
+
+with res_tab:
+    original = resources_admin.resources(claims)
+    zone_names = resources_admin.zones(claims).name.tolist()
+    edited = st.data_editor(
+        original, key="res_editor", num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=["name", "zone", "kind", "capacity", "amenities", "pos_x", "pos_y", "active"],
+        column_config={
+            "name": st.column_config.TextColumn(t("resources.col.name"), required=True, max_chars=80),
+            "zone": st.column_config.SelectboxColumn(t("resources.col.zone"), options=zone_names, required=True),
+            "kind": st.column_config.SelectboxColumn(t("resources.col.kind"), options=["desk", "room"], required=True,
+                                                     default="desk"),
+            "capacity": st.column_config.NumberColumn(t("resources.col.capacity"), min_value=1, max_value=500,
+                                                      step=1, default=1),
+            "amenities": st.column_config.TextColumn(t("resources.col.amenities")),
+            "pos_x": st.column_config.NumberColumn(t("resources.col.x"), min_value=0, max_value=1000),
+            "pos_y": st.column_config.NumberColumn(t("resources.col.y"), min_value=0, max_value=1000),
+            "active": st.column_config.CheckboxColumn(t("resources.col.active"), default=True),
+        })
+    future = None
+    pending = st.session_state.get("res_needs")
+    if pending:
+        for item in pending:
+            st.warning(t("resources.deactivate_has_future", resource=item["name"], n=item["count"]))
+        choice = st.radio(" ", ["cancel", "keep"], key="res_future", horizontal=True, label_visibility="collapsed",
+                          format_func=lambda c: t(f"resources.deactivate_{c}"))
+        future = choice
+    if st.button(t("resources.save"), type="primary", key="res_save"):
+        result = run_action(lambda: resources_admin.save_resources(claims, edited, original, future))
+        if result is not None and result.needs_decision:
+            st.session_state["res_needs"] = result.needs_decision
+            st.rerun()
+        st.session_state.pop("res_needs", None)
+        _report(result)
+
+with zone_tab:
+    zones = resources_admin.zones(claims)
+    zones_edited = st.data_editor(
+        zones, key="zone_editor", num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=["name", "floor", "sort_order", "active"],
+        column_config={
+            "name": st.column_config.TextColumn(t("resources.col.name"), required=True, max_chars=80),
+            "floor": st.column_config.NumberColumn(t("resources.col.floor"), min_value=-5, max_value=100, step=1,
+                                                   default=0),
+            "sort_order": st.column_config.NumberColumn(t("resources.col.order"), step=1, default=0),
+            "active": st.column_config.CheckboxColumn(t("resources.col.active"), default=True),
+        })
+    if st.button(t("resources.save"), type="primary", key="zone_save"):
+        _report(run_action(lambda: resources_admin.save_zones(claims, zones_edited, zones)))
+
+with closure_tab:
+    closures = resources_admin.closures(claims)
+    names = resources_admin.resources(claims).name.tolist()
+    closures_edited = st.data_editor(
+        closures, key="closure_editor", num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=["starts_on", "ends_on", "resource", "reason"],
+        column_config={
+            "starts_on": st.column_config.DateColumn(t("resources.col.starts"), required=True, format="DD/MM/YYYY"),
+            "ends_on": st.column_config.DateColumn(t("resources.col.ends"), required=True, format="DD/MM/YYYY"),
+            "resource": st.column_config.SelectboxColumn(t("resources.col.resource"), options=names),
+            "reason": st.column_config.TextColumn(t("resources.col.reason"), required=True, max_chars=200),
+        })
+    if st.button(t("resources.save"), type="primary", key="closure_save"):
+        _report(run_action(lambda: resources_admin.save_closures(claims, closures_edited, closures)))
+    hits = resources_admin.closure_hits(claims)
+    if not hits.empty:
+        st.subheader(t("resources.closure_hits"))
+        st.dataframe(hits.drop(columns=["id"]), hide_index=True, width="stretch")
+        if st.button(t("resources.closure_cancel"), key="closure_cancel"):
+            n = run_action(lambda: resources_admin.cancel_bookings(claims, hits.id.tolist()))
+            if n is not None:
+                st.session_state["res_flash"] = t("resources.cancelled_n", n=n)
+                st.rerun()
+
+with link_tab:
+    if new := st.session_state.pop("new_link", None):
+        st.success(t("links.created"))
+        st.code(f"/link?t={new}", language=None)
+    with st.form("link_new"):
+        cols = st.columns([3, 2])
+        label = cols[0].text_input(t("links.label"), max_chars=120)
+        expires = cols[1].date_input(t("links.expires"), value=None, min_value=dt.date.today(), format="DD/MM/YYYY")
+        if st.form_submit_button(t("links.create"), type="primary"):
+            until = dt.datetime.combine(expires, dt.time(23, 59), dt.UTC) if expires else None
+            token = run_action(lambda: share_links.create(label, until, claims=claims))
+            if token:
+                st.session_state["new_link"] = token
+                st.rerun()
+    links = share_links.list_links(claims)
+    for row in links.itertuples():
+        cols = st.columns([4, 2, 2, 1])
+        cols[0].text(row.label)
+        cols[1].caption(t(f"links.state.{row.state}"))
+        cols[2].caption(fmt_date(row.expires_at.date()) if row.expires_at is not None and str(row.expires_at) != "NaT"
+                        else "—")
+        if row.state == "active" and cols[3].button(t("links.revoke"), key=f"revoke_{row.id}"):
+            if run_action(lambda row=row: share_links.revoke(row.id, claims)):
+                st.session_state["res_flash"] = t("links.revoked_ok")
+                st.rerun()

@@ -1,0 +1,92 @@
+"""The staff day: who is booked where, arrivals, guests to approve, no-shows; CSV export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+import streamlit as st
+
+from lib import auth, bookings
+from lib.i18n import fmt_date, fmt_time, t
+from lib.ui import cache_key, run_action
+
+person = auth.current_person()
+claims = person.claims()
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _settings() -> dict:
+    return bookings.booking_settings()
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def _day(_claims: dict, who: str, day: dt.date, search: str, show: str) -> pd.DataFrame:
+    return bookings.staff_day(_claims, day, search, show)
+
+
+settings = _settings()
+tz = ZoneInfo(settings["time_zone"])
+today = bookings.local_today(settings)
+
+st.title(t("staff.title"))
+if flash := st.session_state.pop("staff_flash", None):
+    st.success(flash, icon=":material/check_circle:")
+cols = st.columns([2, 3, 3])
+day = cols[0].date_input(t("book.day"), value=today, format="DD/MM/YYYY", key="staff_day")
+search = cols[1].text_input(t("staff.search"), key="staff_search", max_chars=100)
+filters = ["all", "expected", "checked_in", "pending", "no_show"]
+labels = {f: t(f"staff.filter.{f}") for f in filters}
+show_label = cols[2].segmented_control(t("staff.filter"), list(labels.values()), default=labels["all"],
+                                       key="staff_show") or labels["all"]
+show = next(f for f, label in labels.items() if label == show_label)
+
+frame = _day(claims, cache_key(claims), day, search, show)
+st.caption(t("staff.count", n=len(frame)) + f" · {fmt_date(day, 'full')}")
+if frame.empty:
+    st.info(t("staff.none"))
+else:
+    def _hours(row: pd.Series) -> str:
+        return f"{fmt_time(row.starts.astimezone(tz))}–{fmt_time(row.ends.astimezone(tz))}"
+
+    view = pd.DataFrame({
+        t("mybookings.when"): frame.apply(_hours, axis=1),
+        t("book.resource"): frame.resource_name,
+        t("staff.who"): frame.who + frame.guest.map({True: f" ({t('staff.guest')})", False: ""}),
+        "email": frame.email,
+        t("mybookings.status"): [t(f"mybookings.status.{s}") for s in frame.status],
+        t("staff.checked_in"): [fmt_time(v.astimezone(tz)) if v is not None and not pd.isna(v) else ""
+                               for v in frame.checked_in_at],
+        t("staff.filter.no_show"): frame.no_show_at.notna(),
+    })
+    st.dataframe(view, hide_index=True, width="stretch")
+    options = dict(zip(frame.id, frame.apply(lambda r: f"{_hours(r)} · {r.resource_name} · {r.who}", axis=1),
+                       strict=True))
+    act = st.columns([4, 1, 1, 1, 1])
+    chosen = act[0].selectbox(t("staff.act_on"), list(options), format_func=options.get, key="staff_pick")
+    actions = [("staff.check_in", bookings.check_in, "checkin.done"), ("staff.approve", bookings.approve, "staff.approved"),
+               ("staff.no_show", bookings.mark_no_show, "staff.marked"),
+               ("staff.cancel", bookings.cancel, "mybookings.cancelled")]
+    for col, (label, fn, done) in zip(act[1:], actions, strict=True):
+        if col.button(t(label), key=f"staff_{label}", width="stretch"):
+            if run_action(lambda fn=fn: fn(claims, chosen)):
+                st.session_state["staff_flash"] = t(done)
+                st.rerun()
+if settings["release_unclaimed_minutes"] and day == today:
+    if st.button(t("staff.release"), key="staff_release"):
+        n = run_action(lambda: bookings.release_unclaimed(claims))
+        if n is not None:
+            st.session_state["staff_flash"] = t("staff.released", n=n)
+            st.rerun()
+
+with st.expander(t("staff.export"), icon=":material/download:"):
+    ec = st.columns(2)
+    first = ec[0].date_input(t("staff.export_from"), value=today.replace(day=1), format="DD/MM/YYYY", key="exp_from")
+    last = ec[1].date_input(t("staff.export_to"), value=today, format="DD/MM/YYYY", key="exp_to")
+    if last >= first:
+        st.download_button(t("staff.download"), lambda: bookings.export_csv(claims, first, last),
+                           file_name=f"reservations-{first}-{last}.csv", mime="text/csv", key="exp_go",
+                           icon=":material/download:")
+    else:
+        st.error(t("resources.err.dates"))

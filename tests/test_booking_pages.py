@@ -1,0 +1,55 @@
+"""The booking pages through AppTest on the demo data: a member books tomorrow from the grid,
+sees it in "My bookings" and cancels it; the floor plan is a chart; refusals are sentences."""
+
+from __future__ import annotations
+
+from lib import bookings, db
+from tests.conftest import DEMO, app_as, user_id_of
+
+
+def _member_claims() -> dict:
+    return db.claims_for(user_id_of(DEMO["member"]), DEMO["member"])
+
+
+def test_member_books_from_the_grid_then_cancels(demo_db):
+    at = app_as(DEMO["member"], "pages/book.py", lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Book"
+    assert at.get("vega_lite_chart"), "the floor plan is drawn"
+    at.segmented_control(key="book_slot").set_value("am").run()
+    desk = at.selectbox(key="book_resource").value
+    at.button(key="book_go").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Booked:" in s.value for s in at.success)
+    page = app_as(DEMO["member"], "pages/my_bookings.py", lang="en")
+    assert not page.exception
+    with db.as_owner() as conn:
+        mine = conn.execute("select id::text from public.bookings where resource_id = %s and member_id ="
+                            " (select id from public.members where email = %s) and status = 'confirmed'"
+                            " and lower(during) > now()", (desk, DEMO["member"])).fetchall()
+    assert mine
+    booking_id = mine[-1]["id"]
+    page.button(key=f"cancel_{booking_id}").click().run()
+    assert not page.exception and not page.error
+    assert bookings.booking(_member_claims(), booking_id)["status"] == "cancelled"
+
+
+def test_taken_desk_shows_the_rule_sentence(demo_db):
+    at = app_as(DEMO["member"], "pages/book.py", lang="fr")
+    at.segmented_control(key="book_slot").set_value("pm").run()
+    desk = at.selectbox(key="book_resource").value
+    settings = bookings.booking_settings()
+    with db.as_owner() as conn:
+        starts, ends = bookings.slot_range(at.date_input(key="book_day").value, "pm", settings)
+        other = conn.execute("select id from public.members where email <> %s and role = 'member' and id not in"
+                             " (select member_id from public.bookings where day = %s and member_id is not null)"
+                             " limit 1", (DEMO["member"], starts.date())).fetchone()["id"]
+        conn.execute("insert into public.bookings (resource_id, member_id, during, units) values"
+                     " (%s, %s, tstzrange(%s, %s), 0.5)", (desk, other, starts, ends))
+    at.button(key="book_go").click().run()
+    assert any("vient d'être pris" in e.value for e in at.error)
+
+
+def test_board_member_cannot_open_booking(demo_db):
+    at = app_as(DEMO["board"])
+    assert not any("book" in str(link.proto.page) for link in at.get("page_link"))
