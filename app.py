@@ -10,22 +10,14 @@ the role's pages with a refusal for any other URL.
 from __future__ import annotations
 
 import dataclasses
-import os
 
 import streamlit as st
 
-from lib import accounts, auth, db, navigation, space, supabase_auth
+from lib import accounts, auth, db, navigation, settings_admin, space, supabase_auth
 from lib.errors import user_message
 from lib.i18n import LANGUAGES, current_language, t
 
 st.set_page_config(page_title="Cantine", page_icon=":material/chair:", layout="wide")
-
-
-def demo_enabled() -> bool:
-    """CANTINE_DEMO=0 turns off loading demo data into an empty embedded database (so the
-    first-run flow, "create the first admin", is what a new space sees)."""
-    value = os.environ.get("CANTINE_DEMO") or str(db.read_secrets().get("app", {}).get("demo", "1"))
-    return value.strip().lower() not in ("0", "false", "no", "off")
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,7 +27,7 @@ def _database_ready() -> str:
     from lib import seed
 
     db.migrate()
-    if db.is_embedded() and demo_enabled():
+    if db.is_embedded() and settings_admin.demo_autoseed():
         with db.as_owner() as conn:
             empty = conn.execute("select count(*) as n from public.members").fetchone()["n"] == 0
             if empty:
@@ -223,7 +215,7 @@ def main() -> None:
             st.success(t("auth.signed_out"), icon=":material/logout:")
         pages = [st.Page(_sign_in_page, title=t("auth.sign_in"), icon=":material/login:", default=True)]
         pages += [st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url_path)
-                  for p in navigation.PUBLIC_PAGES]
+                  for p in navigation.PUBLIC_PAGES if (db.ROOT / p.path).exists()]
         st.navigation(pages, position="hidden").run()
         return
 
@@ -232,7 +224,7 @@ def main() -> None:
                       position="hidden").run()
         return
 
-    specs = {p.path: p for p in navigation.PAGES + navigation.PUBLIC_PAGES}
+    specs = {p.path: p for p in navigation.PAGES + navigation.PUBLIC_PAGES if (db.ROOT / p.path).exists()}
     pages = {path: st.Page(path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                            default=spec.default) for path, spec in specs.items()}
     current = st.navigation(list(pages.values()), position="hidden")
@@ -240,7 +232,7 @@ def main() -> None:
         st.caption(t("auth.signed_in_as", name=person.full_name, role=t(f"role.{person.role}")))
         for section, specs_in in navigation.sections_for(person.role):
             st.markdown(f"**{t(section)}**")
-            for spec in specs_in:
+            for spec in (s for s in specs_in if s.path in pages):
                 st.page_link(pages[spec.path], label=t(spec.title_key), icon=spec.icon)
         if st.button(t("auth.sign_out"), icon=":material/logout:", key="sign_out"):
             auth.sign_out()

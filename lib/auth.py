@@ -214,6 +214,31 @@ def sign_in(person: Person) -> None:
         st.session_state["lang"] = person.locale
 
 
+def require_page(page_file: str) -> Person:
+    """First line of every signed-in page: the person, or a polite stop.
+
+    app.py already refuses pages a role may not use, but Streamlit runs a file of `pages/`
+    directly, without app.py, on a process's very first run (its pages-folder mode, before any
+    `st.navigation` call) and in AppTest's `switch_page`; this check holds in both cases."""
+    import streamlit as st
+
+    from lib import navigation
+    from lib.i18n import t
+
+    person = current_person()
+    if person is None:
+        st.info(t("auth.please_sign_in"), icon=":material/login:")
+        st.markdown(f"[{t('auth.sign_in')}](/)")
+        st.stop()
+    name = Path(page_file).name
+    spec = next((p for p in navigation.PAGES if Path(p.path).name == name), None)
+    if spec is not None and not navigation.allowed(spec, person.role):
+        st.warning(t("nav.refused", role=t(f"role.{person.role}")), icon=":material/block:")
+        st.markdown(f"[{t('nav.back_home')}](/)")
+        st.stop()
+    return person
+
+
 def replace_person(person: Person) -> None:
     """Keep the session's Person up to date (new role, language or session version)."""
     import streamlit as st

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import zoneinfo
 from functools import lru_cache
 from typing import Any
@@ -15,6 +16,14 @@ from lib.errors import UserError
 
 EDITABLE = ("space_name", "time_zone", "default_language", "open_days", "opens_at", "midday_at", "closes_at",
             "booking_window_days", "cancellation_cutoff_hours")
+
+
+def demo_autoseed() -> bool:
+    """Whether app.py loads demo data into an empty embedded database on first start (so
+    `run.sh` shows something). CANTINE_DEMO=0 (or `[app] demo = false` in secrets) turns it
+    off, and a new space then sees the first-run form: "create the first admin"."""
+    value = os.environ.get("CANTINE_DEMO") or str(db.read_secrets().get("app", {}).get("demo", "1"))
+    return value.strip().lower() not in ("0", "false", "no", "off")
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ from lib import accounts, auth, supabase_auth
 from lib.i18n import t
 from lib.ui import run_action
 
-person = auth.current_person()
+person = auth.require_page(__file__)
 st.title(t("account.title"))
 st.write(t("account.who", name=person.full_name, email=person.email, role=t(f"role.{person.role}")))
 st.caption(t("account.language_hint"))

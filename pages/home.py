@@ -9,7 +9,7 @@ import streamlit as st
 from lib import auth, db, navigation, space
 from lib.i18n import fmt_number, t
 
-person = auth.current_person()
+person = auth.require_page(__file__)
 settings = space.settings()
 st.title(t("home.welcome", space=settings["space_name"]))
 if settings["demo"]:
@@ -29,7 +29,8 @@ if person.role in ("admin", "staff", "board"):
     cols[2].metric(t("home.desks"), fmt_number(summary["desks"]))
     cols[3].metric(t("home.rooms"), fmt_number(summary["rooms"]))
 
-shortcuts = [p for p in navigation.pages_for(person.role) if p.path != "pages/home.py"]
+shortcuts = [p for p in navigation.pages_for(person.role)
+             if p.path != "pages/home.py" and (db.ROOT / p.path).exists()]
 if shortcuts:
     st.markdown(f"**{t('home.shortcuts')}**")
     cols = st.columns(min(len(shortcuts), 4))

@@ -7,7 +7,7 @@ from lib import auth, settings_admin, space
 from lib.i18n import t, weekday_name
 from lib.ui import run_action
 
-person = auth.current_person()
+person = auth.require_page(__file__)
 current = space.settings()
 st.title(t("settings.title"))
 

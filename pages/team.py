@@ -8,7 +8,7 @@ from lib import accounts, auth
 from lib.i18n import t
 from lib.ui import run_action
 
-person = auth.current_person()
+person = auth.require_page(__file__)
 st.title(t("team.title"))
 
 

@@ -3,6 +3,7 @@
 STRINGS = {
     "auth.sign_in": ("Se connecter", "Sign in"),
     "auth.sign_in_to": ("Connexion à {space}", "Sign in to {space}"),
+    "auth.please_sign_in": ("Connectez-vous pour voir cette page.", "Sign in to see this page."),
     "auth.sign_out": ("Se déconnecter", "Sign out"),
     "auth.signed_out": ("Vous êtes déconnecté·e.", "You are signed out."),
     "auth.session_ended": ("Votre session a pris fin (déconnexion ailleurs, mot de passe changé ou compte "

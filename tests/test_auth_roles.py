@@ -1,0 +1,155 @@
+"""The app shell per role, through AppTest on a real database: which pages the menu lists,
+the refusal for the others, signing in (success, failure, deactivated), signing out, and the
+language switch remembered per person.
+
+Routing: with a `pages/` folder next to app.py, Streamlit starts each process in its
+pages-folder mode, which runs a page file *without* app.py until the first `st.navigation`
+call switches it off. A real server does that once per process; AppTest resets the mode before
+every run, so every rerun after the first (and every `switch_page`) would skip app.py: its
+menu, its session checks, its sign-out button. The `real_routing` fixture makes AppTest run
+app.py every time, as the server does after its first run. Pages also guard themselves
+(`auth.require_page`), which `test_pages_guard_themselves_without_app_py` checks.
+"""
+
+import pytest
+
+from lib import accounts, db, navigation
+from lib.i18n import t
+from tests.conftest import app_as, make_member
+
+ROLES = ("admin", "staff", "board", "member")
+
+
+@pytest.fixture(autouse=True)
+def real_routing(monkeypatch):
+    """Run app.py on every AppTest run, as a Streamlit server does once it left its
+    pages-folder mode (see the module docstring)."""
+    import sys
+    from pathlib import Path
+
+    from streamlit.runtime.scriptrunner import script_runner
+
+    def run_main_script(main_script_path: str) -> None:
+        code = compile(Path(main_script_path).read_text(encoding="utf-8"), main_script_path, "exec")
+        exec(code, sys.modules["__main__"].__dict__)  # noqa: S102 - the app's own entry point
+
+    monkeypatch.setattr(script_runner, "_mpa_v1", run_main_script)
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def people(empty_db):
+    """One person per role (the first is the admin, so the first-run form does not show)."""
+    return {role: (make_member(f"{role}@cantine.test", role=role, full_name=f"Prénom {role.title()}"),
+                   f"{role}@cantine.test")[1] for role in ROLES}
+
+
+def _menu(at) -> set[str]:
+    return {link.proto.label for link in at.sidebar.get("page_link")}
+
+
+def _expected_menu(role: str, lang: str = "fr") -> set[str]:
+    return {t(p.title_key, lang) for p in navigation.pages_for(role) if (db.ROOT / p.path).exists()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_menu_lists_exactly_the_pages_of_the_role(people, role):
+    at = app_as(people[role])
+    assert not at.exception
+    menu = _menu(at)
+    assert menu == _expected_menu(role)
+    assert ("Comptes" in menu) == ("Réglages" in menu) == (role == "admin")
+    assert "Mon compte" in menu and "Accueil" in menu
+    assert at.sidebar.get("page_link"), "the menu is drawn"
+    assert any(t(f"home.intro.{role}", "fr") == m.value for m in at.markdown), "the home page is made for the role"
+
+
+@pytest.mark.parametrize("role", ("staff", "board", "member"))
+@pytest.mark.parametrize("page", ("pages/team.py", "pages/settings.py"))
+def test_admin_pages_are_refused_to_other_roles(people, role, page):
+    at = app_as(people[role], page=page)
+    assert not at.exception
+    assert [w.value for w in at.warning] == [t("nav.refused", "fr", role=t(f"role.{role}", "fr"))]
+    assert not at.title, "nothing of the page is drawn"
+    assert not at.get("form")
+
+
+def test_pages_guard_themselves_without_app_py(people, monkeypatch):
+    """Streamlit's pages-folder mode (a process's first run) runs the page file alone."""
+    from streamlit.runtime.scriptrunner import script_runner
+
+    monkeypatch.undo()
+    assert script_runner._mpa_v1.__module__ == script_runner.__name__, "the real pages-folder mode is back"
+    at = app_as(people["member"], page="pages/team.py")
+    assert [w.value for w in at.warning] == [t("nav.refused", "fr", role=t("role.member", "fr"))]
+    assert not at.title
+    at = app_as(people["admin"])
+    at.session_state["person"] = None  # a visitor who is nobody, as on a fresh server
+    at.switch_page("pages/settings.py").run()
+    assert [i.value for i in at.info] == [t("auth.please_sign_in", "fr")] and not at.title
+
+
+def test_admin_opens_accounts_and_settings(people):
+    at = app_as(people["admin"], page="pages/team.py")
+    assert not at.exception and at.title[0].value == "Comptes"
+    at.switch_page("pages/settings.py").run()
+    assert not at.exception and at.title[0].value == "Réglages"
+
+
+def _sign_in(at, email: str, password: str):
+    at.text_input(key="sign_in_email").input(email)
+    at.text_input(key="sign_in_password").input(password)
+    next(b for b in at.button if b.label == t("auth.sign_in", "fr")).click().run()
+    return at
+
+
+def test_sign_in_success_then_sign_out(people):
+    at = app_as(None)
+    assert at.title[0].value == "Se connecter" and not _menu(at)
+    _sign_in(at, "MEMBER@cantine.test", PASSWORD)
+    assert not at.exception
+    assert at.session_state["person"].role == "member"
+    assert _menu(at) == _expected_menu("member")
+    at.button(key="sign_out").click().run()
+    assert at.title[0].value == "Se connecter"
+    assert any(s.value == t("auth.signed_out", "fr") for s in at.success)
+    assert "person" not in at.session_state
+
+
+@pytest.mark.parametrize("password", ["wrong-password", ""])
+def test_wrong_password_and_unknown_email_get_the_same_refusal(people, password):
+    at = _sign_in(app_as(None), "member@cantine.test", password)
+    wrong = [e.value for e in at.error]
+    at = _sign_in(app_as(None), "nobody@cantine.test", PASSWORD)
+    assert wrong == [e.value for e in at.error] == [t("auth.wrong_credentials", "fr")]
+    assert "person" not in at.session_state
+
+
+def test_deactivated_member_cannot_sign_in_and_open_session_ends(people):
+    open_session = app_as(people["member"])
+    admin = app_as(people["admin"])
+    member_id = open_session.session_state["person"].member_id
+    accounts.set_active(admin.session_state["person"].claims(), member_id, False)
+    at = _sign_in(app_as(None), people["member"], PASSWORD)
+    assert [e.value for e in at.error] == [t("auth.wrong_credentials", "fr")]
+    open_session.run()
+    assert open_session.title[0].value == "Se connecter"
+    assert any(i.value == t("auth.session_ended", "fr") for i in open_session.info)
+
+
+def test_language_switch_is_remembered_for_the_person(people):
+    at = app_as(people["member"])
+    assert at.title[0].value.startswith("Bienvenue")
+    at.segmented_control(key="lang_switch").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value.startswith("Welcome")
+    assert _menu(at) == _expected_menu("member", "en")
+    with db.as_owner() as conn:
+        assert conn.execute("select locale from public.members where email = %s",
+                            (people["member"],)).fetchone()["locale"] == "en"
+    # a new browser session: French until the person signs in, then their English
+    fresh = app_as(None)
+    assert fresh.title[0].value == "Se connecter"
+    _sign_in(fresh, people["member"], PASSWORD)
+    assert fresh.title[0].value.startswith("Welcome")
+    assert fresh.segmented_control(key="lang_switch").value == "en"
