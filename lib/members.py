@@ -18,6 +18,7 @@ from psycopg import sql
 
 from lib import db, skills
 from lib.errors import UserError, from_db_error
+from lib.i18n import t
 
 VISIBILITIES = ("hidden", "members", "public")
 LOOKING_FOR = ("collaborator", "mission", "learn", "hire")
@@ -94,7 +95,7 @@ def my_profile(claims: dict[str, Any]) -> dict[str, Any] | None:
 def _text(value: str | None, field_name: str) -> str | None:
     value = (value or "").replace("\x00", "").strip()
     if len(value) > LIMITS[field_name]:
-        raise UserError("directory.too_long", field=field_name, max=LIMITS[field_name])
+        raise UserError("directory.too_long", field=t(f"field.{field_name}"), max=LIMITS[field_name])
     return value or None
 
 
@@ -105,12 +106,12 @@ def check_profile(data: ProfileInput) -> None:
     for name in LIMITS:
         value = getattr(data, name)
         if value and len(value.strip()) > LIMITS[name]:
-            raise UserError("directory.too_long", field=name, max=LIMITS[name])
+            raise UserError("directory.too_long", field=t(f"field.{name}"), max=LIMITS[name])
     for key, url in data.links.items():
         if key not in LINK_KEYS:
-            raise UserError("directory.link_unknown", key=key)
+            raise UserError("directory.link_unknown", link=key)
         if url and (not URL_RE.match(url.strip()) or len(url.strip()) > 300):
-            raise UserError("directory.link_invalid", key=key)
+            raise UserError("directory.link_invalid", link=t(f"link.{key}"))
     if data.visibility not in VISIBILITIES:
         raise UserError("directory.visibility_invalid")
     if not set(data.looking_for) <= set(LOOKING_FOR):

@@ -111,3 +111,49 @@ def delete_unused(claims: dict[str, Any], skill_id: str) -> None:
         if used["used"]:
             raise UserError("directory.skill_in_use")
         _one_row(conn.execute("delete from public.skills where id = %s", (skill_id,)), skill_id)
+
+
+# --------------------------------------------------------------------------- charts (pure: DataFrame in, chart out)
+
+def level_chart(stats: Any, top: int = 20, lang: str | None = None) -> Any:
+    """Stacked bars: the `top` most offered skills, people per level. `stats` is skill_stats()."""
+    import altair as alt
+
+    from lib.i18n import t
+
+    top_rows = stats.sort_values(["offered", "skill"], ascending=[False, True]).head(top)
+    order = top_rows["skill"].tolist()
+    long = top_rows.melt(id_vars="skill", value_vars=list(LEVELS), var_name="level", value_name="people")
+    long["level_label"] = [t(f"level.{v}", lang) for v in long["level"]]
+    long["rank"] = [LEVELS.index(v) for v in long["level"]]
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("people:Q", title=t("insights.people", lang), stack="zero"),
+        y=alt.Y("skill:N", sort=order, title=t("insights.skill", lang)),
+        color=alt.Color("level_label:N", title=t("insights.level", lang),
+                        sort=[t(f"level.{v}", lang) for v in LEVELS],
+                        scale=alt.Scale(range=["#9ecae1", "#4292c6", "#08519c"])),
+        order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip("skill:N", title=t("insights.skill", lang)),
+                 alt.Tooltip("level_label:N", title=t("insights.level", lang)),
+                 alt.Tooltip("people:Q", title=t("insights.people", lang))],
+    ).properties(height=alt.Step(18))
+
+
+def wanted_offered_chart(stats: Any, top: int = 20, lang: str | None = None) -> Any:
+    """Grouped bars: for the `top` most wanted skills, people wanting it against people offering it."""
+    import altair as alt
+
+    from lib.i18n import t
+
+    top_rows = stats.sort_values(["wanted", "offered"], ascending=False).head(top)
+    order = top_rows["skill"].tolist()
+    long = top_rows.melt(id_vars="skill", value_vars=["wanted", "offered"], var_name="kind", value_name="people")
+    long["kind_label"] = [t(f"insights.{v}", lang) for v in long["kind"]]
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("people:Q", title=t("insights.people", lang)),
+        y=alt.Y("skill:N", sort=order, title=t("insights.skill", lang)),
+        yOffset="kind_label:N",
+        color=alt.Color("kind_label:N", title=t("insights.kind", lang),
+                        scale=alt.Scale(range=["#e6550d", "#31a354"])),
+        tooltip=["skill:N", "kind_label:N", "people:Q"],
+    ).properties(height=alt.Step(12))

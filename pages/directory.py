@@ -1,0 +1,127 @@
+"""Directory: find members by name, company or skill; a member's page with a contact link only
+when they allowed it. What anyone sees is decided by the database (lib.members.search)."""
+
+import streamlit as st
+
+from lib import auth, members, skills
+from lib.i18n import current_language, fmt_number, t
+from lib.ui import cache_key
+
+LEVEL_CHOICES = ("", *skills.LEVELS)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _vocabulary(key: str, _claims: dict) -> list[dict]:
+    return [s for s in skills.vocabulary(_claims) if s["status"] == "approved"]
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _search(key: str, _claims: dict, text: str, skill_ids: tuple, match_all: bool, level: str,
+            here_today: bool) -> list[dict]:
+    return members.search(_claims, text, list(skill_ids), match_all, level or None, here_today)
+
+
+def _open(member_id: str) -> None:
+    st.query_params["member"] = member_id
+
+
+def _close() -> None:
+    st.query_params.pop("member", None)
+
+
+def _skill_line(profile: dict, limit: int | None = None) -> str:
+    shown = profile["skills"][:limit] if limit else profile["skills"]
+    return " · ".join(f"{members.plain(s['name'])} ({t('level.' + s['level']).lower()})" for s in shown)
+
+
+def _card(profile: dict) -> None:
+    with st.container(border=True):
+        left, right = st.columns([1, 4], vertical_alignment="center")
+        left.markdown(f"### {members.initials(profile['full_name'])}")
+        right.markdown(f"**{members.plain(profile['full_name'])}**")
+        sub = " — ".join(members.plain(x) for x in (profile["job_title"], profile["company"]) if x)
+        if sub:
+            right.caption(sub)
+        if profile["skills"]:
+            st.caption(_skill_line(profile, 4))
+        if profile["visibility"] == "hidden":
+            st.caption(f":material/visibility_off: {t('directory.hidden_badge')}")
+        st.button(t("directory.open"), key=f"dir_open_{profile['id']}", on_click=_open, args=(str(profile["id"]),))
+
+
+def _member_page(profile: dict) -> None:
+    st.button(t("directory.back"), on_click=_close, icon=":material/arrow_back:", key="dir_back")
+    left, right = st.columns([1, 6], vertical_alignment="center")
+    left.header(members.initials(profile["full_name"]))
+    right.header(members.plain(profile["full_name"]))
+    sub = " — ".join(members.plain(x) for x in (profile["job_title"], profile["company"]) if x)
+    if sub:
+        right.caption(sub)
+    if profile["is_me"]:
+        st.info(t("directory.you"), icon=":material/person:")
+    if profile["visibility"] == "hidden":
+        st.warning(t("directory.hidden_badge"), icon=":material/visibility_off:")
+    if profile["bio"]:
+        st.text(profile["bio"])
+    if profile["skills"]:
+        st.subheader(t("directory.skills_by_level"))
+        for level in reversed(skills.LEVELS):
+            names = [members.plain(s["name"]) for s in profile["skills"] if s["level"] == level]
+            if names:
+                st.markdown(f"**{t('level.' + level)}** : {', '.join(names)}")
+    wishes = [t(f"looking.{k}") for k in profile["looking_for"]] + [members.plain(w) for w in profile["wanted"]]
+    if wishes or profile["looking_for_note"]:
+        st.subheader(t("directory.wants"))
+        if wishes:
+            st.markdown(", ".join(wishes))
+        if profile["looking_for_note"]:
+            st.text(profile["looking_for_note"])
+    links = profile["links"] or {}
+    if links:
+        cols = st.columns(len(links))
+        for col, (key, url) in zip(cols, links.items(), strict=True):
+            if str(url).startswith(("https://", "http://")):  # the database allows nothing else
+                col.link_button(t(f"link.{key}"), url, icon=":material/open_in_new:")
+    if profile["contact_email"] and not profile["is_me"]:
+        st.link_button(t("directory.contact"), f"mailto:{profile['contact_email']}", type="primary",
+                       icon=":material/mail:")
+    elif not profile["is_me"]:
+        st.caption(t("directory.no_contact"))
+    st.caption(t("directory.events_later"))
+
+
+person = auth.current_person()
+claims = person.claims()
+key = cache_key(claims)
+LANG = current_language()  # format_func runs later: bind the language now
+st.title(t("directory.title"))
+
+selected = st.query_params.get("member")
+if selected:
+    profile = members.member(claims, selected)
+    if profile is None:
+        st.warning(t("directory.member_unknown"))
+        st.button(t("directory.back"), on_click=_close, key="dir_back_unknown")
+    else:
+        _member_page(profile)
+    st.stop()
+
+vocab = _vocabulary(key, claims)
+by_id = {str(s["id"]): s["name"] for s in vocab}
+text = st.text_input(t("directory.search"), key="dir_text", max_chars=100)
+c1, c2, c3, c4 = st.columns([3, 1.3, 1.3, 1.2], vertical_alignment="bottom")
+skill_ids = c1.multiselect(t("directory.skills"), list(by_id), format_func=by_id.get, key="dir_skills")
+match_all = c2.segmented_control(t("directory.match"), (True, False), default=True, key="dir_match",
+                                 format_func=lambda v: t("directory.match_all" if v else "directory.match_any", LANG))
+level = c3.selectbox(t("directory.min_level"), LEVEL_CHOICES, key="dir_level",
+                     format_func=lambda v: t(f"level.{v}", LANG) if v else t("directory.any_level", LANG))
+here_today = c4.toggle(t("directory.here_today"), key="dir_today")
+
+results = _search(key, claims, text, tuple(skill_ids), match_all is not False, level, here_today)
+st.caption(t("directory.count", n=fmt_number(len(results))))
+if not results:
+    st.info(t("directory.none"))
+columns = st.columns(3)
+for index, profile in enumerate(results[:90]):
+    with columns[index % 3]:
+        _card(profile)

@@ -1,0 +1,49 @@
+"""Import members from a spreadsheet (dry run first, then one transaction) and export them."""
+
+import pandas as pd
+import streamlit as st
+
+from lib import auth, csv_export, csv_import
+from lib.i18n import current_language, t
+from lib.ui import run_action, show_error
+
+person = auth.current_person()
+claims = person.claims()
+if person.role != "admin":  # the app's router refuses too; a page reached another way must not run
+    st.warning(t("nav.refused", role=t(f"role.{person.role}")))
+    st.stop()
+lang = current_language()
+st.title(t("import.title"))
+st.caption(t("import.intro"))
+
+upload = st.file_uploader(t("import.file"), type=["csv", "txt"], key="import_file")
+if upload is not None:
+    data = upload.getvalue()
+    try:
+        plan = csv_import.import_members(data, claims, dry_run=True)
+    except Exception as exc:  # a refused file gets a sentence, not a traceback
+        show_error(exc)
+        st.stop()
+    st.info(t("import.dry_run") + " " + plan.summary(lang), icon=":material/science:")
+    st.caption(t("import.file_info", encoding=plan.parsed.encoding, delimiter=plan.parsed.delimiter.replace("\t", "tab")))
+    if plan.parsed.ignored:
+        st.caption(t("import.ignored", columns=", ".join(plan.parsed.ignored)))
+    st.dataframe(pd.DataFrame([{
+        t("import.col.line"): r.line, t("import.col.email"): r.email, t("import.col.name"): r.full_name,
+        t("import.col.action"): t(f"import.action.{r.action}"),
+        t("import.col.details"): r.reason_text(lang) if r.action == "refused"
+        else ", ".join(t(f"field.{c}") for c in r.changes),
+    } for r in plan.rows]), hide_index=True, width="stretch")
+    valid = plan.count("create") + plan.count("update")
+    if not valid:
+        st.caption(t("import.nothing"))
+    elif st.button(t("import.apply", n=valid), type="primary", key="import_go"):
+        done = run_action(lambda: csv_import.import_members(data, claims, dry_run=False))
+        if done is not None:
+            st.success(t("import.done", summary=done.summary(lang)))
+
+st.divider()
+st.subheader(t("export.title"))
+st.caption(t("export.help"))
+st.download_button(t("export.button"), csv_export.export_members(claims, lang), file_name="membres.csv"
+                   if lang == "fr" else "members.csv", mime="text/csv", key="export_go", icon=":material/download:")

@@ -1,0 +1,91 @@
+"""Members (admins): role, plan and active edited in place, erasure requests, stale profiles."""
+
+import pandas as pd
+import streamlit as st
+
+from lib import auth, members, privacy, space
+from lib.i18n import fmt_date, t
+from lib.ui import cache_key, run_action
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _members(key: str, _claims: dict) -> pd.DataFrame:
+    rows = members.admin_members(_claims)
+    frame = pd.DataFrame(rows, columns=["id", "full_name", "email", "role", "plan", "active", "visibility"])
+    frame["plan"] = frame["plan"].fillna("")
+    return frame.set_index("id")
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _plan_codes(key: str, _claims: dict) -> list[str]:
+    return [p["code"] for p in members.plans(_claims)]
+
+
+person = auth.current_person()
+claims = person.claims()
+if person.role != "admin":  # the app's router refuses too; a page reached another way must not run
+    st.warning(t("nav.refused", role=t(f"role.{person.role}")))
+    st.stop()
+key = cache_key(claims)
+st.title(t("members_admin.title"))
+st.caption(t("members_admin.intro"))
+
+original = _members(key, claims)
+codes = _plan_codes(key, claims)
+edited = st.data_editor(
+    original, key="members_editor", hide_index=True, width="stretch", num_rows="fixed",
+    disabled=["full_name", "email", "visibility"],
+    column_config={
+        "full_name": st.column_config.TextColumn(t("field.full_name")),
+        "email": st.column_config.TextColumn(t("field.email")),
+        "role": st.column_config.SelectboxColumn(t("field.role"), options=list(members.ROLES), required=True),
+        "plan": st.column_config.SelectboxColumn(t("field.plan"), options=["", *codes]),
+        "active": st.column_config.CheckboxColumn(t("field.active")),
+        "visibility": st.column_config.TextColumn(t("field.visibility")),
+    })
+
+if st.button(t("members_admin.save"), type="primary", key="members_save"):
+    changes = []
+    for member_id, row in edited.iterrows():
+        before = original.loc[member_id]
+        change = members.RowChange(str(member_id), f"{row['full_name']} <{row['email']}>")
+        if row["role"] != before["role"]:
+            change.role = row["role"]
+        if (row["plan"] or "") != (before["plan"] or ""):
+            change.plan = row["plan"] or ""
+        if bool(row["active"]) != bool(before["active"]):
+            change.active = bool(row["active"])
+        if change.role is not None or change.plan is not None or change.active is not None:
+            changes.append(change)
+    if not changes:
+        st.info(t("members_admin.nothing"))
+    else:
+        problems = run_action(lambda: members.apply_admin_changes(claims, changes))
+        if problems:
+            for who, why in problems:
+                st.error(t("members_admin.refused", who=who, why=why))
+        elif problems is not None:
+            st.success(t("members_admin.saved", n=len(changes)))
+
+st.divider()
+st.subheader(t("members_admin.erasures"))
+requests = privacy.erasure_requests(claims)
+if not requests:
+    st.caption(t("members_admin.no_erasures"))
+for req in requests:
+    with st.container(border=True):
+        st.markdown(f"**{members.plain(req['full_name'])}** — {members.plain(req['email'])} — "
+                    f"{fmt_date(req['erasure_requested_at'].date())}")
+        sure = st.checkbox(t("members_admin.erase_confirm", name=members.plain(req["full_name"])),
+                           key=f"erase_sure_{req['id']}")
+        if st.button(t("members_admin.erase"), key=f"erase_{req['id']}", disabled=not sure, type="primary"):
+            run_action(lambda req=req: privacy.erase_member(claims, str(req["id"])), t("members_admin.erased"))
+            st.rerun()
+
+st.divider()
+st.subheader(t("members_admin.stale"))
+st.caption(t("members_admin.stale_help", months=space.settings()["profile_stale_months"]))
+if st.button(t("members_admin.stale_run"), key="stale_run"):
+    hidden = run_action(lambda: privacy.hide_stale_profiles(claims))
+    if hidden is not None:
+        st.success(t("members_admin.stale_done", n=hidden))

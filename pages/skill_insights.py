@@ -1,0 +1,31 @@
+"""Skill insights: the community's skills per level, and skills wanted against skills offered."""
+
+import pandas as pd
+import streamlit as st
+
+from lib import auth, members, skills
+from lib.i18n import t
+from lib.ui import cache_key
+
+
+@st.cache_data(ttl=120, show_spinner=False)
+def _stats(key: str, _claims: dict) -> pd.DataFrame:
+    return pd.DataFrame(members.skill_stats(_claims),
+                        columns=["skill", "learning", "practising", "expert", "offered", "wanted"])
+
+
+person = auth.current_person()
+claims = person.claims()
+st.title(t("insights.title"))
+st.caption(t("insights.intro"))
+stats = _stats(cache_key(claims), claims)
+if stats.empty:
+    st.info(t("insights.none"))
+    st.stop()
+st.subheader(t("insights.by_level"))
+st.altair_chart(skills.level_chart(stats), width="stretch")
+st.subheader(t("insights.wanted_vs_offered"))
+st.altair_chart(skills.wanted_offered_chart(stats), width="stretch")
+gap = stats[stats["wanted"] > stats["offered"]].sort_values("wanted", ascending=False)["skill"].head(8).tolist()
+if gap:
+    st.info(t("insights.gap", skills=", ".join(members.plain(s) for s in gap)))

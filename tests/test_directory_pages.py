@@ -1,0 +1,109 @@
+"""The directory's pages through AppTest on the demo data, in French and English: each page
+draws without error for the roles that may open them, and the main actions work."""
+
+from lib import db
+from tests.conftest import DEMO, app_as
+
+
+def _texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    parts += [w.value for w in at.warning] + [e.value for e in at.error] + [s.value for s in at.success]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_profile_page_saves_skills_and_visibility_and_says_who_sees_what(demo_db):
+    at = app_as(DEMO["member"], "pages/profile.py", lang="en")
+    assert not at.exception
+    assert "Seen by: signed-in members and the team." in _texts(at), "each field says who will see it"
+    at.radio(key="pf_visibility").set_value("public")
+    at.text_input(key="pf_company").set_value("Atelier Test")
+    at.multiselect(key="pf_skills").set_value(["Rust"])
+    at.run()
+    assert "Seen by: everyone, including the space's public pages." in _texts(at)
+    at.button(key="pf_save").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with db.as_owner() as conn:
+        row = conn.execute(
+            "select m.visibility, m.company, array(select s.name::text from public.member_skills ms"
+            " join public.skills s on s.id = ms.skill_id where ms.member_id = m.id) as skills"
+            " from public.members m where m.email = %s", (DEMO["member"],)).fetchone()
+    assert row["visibility"] == "public" and row["company"] == "Atelier Test" and row["skills"] == ["Rust"]
+
+
+def test_profile_page_refuses_a_javascript_link_and_keeps_data(demo_db):
+    at = app_as(DEMO["member"], "pages/profile.py", lang="fr")
+    at.text_input(key="pf_link_website").set_value("javascript:alert(1)")
+    at.button(key="pf_save").click()
+    at.run()
+    assert any("https://" in e.value for e in at.error), "the refusal names the link and the fix"
+    with db.as_owner() as conn:
+        links = conn.execute("select links from public.members where email = %s", (DEMO["member"],)).fetchone()["links"]
+    assert "website" not in links
+
+
+def test_directory_search_and_member_page(demo_db):
+    with db.as_owner() as conn:
+        target = conn.execute(
+            "select m.id, m.full_name, m.email::text as email from public.members m"
+            " where m.visibility = 'members' and m.active and m.contact_allowed and m.role = 'member'"
+            " order by m.email limit 1").fetchone()
+        hidden = conn.execute("select full_name from public.members where visibility = 'hidden' and role = 'member'"
+                              " and full_name not in (select full_name from public.members where visibility <> 'hidden')"
+                              " limit 1").fetchone()["full_name"]
+    at = app_as(DEMO["member"], "pages/directory.py", lang="fr")
+    assert not at.exception
+    at.text_input(key="dir_text").set_value(target["full_name"])
+    at.run()
+    assert target["full_name"] in _texts(at)
+    at.text_input(key="dir_text").set_value(hidden)
+    at.run()
+    assert hidden not in _texts(at), "a hidden profile never shows to a member"
+    at.text_input(key="dir_text").set_value(target["full_name"])
+    at.run()
+    at.button(key=f"dir_open_{target['id']}").click()
+    at.run()
+    assert not at.exception
+    buttons = [b for b in at.get("link_button")]
+    assert any(f"mailto:{target['email']}" in str(b.proto.url) for b in buttons), "contact allowed: mailto shown"
+
+
+def test_admin_pages_draw_in_both_languages(demo_db):
+    for lang in ("fr", "en"):
+        at = app_as(DEMO["admin"], lang=lang)
+        for page in ("pages/members_admin.py", "pages/skills_admin.py", "pages/import_members.py",
+                     "pages/skill_insights.py", "pages/directory.py", "pages/profile.py"):
+            at.switch_page(page)
+            at.run()
+            assert not at.exception, (page, lang, at.exception)
+    at.switch_page("pages/skill_insights.py")
+    at.run()
+    assert len(at.get("vega_lite_chart")) == 2, "skills per level, and wanted against offered"
+
+
+def test_members_editor_refuses_demoting_the_last_admin_per_row(demo_db):
+    at = app_as(DEMO["admin"], "pages/members_admin.py", lang="en")
+    assert not at.exception
+    from lib import members
+    from lib.auth import person_for_user
+    from tests.conftest import user_id_of
+
+    admin = person_for_user(user_id_of(DEMO["admin"]))
+    rows = {r["email"]: r for r in members.admin_members(admin.claims())}
+    problems = members.apply_admin_changes(admin.claims(), [
+        members.RowChange(str(rows[DEMO["staff"]]["id"]), "staff", plan="card-10"),
+        members.RowChange(str(rows[DEMO["admin"]]["id"]), "admin", role="member"),
+    ])
+    assert len(problems) == 1 and problems[0][0] == "admin" and "administrat" in problems[0][1]
+    with db.as_owner() as conn:
+        plan = conn.execute("select p.code from public.members m join public.plans p on p.id = m.plan_id"
+                            " where m.email = %s", (DEMO["staff"],)).fetchone()["code"]
+    assert plan == "resident", "one row refused: nothing saved"
+    assert members.apply_admin_changes(admin.claims(), [
+        members.RowChange(str(rows[DEMO["staff"]]["id"]), "staff", plan="card-10")]) == []
+
+
+def test_member_cannot_open_admin_pages(demo_db):
+    at = app_as(DEMO["member"], "pages/members_admin.py", lang="en")
+    assert not at.exception
+    assert any("not available" in w.value for w in at.warning)
