@@ -17,7 +17,7 @@ from lib import accounts, auth, db, navigation, settings_admin, space, supabase_
 from lib.errors import user_message
 from lib.i18n import LANGUAGES, current_language, t
 
-st.set_page_config(page_title="Cantine", page_icon=":material/chair:", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=":material/chair:", layout="wide")
 
 
 @st.cache_resource(show_spinner=False)

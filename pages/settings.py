@@ -4,7 +4,7 @@ booking window, cancellation cut-off and default language."""
 import streamlit as st
 
 from lib import auth, settings_admin, space
-from lib.i18n import t, weekday_name
+from lib.i18n import current_language, t, weekday_name
 from lib.ui import run_action
 
 person = auth.require_page(__file__)
@@ -20,7 +20,8 @@ with st.form("settings"):
                         index=0 if current["default_language"] == "fr" else 1,
                         format_func={"fr": "Français", "en": "English"}.get)
     days = st.multiselect(t("settings.open_days"), list(range(1, 8)), default=list(current["open_days"]),
-                          format_func=weekday_name)
+                          # bind the language: widgets may format options outside this run
+                          format_func=lambda d, lang=current_language(): weekday_name(d, lang))
     cols = st.columns(3)
     opens = cols[0].time_input(t("settings.opens_at"), value=current["opens_at"], step=900)
     midday = cols[1].time_input(t("settings.midday_at"), value=current["midday_at"], step=900,

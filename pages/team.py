@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import accounts, auth
-from lib.i18n import t
+from lib.i18n import current_language, t
 from lib.ui import run_action
 
 person = auth.require_page(__file__)
@@ -24,8 +24,9 @@ def _show_link(token: str) -> None:
         st.caption(t("team.link_hint"))
 
 
-def _role_label(role: str) -> str:
-    return t(f"role.{role}")
+def _role_label(role: str, lang: str = current_language()) -> str:
+    # the language is bound now: widgets may format their options outside this run
+    return t(f"role.{role}", lang)
 
 
 with st.expander(t("team.invite"), icon=":material/person_add:"):

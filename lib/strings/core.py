@@ -1,5 +1,8 @@
 """Strings of the app shell, the home page and errors that any page may show."""
 
+# keys built at run time: t(f"role.{role}"), t(f"home.intro.{role}")
+DYNAMIC_PREFIXES = ("role.", "home.intro.")
+
 STRINGS = {
     "app.title": ("Cantine", "Cantine"),
     "app.language": ("Langue", "Language"),

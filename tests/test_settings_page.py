@@ -1,0 +1,93 @@
+"""The settings page (admins): every field saved in one go; bad input gets a message naming
+the field and changes nothing; the database refuses anyone but an admin."""
+
+import datetime as dt
+
+import pytest
+
+from lib import db, settings_admin, space
+from lib.errors import UserError
+from lib.i18n import t
+from tests.conftest import app_as, make_member
+from tests.test_auth_roles import real_routing  # noqa: F401 - fixture: AppTest runs app.py each time
+
+
+@pytest.fixture
+def admin(empty_db):
+    make_member("boss@cantine.test", role="admin")
+    make_member("host@cantine.test", role="staff")
+    return "boss@cantine.test"
+
+
+def _save(at):
+    next(b for b in at.button if b.label == t("settings.save", "fr")).click().run()
+    return at
+
+
+def test_admin_changes_every_setting(admin):
+    at = app_as(admin, page="pages/settings.py")
+    assert not at.exception and at.title[0].value == "Réglages"
+    at.text_input[0].input("La Ruche Numérique")
+    at.selectbox[0].set_value("America/Montreal")
+    at.radio[0].set_value("en")
+    at.multiselect[0].set_value([1, 2, 3, 4, 5, 6])
+    at.time_input[0].set_value(dt.time(9, 0))
+    at.time_input[1].set_value(dt.time(12, 30))
+    at.time_input[2].set_value(dt.time(20, 0))
+    at.number_input[0].set_value(30)
+    at.number_input[1].set_value(24)
+    _save(at)
+    assert not at.exception and not at.error
+    assert any(s.value == t("settings.saved", "fr") for s in at.success)
+    row = space.settings()
+    assert (row["space_name"], row["time_zone"], row["default_language"], list(row["open_days"])) == (
+        "La Ruche Numérique", "America/Montreal", "en", [1, 2, 3, 4, 5, 6])
+    assert (row["opens_at"], row["midday_at"], row["closes_at"]) == (dt.time(9), dt.time(12, 30), dt.time(20))
+    assert (row["booking_window_days"], row["cancellation_cutoff_hours"]) == (30, 24)
+
+
+@pytest.mark.parametrize("field, value, key", [
+    ("hours", (dt.time(14, 0), dt.time(13, 0), dt.time(19, 0)), "settings.bad_hours"),
+    ("window", 0, "settings.bad_window"),
+    ("cutoff", 500, "settings.bad_cutoff"),
+    ("days", [], "settings.bad_days"),
+    ("name", "   ", "settings.bad_name"),
+])
+def test_bad_input_names_the_field_and_changes_nothing(admin, field, value, key):
+    before = space.settings()
+    at = app_as(admin, page="pages/settings.py", lang="en")
+    if field == "hours":
+        for widget, v in zip(at.time_input, value, strict=True):
+            widget.set_value(v)
+    elif field == "window":
+        at.number_input[0].set_value(value)
+    elif field == "cutoff":
+        at.number_input[1].set_value(value)
+    elif field == "days":
+        at.multiselect[0].set_value(value)
+    else:
+        at.text_input[0].input(value)
+    next(b for b in at.button if b.label == t("settings.save", "en")).click().run()
+    assert [e.value for e in at.error] == [t(key, "en")]
+    assert space.settings() == before
+
+
+def test_only_admins_change_settings_in_the_database(admin):
+    from tests.conftest import user_id_of
+
+    values = {**space.settings(), "space_name": "Pirate"}
+    staff = db.claims_for(user_id_of("host@cantine.test"), "host@cantine.test")
+    with pytest.raises(UserError) as refused:
+        settings_admin.save(staff, values)
+    assert refused.value.key == "db.permission_denied"
+    assert space.settings()["space_name"] != "Pirate"
+
+
+def test_the_database_checks_hours_even_without_the_page(admin):
+    from lib.errors import user_message
+    from tests.conftest import user_id_of
+
+    boss = db.claims_for(user_id_of(admin), admin)
+    with pytest.raises(Exception) as refused, db.as_user(boss) as conn:
+        conn.execute("update public.settings set midday_at = '23:00'")
+    assert user_message(refused.value, "en") == t("db.settings_hours_order", "en")
