@@ -32,6 +32,8 @@ from lib.members import EMAIL_RE, LIMITS
 
 MAX_BYTES = 5_000_000
 MAX_ROWS = 10_000
+# .xlsx/.ods (zip), .xls (OLE), PDF, PNG, JPEG, GIF: what people upload by mistake instead of CSV
+BINARY_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 FIELDS = ("email", "full_name", "first_name", "last_name", "company", "job_title", "plan", "skills", "bio")
 # normalised header (lower case, no accents, letters and digits only) -> field
 HEADERS = {
@@ -84,7 +86,7 @@ def decode(data: bytes) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
-    if b"\x00" in data[:4096]:
+    if data.startswith(BINARY_SIGNATURES) or data[:4096].count(b"\x00") > 8:  # a stray NUL in text is cleaned later
         raise UserError("import.not_text")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -132,8 +134,6 @@ def parse(data: bytes) -> ParsedFile:
     found = set(columns.values())
     if "email" not in found:
         raise UserError("import.no_email_column")
-    if not found & {"full_name", "first_name", "last_name"}:
-        raise UserError("import.no_name_column")
     # "Nom" alone (no "Prénom") is the whole name
     if "last_name" in found and not found & {"first_name", "full_name"}:
         columns = {i: ("full_name" if f == "last_name" else f) for i, f in columns.items()}

@@ -253,8 +253,6 @@ STRINGS = {
                        "The file could not be read as CSV: check its quotes."),
     "import.no_email_column": ("Aucune colonne d'e-mail : ajoutez une colonne « E-mail ».",
                                "No email column: add an \"Email\" column."),
-    "import.no_name_column": ("Aucune colonne de nom : ajoutez « Nom » et « Prénom », ou « Nom complet ».",
-                              "No name column: add \"Last name\" and \"First name\", or \"Full name\"."),
     "import.email_missing": ("e-mail manquant", "email missing"),
     "import.email_invalid": ("e-mail non valable « {email} »", "invalid email \"{email}\""),
     "import.duplicate": ("e-mail en double dans le fichier (déjà ligne {line})", "email duplicated in the file (already on line {line})"),
