@@ -70,7 +70,12 @@ def session_client() -> Any:
 
 def verified_claims(client: Any, access_token: str) -> dict[str, Any]:
     """The claims of an access token, only after GoTrue (or the JWKS) confirmed it."""
-    response = client.auth.get_claims(access_token)
+    from supabase_auth.errors import AuthError
+
+    try:
+        response = client.auth.get_claims(access_token)
+    except AuthError:
+        raise UserError("auth.wrong_credentials") from None
     if response is None:
         raise UserError("auth.wrong_credentials")
     claims = dict(response["claims"] if isinstance(response, dict) else response.claims)
