@@ -90,7 +90,7 @@ def _member_page(profile: dict) -> None:
     st.caption(t("directory.events_later"))
 
 
-person = auth.current_person()
+person = auth.require_page(__file__)
 claims = person.claims()
 key = cache_key(claims)
 LANG = current_language()  # format_func runs later: bind the language now

@@ -7,11 +7,8 @@ from lib import auth, csv_export, csv_import
 from lib.i18n import current_language, t
 from lib.ui import run_action, show_error
 
-person = auth.current_person()
+person = auth.require_page(__file__)
 claims = person.claims()
-if person.role != "admin":  # the app's router refuses too; a page reached another way must not run
-    st.warning(t("nav.refused", role=t(f"role.{person.role}")))
-    st.stop()
 lang = current_language()
 st.title(t("import.title"))
 st.caption(t("import.intro"))

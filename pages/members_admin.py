@@ -21,11 +21,8 @@ def _plan_codes(key: str, _claims: dict) -> list[str]:
     return [p["code"] for p in members.plans(_claims)]
 
 
-person = auth.current_person()
+person = auth.require_page(__file__)
 claims = person.claims()
-if person.role != "admin":  # the app's router refuses too; a page reached another way must not run
-    st.warning(t("nav.refused", role=t(f"role.{person.role}")))
-    st.stop()
 key = cache_key(claims)
 st.title(t("members_admin.title"))
 st.caption(t("members_admin.intro"))

@@ -13,7 +13,7 @@ def _vocabulary(key: str, _claims: dict) -> list[dict]:
     return skills.vocabulary(_claims)
 
 
-person = auth.current_person()
+person = auth.require_page(__file__)
 claims = person.claims()
 LANG = current_language()  # format_func runs later: bind the language now
 st.title(t("profile.title"))

@@ -14,7 +14,7 @@ def _stats(key: str, _claims: dict) -> pd.DataFrame:
                         columns=["skill", "learning", "practising", "expert", "offered", "wanted"])
 
 
-person = auth.current_person()
+person = auth.require_page(__file__)
 claims = person.claims()
 st.title(t("insights.title"))
 st.caption(t("insights.intro"))

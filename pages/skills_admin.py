@@ -8,11 +8,8 @@ from lib.i18n import t
 from lib.members import plain
 from lib.ui import run_action
 
-person = auth.current_person()
+person = auth.require_page(__file__)
 claims = person.claims()
-if person.role != "admin":  # the app's router refuses too; a page reached another way must not run
-    st.warning(t("nav.refused", role=t(f"role.{person.role}")))
-    st.stop()
 st.title(t("skills_admin.title"))
 
 rows = skills.admin_list(claims)
