@@ -60,3 +60,38 @@ def test_member_signs_in_switches_to_english_and_signs_out(demo_db):
         page.reload()
         page.get_by_role("heading", name="Se connecter").wait_for()
         assert page.get_by_text("Alex Membre").count() == 0
+
+
+def test_every_role_sees_exactly_its_pages_in_both_languages(demo_db):
+    """Each demo role signs in; its menu lists exactly `navigation.pages_for(role)`, in French
+    and in English, and a page of another role is refused through app.py's navigation."""
+    from lib import db, navigation
+    from lib.i18n import t
+
+    def menu(page) -> set[str]:
+        links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
+        return {text.strip().split("\n")[-1] for text in links.all_inner_texts()}  # after the icon
+
+    def expected(role: str, lang: str) -> set[str]:
+        return {t(p.title_key, lang) for p in navigation.pages_for(role) if (db.ROOT / p.path).exists()}
+
+    with running_app({"CANTINE_DEMO": "0"}) as url:
+        for role in ("admin", "staff", "board", "member"):
+            with browser_page() as page:
+                page.goto(url)
+                page.get_by_label("Adresse e-mail").fill(f"{role}@example.org")
+                page.get_by_label("Mot de passe").fill("cantine-demo")
+                page.get_by_role("button", name="Se connecter").click()
+                page.get_by_text(f"({t(f'role.{role}', 'fr')})").wait_for()
+                page.wait_for_timeout(500)
+                assert menu(page) == expected(role, "fr"), role
+                page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+                page.get_by_text(f"({t(f'role.{role}', 'en')})").wait_for()
+                page.wait_for_timeout(500)
+                assert menu(page) == expected(role, "en"), role
+                forbidden = [p for p in navigation.PAGES if not navigation.allowed(p, role)
+                             and (db.ROOT / p.path).exists()]
+                if forbidden:
+                    page.goto(f"{url}/{forbidden[0].url_path}")
+                    page.get_by_text(t("nav.refused", "en", role=t(f"role.{role}", "en"))).wait_for()
+                screenshot(page, f"roles_{role}_en")
