@@ -1,0 +1,72 @@
+"""In a real browser (Playwright + Debian's Chromium) against `streamlit run app.py`: the demo
+member fills their profile (company, a skill with its level), opts into the directory, then
+finds themselves by that skill, in French and then in English. Screenshots go to
+artifacts/directory_*.png."""
+
+import pytest
+
+from lib import db
+from tests.browser import browser_page, running_app, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def _pick(page, label: str, option: str) -> None:
+    """Choose `option` in the Streamlit multiselect labelled `label` (type, then Enter)."""
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text=label).first
+    box.locator("input").click()
+    box.locator("input").fill(option)
+    page.get_by_role("option", name=option, exact=True).first.click()
+    page.keyboard.press("Escape")
+
+
+def test_member_fills_profile_opts_in_and_finds_themselves_by_skill(demo_db):
+    with db.as_owner() as conn:
+        conn.execute("update public.members set visibility = 'hidden' where email = 'member@example.org'")
+        conn.execute("delete from public.member_skills where member_id ="
+                     " (select id from public.members where email = 'member@example.org')")
+    with running_app({"CANTINE_DEMO": "0"}) as url, browser_page() as page:
+        page.goto(url)
+        page.get_by_label("Adresse e-mail").fill("member@example.org")
+        page.get_by_label("Mot de passe").fill("cantine-demo")
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_role("heading", name="Bienvenue à La Cantine des Lices").wait_for()
+
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_role("link", name="Mon profil").click()
+        page.get_by_role("heading", name="Mon profil").wait_for()
+        page.get_by_text("Visible par : vous et l'équipe.").first.wait_for()
+        page.get_by_label("Société").fill("Atelier Navigateur")
+        page.get_by_label("Société").press("Tab")
+        _pick(page, "Mes compétences", "Rust")
+        page.get_by_text("Niveau en Rust").wait_for()
+        page.locator('[data-testid="stButtonGroup"]').filter(has_text="Expert").get_by_text("Expert").last.click()
+        page.get_by_text("Membres uniquement").click()
+        page.get_by_text("Visible par : les membres connectés et l'équipe.").first.wait_for()
+        screenshot(page, "directory_1_profile_fr")
+        page.get_by_role("button", name="Enregistrer mon profil").click()
+        page.get_by_text("Profil enregistré.").first.wait_for()
+
+        with db.as_owner() as conn:
+            row = conn.execute(
+                "select m.visibility, m.company, ms.level::text as level from public.members m"
+                " join public.member_skills ms on ms.member_id = m.id join public.skills s on s.id = ms.skill_id"
+                " where m.email = 'member@example.org' and s.name = 'Rust'").fetchone()
+        assert row == {"visibility": "members", "company": "Atelier Navigateur", "level": "expert"}
+
+        sidebar.get_by_role("link", name="Annuaire").click()
+        page.get_by_role("heading", name="Annuaire").wait_for()
+        _pick(page, "Compétences", "Rust")
+        page.get_by_text("Alex Membre").first.wait_for()
+        page.get_by_text("Rust (expert)").first.wait_for()
+        screenshot(page, "directory_2_found_fr")
+
+        page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+        page.get_by_role("heading", name="Directory").wait_for()
+        page.get_by_label("Search a name, a company or a skill").fill("Atelier Navigateur")
+        page.get_by_label("Search a name, a company or a skill").press("Enter")
+        page.get_by_text("Alex Membre").first.wait_for()
+        page.get_by_role("button", name="See profile").first.click()
+        page.get_by_text("This is you").wait_for()
+        page.get_by_text("Expert", exact=False).first.wait_for()
+        screenshot(page, "directory_3_member_page_en")
