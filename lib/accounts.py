@@ -261,21 +261,25 @@ def find_members(claims: dict[str, Any], text: str, limit: int = 20) -> list[dic
     return sorted(rows, key=lambda r: (r["full_name"] or "").casefold())
 
 
-def set_role(claims: dict[str, Any], member_id: str, role: str) -> None:
+def set_role(claims: dict[str, Any], member_id: str, role: str) -> str:
+    """Change a member's role (admins; the database refuses others). Returns the member id."""
     if role not in ROLES:
         raise UserError("account.role_unknown")
     with db.as_user(claims) as conn:
         done = conn.execute("update public.members set role = %s where id = %s", (role, member_id)).rowcount
     if not done:
         raise UserError("db.permission_denied")
+    return member_id
 
 
-def set_active(claims: dict[str, Any], member_id: str, active: bool) -> None:
-    """Deactivate (sign-in refused, sessions ended, history kept) or reactivate a member."""
+def set_active(claims: dict[str, Any], member_id: str, active: bool) -> str:
+    """Deactivate (sign-in refused, sessions ended, history kept) or reactivate a member.
+    Returns the member id."""
     with db.as_user(claims) as conn:
         done = conn.execute("update public.members set active = %s where id = %s", (active, member_id)).rowcount
     if not done:
         raise UserError("db.permission_denied")
+    return member_id
 
 
 def set_locale(claims: dict[str, Any], locale: str) -> None:
