@@ -21,6 +21,11 @@ def _search(key: str, _claims: dict, text: str, skill_ids: tuple, match_all: boo
     return members.search(_claims, text, list(skill_ids), match_all, level or None, here_today)
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def _present(key: str, _claims: dict) -> list[dict]:
+    return members.here_today_by_skill(_claims)
+
+
 def _open(member_id: str) -> None:
     st.query_params["member"] = member_id
 
@@ -29,12 +34,14 @@ def _close() -> None:
     st.query_params.pop("member", None)
 
 
-def _skill_line(profile: dict, limit: int | None = None) -> str:
-    shown = profile["skills"][:limit] if limit else profile["skills"]
+def _skill_line(profile: dict, limit: int, first: set[str]) -> str:
+    """The card's skills: those searched for first, then by level (the query sorts by level)."""
+    ordered = sorted(profile["skills"], key=lambda s: s["name"] not in first)
+    shown = ordered[:limit]
     return " · ".join(f"{members.plain(s['name'])} ({t('level.' + s['level']).lower()})" for s in shown)
 
 
-def _card(profile: dict) -> None:
+def _card(profile: dict, searched: set[str]) -> None:
     with st.container(border=True):
         left, right = st.columns([1, 4], vertical_alignment="center")
         left.markdown(f"### {members.initials(profile['full_name'])}")
@@ -43,7 +50,7 @@ def _card(profile: dict) -> None:
         if sub:
             right.caption(sub)
         if profile["skills"]:
-            st.caption(_skill_line(profile, 4))
+            st.caption(_skill_line(profile, 4, searched))
         if profile["visibility"] == "hidden":
             st.caption(f":material/visibility_off: {t('directory.hidden_badge')}")
         st.button(t("directory.open"), key=f"dir_open_{profile['id']}", on_click=_open, args=(str(profile["id"]),))
@@ -106,10 +113,23 @@ if selected:
         _member_page(profile)
     st.stop()
 
+@st.fragment
+def _here_today() -> None:
+    """Who is here today who knows …: today's present, opted-in members grouped by skill."""
+    groups = _present(key, claims)
+    with st.expander(t("directory.here_today_title"), icon=":material/location_on:"):
+        if not groups:
+            st.caption(t("directory.here_today_none"))
+        for group in groups[:15]:
+            people = ", ".join(members.plain(p["full_name"]) for p in group["people"])
+            st.markdown(f"**{members.plain(group['skill'])}** : {people}")
+
+
+_here_today()
 vocab = _vocabulary(key, claims)
 by_id = {str(s["id"]): s["name"] for s in vocab}
 text = st.text_input(t("directory.search"), key="dir_text", max_chars=100)
-c1, c2, c3, c4 = st.columns([3, 1.3, 1.3, 1.2], vertical_alignment="bottom")
+c1, c2, c3, c4 = st.columns([3, 1.4, 1.2, 1.4], vertical_alignment="bottom")
 skill_ids = c1.multiselect(t("directory.skills"), list(by_id), format_func=by_id.get, key="dir_skills")
 match_all = c2.segmented_control(t("directory.match"), (True, False), default=True, key="dir_match",
                                  format_func=lambda v: t("directory.match_all" if v else "directory.match_any", LANG))
@@ -124,4 +144,4 @@ if not results:
 columns = st.columns(3)
 for index, profile in enumerate(results[:90]):
     with columns[index % 3]:
-        _card(profile)
+        _card(profile, {by_id[i] for i in skill_ids})

@@ -40,7 +40,7 @@ visibility = st.radio(t("field.visibility"), members.VISIBILITIES, index=members
                       help=t("profile.visibility_help"))
 audience = t(f"profile.audience.{visibility}")
 contact = st.toggle(t("profile.contact_allowed"), value=profile["contact_allowed"], key="pf_contact")
-st.caption(f"{t('field.email')} : {profile['email']} — {t('profile.audience.email')}")
+st.caption(f"{t('field.email')} : {members.plain(profile['email'])} — {t('profile.audience.email')}")
 
 full_name = st.text_input(t("field.full_name"), profile["full_name"], max_chars=200, key="pf_name")
 st.caption(audience)

@@ -107,3 +107,27 @@ def test_member_cannot_open_admin_pages(demo_db):
     at = app_as(DEMO["member"], "pages/members_admin.py", lang="en")
     assert not at.exception
     assert any("not available" in w.value for w in at.warning)
+
+
+def test_directory_shows_who_is_here_today_by_skill_on_demo_data(demo_db):
+    from lib import members
+    from lib.auth import person_for_user
+    from tests.conftest import user_id_of
+
+    # today may be a closed day (a Sunday): book two opted-in demo members on a desk, as the owner
+    with db.as_owner() as conn:
+        conn.execute(
+            "insert into public.bookings (resource_id, member_id, during, day)"
+            " select r.id, m.id, tstzrange(now(), now() + interval '1 hour'), current_date"
+            " from (select id, row_number() over (order by name) as n from public.resources where kind = 'desk') r"
+            " join (select id, row_number() over (order by email) as n from public.members"
+            "       where visibility <> 'hidden' and exists (select 1 from public.member_skills ms"
+            "       where ms.member_id = members.id)) m on m.n = r.n"
+            " where r.n <= 2 and not exists (select 1 from public.bookings b where b.resource_id = r.id"
+            "   and b.during && tstzrange(now(), now() + interval '1 hour') and b.status <> 'cancelled')")
+    groups = members.here_today_by_skill(person_for_user(user_id_of(DEMO["member"])).claims())
+    assert groups, "opted-in members booked today show up"
+    at = app_as(DEMO["member"], "pages/directory.py", lang="fr")
+    assert not at.exception
+    assert any("aujourd'hui" in e.label for e in at.expander)
+    assert groups[0]["skill"] in _texts(at).replace("\\", "")
