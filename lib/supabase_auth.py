@@ -146,6 +146,32 @@ def send_reset(email: str, client: Any = None) -> None:
         pass
 
 
+def invite_by_email(claims: dict[str, Any], email: str, full_name: str, role: str, client: Any = None) -> str:
+    """An admin invites someone (Supabase mode): the member row, written as the admin so RLS
+    and the member guards apply, then a sign-in link from GoTrue, which creates the auth user;
+    the on_auth_user_created trigger links it to the row. Returns the member id."""
+    email, full_name = (email or "").strip(), (full_name or "").strip()
+    for problem in (accounts.email_problem(email), None if full_name else "account.name_missing",
+                    None if role in accounts.ROLES else "account.role_unknown"):
+        if problem:
+            raise UserError(problem)
+    with db.as_user(claims) as conn:
+        if not conn.execute("select private.is_admin() as ok").fetchone()["ok"]:
+            raise UserError("account.admin_only")
+        row = conn.execute("select id, user_id from public.members where email = %s", (email,)).fetchone()
+        if row is not None and row["user_id"] is not None:
+            raise UserError("account.already_exists")
+        if row is None:
+            row = conn.execute("insert into public.members (email, full_name, role) values (%s, %s, %s)"
+                               " returning id", (email, full_name, role)).fetchone()
+        else:
+            conn.execute("update public.members set role = %s, active = true where id = %s", (role, row["id"]))
+    client = client or new_client()  # not the admin's own session
+    client.auth.sign_in_with_otp({"email": email, "options": {
+        "should_create_user": True, "email_redirect_to": app_url(), "data": {"full_name": full_name}}})
+    return str(row["id"])
+
+
 def verify_link(token_hash: str, link_type: str, client: Any = None) -> Any:
     """Exchange an email link's token_hash for a session; returns the Person."""
     from supabase_auth.errors import AuthError

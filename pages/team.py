@@ -4,7 +4,7 @@ one-time reset link. Links are shown once, here; only their hash is stored."""
 import pandas as pd
 import streamlit as st
 
-from lib import accounts, auth
+from lib import accounts, auth, supabase_auth
 from lib.i18n import current_language, t
 from lib.ui import run_action
 
@@ -36,7 +36,10 @@ with st.expander(t("team.invite"), icon=":material/person_add:"):
         email = cols[1].text_input(t("auth.email"))
         role = cols[2].selectbox(t("team.role"), accounts.ROLES, index=3, format_func=_role_label)
         invited = st.form_submit_button(t("team.invite_button"), type="primary")
-    if invited:
+    if invited and supabase_auth.enabled():  # Supabase Auth sends the link by email itself
+        if run_action(lambda: supabase_auth.invite_by_email(person.claims(), email, full_name, role)):
+            st.success(t("team.invite_sent", email=email.strip()))
+    elif invited:
         result = run_action(lambda: accounts.invite(person.claims(), email, full_name, role))
         if result is not None:
             _show_link(result[1])
@@ -78,8 +81,12 @@ with cols[1]:
 with cols[2]:
     if chosen["has_account"]:
         if st.button(t("team.reset_link"), key="reset_link", help=t("team.reset_help")):
-            result = run_action(lambda: accounts.issue_reset(person.claims(), chosen_id))
-            if result is not None:
-                _show_link(result[0])
+            if supabase_auth.enabled():
+                supabase_auth.send_reset(chosen["email"])
+                st.success(t("team.reset_sent", email=chosen["email"]))
+            else:
+                result = run_action(lambda: accounts.issue_reset(person.claims(), chosen_id))
+                if result is not None:
+                    _show_link(result[0])
     else:
         st.caption(t("team.no_account_hint"))

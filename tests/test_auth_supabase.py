@@ -149,3 +149,24 @@ def test_the_app_signs_in_through_gotrue_and_follows_email_links(gotrue):
     assert not link.exception
     assert link.title[0].value == t("setpw.title", "fr"), "a reset link asks for the new password first"
     assert link.session_state["person"].email == "lou@cantine.test"
+
+
+def test_admin_invites_through_gotrue_and_the_trigger_links_the_member(gotrue):
+    admin = db.claims_for(user_id_of("boss@cantine.test"), "boss@cantine.test")
+    member_id = supabase_auth.invite_by_email(admin, "nora@cantine.test", "Nora Nouvelle", "staff",
+                                              client=supabase_auth.new_client())
+    assert [m["to"] for m in gotrue.outbox] == ["nora@cantine.test"]
+    with db.as_owner() as conn:
+        row = conn.execute("select id, role, user_id from public.members where email = 'nora@cantine.test'").fetchone()
+    assert str(row["id"]) == member_id and row["role"] == "staff" and row["user_id"] is not None, \
+        "GoTrue created the auth user and the trigger linked it to the invited member"
+    person = supabase_auth.verify_link(gotrue.outbox[0]["token_hash"], "magiclink", client=supabase_auth.new_client())
+    assert (person.member_id, person.role) == (member_id, "staff")
+
+    staff = db.claims_for(person.user_id, person.email)
+    with pytest.raises(UserError) as refused:
+        supabase_auth.invite_by_email(staff, "x@cantine.test", "X", "member", client=supabase_auth.new_client())
+    assert refused.value.key == "account.admin_only"
+    with pytest.raises(UserError) as twice:
+        supabase_auth.invite_by_email(admin, "nora@cantine.test", "Nora", "member", client=supabase_auth.new_client())
+    assert twice.value.key == "account.already_exists"

@@ -120,6 +120,12 @@ STRINGS = {
                         "Link ready. It is shown only once: copy it and send it to the person."),
     "team.link_hint": ("À ajouter après l'adresse de l'application (par exemple https://cantine.example.org/).",
                        "To append to the app's address (for example https://cantine.example.org/)."),
+    "team.invite_sent": ("Invitation envoyée à {email} : le lien reçu par e-mail connecte la personne, qui "
+                         "choisit ensuite son mot de passe dans « Mon compte ».",
+                         "Invitation sent to {email}: the emailed link signs the person in; they then choose "
+                         "a password in \"My account\"."),
+    "team.reset_sent": ("Un e-mail de réinitialisation est parti vers {email}.",
+                        "A reset email is on its way to {email}."),
     "team.no_account_hint": ("Pas de compte : invitez ce membre ci-dessus.",
                              "No account: invite this member above."),
 }
