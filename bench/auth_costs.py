@@ -1,0 +1,64 @@
+"""What signing in and staying signed in cost: a sign-in (bcrypt at the production cost, the
+throttle lookup and record), the per-rerun session check (`auth.refresh`), restoring from the
+remember-me cookie, and the throttle lookup alone. Runs on a fresh embedded database with the
+demo data.  Usage: python bench/auth_costs.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+DATA = Path(tempfile.mkdtemp(prefix="cantine-bench-auth-", dir="/tmp"))
+os.environ["CANTINE_DATA_DIR"] = str(DATA)
+os.environ.pop("DATABASE_URL", None)
+os.environ["CANTINE_BCRYPT_ROUNDS"] = "12"  # what production uses
+
+from lib import accounts, auth, db, embedded, seed  # noqa: E402
+
+
+def timed(label: str, fn: Callable[[], object], n: int) -> None:
+    fn()  # warm up (pool, caches)
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p95 = samples[max(0, int(len(samples) * 0.95) - 1)]
+    print(f"{label:<48} median {statistics.median(samples):8.2f} ms   p95 {p95:8.2f} ms   (n={n})")
+
+
+def main() -> None:
+    try:
+        info = db.ensure_embedded_database()
+        db.use_database(info)
+        db.migrate(info)
+        with db.as_owner() as conn:
+            os.environ["CANTINE_BCRYPT_ROUNDS"] = "4"  # seeding only
+            seed.seed_demo(conn)
+            os.environ["CANTINE_BCRYPT_ROUNDS"] = "12"
+            accounts.create_account(conn, "member@example.org", seed.DEMO_PASSWORD)  # a cost-12 hash
+        person = auth.check_credentials("member@example.org", seed.DEMO_PASSWORD)
+        cookie = auth.cookie_token(person)
+        timed("sign-in (bcrypt cost 12 + throttle + record)",
+              lambda: auth.check_credentials("member@example.org", seed.DEMO_PASSWORD), 10)
+        timed("session check on every rerun (auth.refresh)", lambda: auth.refresh(person), 300)
+        timed("restore from the remember-me cookie", lambda: auth.person_from_cookie(cookie), 300)
+        timed("throttle lookup alone (private.sign_in_wait)", lambda: accounts.sign_in_wait("x@example.org"), 300)
+    finally:
+        db.close_pools()
+        embedded.stop(DATA, mode="immediate")
+        shutil.rmtree(DATA, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
