@@ -91,3 +91,12 @@ def test_the_database_checks_hours_even_without_the_page(admin):
     with pytest.raises(Exception) as refused, db.as_user(boss) as conn:
         conn.execute("update public.settings set midday_at = '23:00'")
     assert user_message(refused.value, "en") == t("db.settings_hours_order", "en")
+
+
+def test_default_language_is_what_a_new_visitor_sees(admin):
+    at = app_as(admin, page="pages/settings.py")
+    at.radio[0].set_value("en")
+    _save(at)
+    visitor = app_as(None)
+    assert visitor.title[0].value == "Sign in"
+    assert visitor.segmented_control(key="lang_switch").value == "en"
