@@ -44,8 +44,11 @@ def seed_demo(conn: psycopg.Connection, rng: random.Random, scale: str) -> str:
         members = cur.execute("select id, full_name from public.members order by email").fetchall()
         proposer = members[-1]["id"]
         for name in ("JS", "ReactJS"):
-            cur.execute("insert into public.skills (name, status, proposed_by) values (%s, 'proposed', %s)",
-                        (name, proposer))
+            proposed = cur.execute("insert into public.skills (name, status, proposed_by) values (%s, 'proposed', %s)"
+                                   " returning id", (name, proposer)).fetchone()["id"]
+            # whoever proposes a skill has it: the merge then has a member to move
+            cur.execute("insert into public.member_skills (member_id, skill_id, level) values (%s, %s, 'expert')",
+                        (proposer, proposed))
         links, wanted, updates = [], [], []
         for m in members:
             family = rng.choice(FAMILIES)

@@ -131,3 +131,28 @@ def test_directory_shows_who_is_here_today_by_skill_on_demo_data(demo_db):
     assert not at.exception
     assert any("aujourd'hui" in e.label for e in at.expander)
     assert groups[0]["skill"] in _texts(at).replace("\\", "")
+
+
+def test_skills_admin_merges_a_proposed_duplicate_and_approves(demo_db):
+    with db.as_owner() as conn:
+        ids = {r["name"]: str(r["id"]) for r in conn.execute("select id, name::text from public.skills")}
+        proposer = conn.execute("select proposed_by from public.skills where name = 'JS'").fetchone()["proposed_by"]
+    at = app_as(DEMO["admin"], "pages/skills_admin.py", lang="en")
+    assert not at.exception
+    assert any("JS" in m.value for m in at.markdown), "proposals are listed first"
+    at.selectbox(key="merge_from").set_value(ids["JS"])
+    at.selectbox(key="merge_into").set_value(ids["JavaScript"])
+    at.run()
+    at.button(key="merge_go").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Merged" in s.value for s in at.success)
+    at.button(key=f"approve_{ids['ReactJS']}").click()
+    at.run()
+    with db.as_owner() as conn:
+        left = {r["name"]: r["status"] for r in conn.execute("select name::text, status from public.skills")}
+    assert "JS" not in left and left["ReactJS"] == "approved"
+    with db.as_owner() as conn:
+        level = conn.execute("select level::text from public.member_skills where member_id = %s and skill_id = %s",
+                             (proposer, ids["JavaScript"])).fetchone()
+    assert level == {"level": "expert"}, "the proposer's JS link moved to JavaScript, at the higher level"
