@@ -6,7 +6,7 @@ artifacts/directory_*.png."""
 import pytest
 
 from lib import db
-from tests.browser import browser_page, running_app, screenshot
+from tests.browser import ROOT, browser_page, running_app, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -70,3 +70,34 @@ def test_member_fills_profile_opts_in_and_finds_themselves_by_skill(demo_db):
         page.get_by_text("This is you").wait_for()
         page.get_by_text("Expert", exact=False).first.wait_for()
         screenshot(page, "directory_3_member_page_en")
+
+
+def test_admin_imports_a_french_excel_file_then_reimports_the_export(demo_db, tmp_path):
+    sample = ROOT / "tests" / "data" / "membres_excel_fr.csv"
+    with running_app({"CANTINE_DEMO": "0"}) as url, browser_page() as page:
+        page.goto(url)
+        page.get_by_label("Adresse e-mail").fill("admin@example.org")
+        page.get_by_label("Mot de passe").fill("cantine-demo")
+        page.get_by_role("button", name="Se connecter").click()
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_role("link", name="Import et export des membres").click()
+        page.get_by_role("heading", name="Import et export des membres").wait_for()
+
+        page.locator('input[type="file"]').set_input_files(str(sample))
+        page.get_by_text("4 à créer, 0 à mettre à jour, 0 inchangé(s), 3 refusé(s)").wait_for()
+        page.get_by_text("Encodage cp1252").wait_for()
+        screenshot(page, "directory_4_import_dry_run_fr")
+        page.get_by_role("button", name="Importer 4 ligne(s) valide(s)").click()
+        page.get_by_text("Import terminé").wait_for()
+
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Télécharger le CSV des membres").click()
+        exported = tmp_path / "membres.csv"
+        info.value.save_as(str(exported))
+        data = exported.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and b";" in data.splitlines()[0]
+        assert "'=HYPERLINK(" in data.decode("utf-8-sig"), "formulas exported as text"
+
+        page.locator('input[type="file"]').set_input_files(str(exported))
+        page.get_by_text("0 à créer, 0 à mettre à jour, 124 inchangé(s), 0 refusé(s)").wait_for()
+        screenshot(page, "directory_5_reimport_unchanged_fr")
