@@ -148,7 +148,8 @@ def wanted_offered_chart(stats: Any, top: int = 20, lang: str | None = None) -> 
     top_rows = stats.sort_values(["wanted", "offered"], ascending=False).head(top)
     order = top_rows["skill"].tolist()
     long = top_rows.melt(id_vars="skill", value_vars=["wanted", "offered"], var_name="kind", value_name="people")
-    long["kind_label"] = [t(f"insights.{v}", lang) for v in long["kind"]]
+    labels = {"wanted": t("insights.wanted", lang), "offered": t("insights.offered", lang)}
+    long["kind_label"] = [labels[v] for v in long["kind"]]
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("people:Q", title=t("insights.people", lang)),
         y=alt.Y("skill:N", sort=order, title=t("insights.skill", lang)),

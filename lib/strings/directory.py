@@ -1,5 +1,9 @@
 """Strings of the member and skills directory: profile, directory, admin pages, import/export, privacy."""
 
+# keys built at run time: t(f"level.{level}"), t(f"visibility.{v}"), t(f"field.{name}"), …
+DYNAMIC_PREFIXES = ("level.", "visibility.", "looking.", "field.", "link.", "profile.audience.", "reason.",
+                    "skills_admin.status.", "import.action.", "export.")
+
 STRINGS = {
     # navigation
     "nav.section.community": ("Communauté", "Community"),
@@ -175,7 +179,6 @@ STRINGS = {
     "members_admin.saved": ("{n} membre(s) mis à jour.", "{n} member(s) updated."),
     "members_admin.nothing": ("Aucune modification à enregistrer.", "No change to save."),
     "members_admin.refused": ("{who} : {why}", "{who}: {why}"),
-    "members_admin.no_plan": ("(aucune)", "(none)"),
     "members_admin.erasures": ("Demandes d'effacement", "Erasure requests"),
     "members_admin.no_erasures": ("Aucune demande en attente.", "No pending request."),
     "members_admin.erase_confirm": ("Je confirme l'effacement de {name}", "I confirm erasing {name}"),
