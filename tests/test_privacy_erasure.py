@@ -105,3 +105,28 @@ def test_erase_member_command(demo_db):
                           text=True, cwd=Path(__file__).resolve().parent.parent, timeout=120)
     assert done.returncode == 0, done.stderr
     assert _places_holding(DEMO["member"]) == []
+
+
+def test_erasure_through_the_pages_member_asks_admin_confirms(demo_db):
+    from tests.conftest import app_as
+
+    at = app_as(DEMO["member"], "pages/profile.py", lang="en")
+    at.checkbox(key="pf_erase_sure").check()
+    at.run()
+    at.button(key="pf_erase").click()
+    at.run()
+    assert not at.exception
+    assert any("asked for your data to be erased" in i.value for i in at.info)
+    member_id = person_for_user(user_id_of(DEMO["member"])).member_id
+
+    admin = app_as(DEMO["admin"], "pages/members_admin.py", lang="en")
+    assert not admin.exception
+    admin.checkbox(key=f"erase_sure_{member_id}").check()
+    admin.run()
+    admin.button(key=f"erase_{member_id}").click()
+    admin.run()
+    assert not admin.exception and not admin.error, [e.value for e in admin.error]
+    with db.as_owner() as conn:
+        erased = conn.execute("select erased_at from public.members where id = %s", (member_id,)).fetchone()
+    assert erased["erased_at"] is not None
+    assert _places_holding(DEMO["member"]) == []
