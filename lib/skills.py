@@ -128,7 +128,7 @@ def level_chart(stats: Any, top: int = 20, lang: str | None = None) -> Any:
     long["rank"] = [LEVELS.index(v) for v in long["level"]]
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("people:Q", title=t("insights.people", lang), stack="zero"),
-        y=alt.Y("skill:N", sort=order, title=t("insights.skill", lang)),
+        y=alt.Y("skill:N", sort=order, title=t("insights.skill", lang), axis=alt.Axis(labelOverlap=False)),
         color=alt.Color("level_label:N", title=t("insights.level", lang),
                         sort=[t(f"level.{v}", lang) for v in LEVELS],
                         scale=alt.Scale(range=["#9ecae1", "#4292c6", "#08519c"])),
@@ -136,7 +136,7 @@ def level_chart(stats: Any, top: int = 20, lang: str | None = None) -> Any:
         tooltip=[alt.Tooltip("skill:N", title=t("insights.skill", lang)),
                  alt.Tooltip("level_label:N", title=t("insights.level", lang)),
                  alt.Tooltip("people:Q", title=t("insights.people", lang))],
-    ).properties(height=alt.Step(18))
+    ).properties(height=alt.Step(22))
 
 
 def wanted_offered_chart(stats: Any, top: int = 20, lang: str | None = None) -> Any:
@@ -152,7 +152,7 @@ def wanted_offered_chart(stats: Any, top: int = 20, lang: str | None = None) -> 
     long["kind_label"] = [labels[v] for v in long["kind"]]
     return alt.Chart(long).mark_bar().encode(
         x=alt.X("people:Q", title=t("insights.people", lang)),
-        y=alt.Y("skill:N", sort=order, title=t("insights.skill", lang)),
+        y=alt.Y("skill:N", sort=order, title=t("insights.skill", lang), axis=alt.Axis(labelOverlap=False)),
         yOffset="kind_label:N",
         color=alt.Color("kind_label:N", title=t("insights.kind", lang),
                         scale=alt.Scale(range=["#e6550d", "#31a354"])),

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import auth, members, privacy, space
-from lib.i18n import fmt_date, t
+from lib.i18n import current_language, fmt_date, t
 from lib.ui import cache_key, run_action
 
 
@@ -17,28 +17,34 @@ def _members(key: str, _claims: dict) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def _plan_codes(key: str, _claims: dict) -> list[str]:
-    return [p["code"] for p in members.plans(_claims)]
+def _plans(key: str, _claims: dict) -> list[dict]:
+    return members.plans(_claims)
 
 
 person = auth.require_page(__file__)
 claims = person.claims()
 key = cache_key(claims)
+LANG = current_language()  # format_func runs later: bind the language now
 st.title(t("members_admin.title"))
 st.caption(t("members_admin.intro"))
 
 original = _members(key, claims)
-codes = _plan_codes(key, claims)
+plans = _plans(key, claims)
+codes = [p["code"] for p in plans]
+names = {p["code"]: p["name_fr" if LANG == "fr" else "name_en"] for p in plans}
 edited = st.data_editor(
     original, key="members_editor", hide_index=True, width="stretch", num_rows="fixed",
     disabled=["full_name", "email", "visibility"],
     column_config={
         "full_name": st.column_config.TextColumn(t("field.full_name")),
         "email": st.column_config.TextColumn(t("field.email")),
-        "role": st.column_config.SelectboxColumn(t("field.role"), options=list(members.ROLES), required=True),
-        "plan": st.column_config.SelectboxColumn(t("field.plan"), options=["", *codes]),
+        "role": st.column_config.SelectboxColumn(t("field.role"), options=list(members.ROLES), required=True,
+                                                 format_func=lambda r: t(f"role.{r}", LANG)),
+        "plan": st.column_config.SelectboxColumn(t("field.plan"), options=["", *codes],
+                                                 format_func=lambda c: names.get(c, c)),
         "active": st.column_config.CheckboxColumn(t("field.active")),
-        "visibility": st.column_config.TextColumn(t("field.visibility")),
+        "visibility": st.column_config.SelectboxColumn(t("field.visibility"), options=list(members.VISIBILITIES),
+                                                       format_func=lambda v: t(f"visibility.{v}", LANG)),
     })
 
 if st.button(t("members_admin.save"), type="primary", key="members_save"):

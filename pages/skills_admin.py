@@ -30,9 +30,9 @@ st.subheader(t("skills_admin.merge"))
 st.caption(t("skills_admin.merge_help"))
 c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
 merge_from = c1.selectbox(t("skills_admin.merge_from"), list(names), format_func=names.get, key="merge_from",
-                          index=None)
+                          index=None, placeholder=t("skills_admin.choose"))
 merge_into = c2.selectbox(t("skills_admin.merge_into"), list(names), format_func=names.get, key="merge_into",
-                          index=None)
+                          index=None, placeholder=t("skills_admin.choose"))
 if c3.button(t("skills_admin.merge_button"), key="merge_go", disabled=not (merge_from and merge_into)):
     moved = run_action(lambda: skills.merge(claims, merge_from, merge_into))
     if moved is not None:
@@ -40,7 +40,8 @@ if c3.button(t("skills_admin.merge_button"), key="merge_go", disabled=not (merge
 
 st.subheader(t("skills_admin.rename"))
 c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-to_rename = c1.selectbox(t("skills_admin.pick"), list(names), format_func=names.get, key="rename_pick", index=None)
+to_rename = c1.selectbox(t("skills_admin.pick"), list(names), format_func=names.get, key="rename_pick", index=None,
+                         placeholder=t("skills_admin.choose"))
 new_name = c2.text_input(t("skills_admin.new_name"), key="rename_name", max_chars=60)
 if c3.button(t("skills_admin.rename"), key="rename_go", disabled=not (to_rename and new_name.strip())):
     if run_action(lambda: skills.rename(claims, to_rename, new_name) or True):
@@ -49,7 +50,8 @@ if c3.button(t("skills_admin.rename"), key="rename_go", disabled=not (to_rename 
 st.subheader(t("skills_admin.delete"))
 unused = {k: v for k, v in names.items() if not any(str(r["id"]) == k and (r["members"] or r["wanted"]) for r in rows)}
 c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-to_delete = c1.selectbox(t("skills_admin.pick"), list(unused), format_func=unused.get, key="delete_pick", index=None)
+to_delete = c1.selectbox(t("skills_admin.pick"), list(unused), format_func=unused.get, key="delete_pick", index=None,
+                         placeholder=t("skills_admin.choose"))
 if c2.button(t("skills_admin.delete_button"), key="delete_go", disabled=not to_delete):
     if run_action(lambda: skills.delete_unused(claims, to_delete) or True):
         st.success(t("skills_admin.deleted"))

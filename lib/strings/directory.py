@@ -220,6 +220,7 @@ STRINGS = {
     "skills_admin.delete_button": ("Supprimer", "Delete"),
     "skills_admin.deleted": ("Compétence supprimée.", "Skill deleted."),
     "skills_admin.pick": ("Compétence", "Skill"),
+    "skills_admin.choose": ("Choisir…", "Choose…"),
 
     # import / export
     "import.intro": ("Fichier CSV (virgules ou points-virgules, UTF-8 ou Windows-1252). En-têtes reconnus : Nom, "
