@@ -170,6 +170,12 @@ def hash_token(token: str) -> str:
     return hashlib.sha256((token or "").encode("utf-8")).hexdigest()
 
 
+def configured_app_url() -> str | None:
+    """The app's public address (CANTINE_APP_URL, or `[app] url` in secrets), if configured."""
+    url = os.environ.get("CANTINE_APP_URL") or db.read_secrets().get("app", {}).get("url")
+    return str(url).rstrip("/") if url else None
+
+
 def link_path(token: str) -> str:
     """The relative link the person opens (the page is public)."""
     return f"set_password?token={token}"

@@ -42,8 +42,7 @@ def enabled() -> bool:
 
 def app_url() -> str:
     """Where email links send people back to (the app's public address)."""
-    return (os.environ.get("CANTINE_APP_URL") or db.read_secrets().get("app", {}).get("url")
-            or "http://localhost:8501").rstrip("/")
+    return accounts.configured_app_url() or "http://localhost:8501"
 
 
 def new_client() -> Any:

@@ -15,10 +15,12 @@ st.title(t("team.title"))
 def _show_link(token: str) -> None:
     """The one-time link, to copy and send (shown once: only its hash is stored)."""
     st.success(t("team.link_ready"))
-    try:  # this page's own address, minus its last part: where the app is served
-        base = (st.context.url or "").rsplit("/", 1)[0]
-    except Exception:
-        base = ""
+    base = accounts.configured_app_url()
+    if not base:
+        try:  # this page's own address, minus its last part: where the app is served
+            base = (st.context.url or "").rsplit("/", 1)[0]
+        except Exception:
+            base = ""
     st.code(f"{base}/{accounts.link_path(token)}" if base else accounts.link_path(token), language=None)
     if not base:
         st.caption(t("team.link_hint"))
