@@ -96,3 +96,18 @@ def test_profile_page_offers_the_download(demo_db):
     at = app_as(DEMO["member"], "pages/profile.py", lang="fr")
     assert not at.exception
     assert at.get("download_button"), "the JSON download is on the profile page"
+
+
+def test_hide_stale_profiles_command(demo_db):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    _age(DEMO["member"], 13)
+    done = subprocess.run([sys.executable, "-m", "lib", "hide-stale-profiles"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "1 stale profile(s) hidden" in done.stdout
+    with db.as_owner() as conn:
+        assert conn.execute("select visibility from public.members where email = %s",
+                            (DEMO["member"],)).fetchone()["visibility"] == "hidden"
