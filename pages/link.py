@@ -36,6 +36,15 @@ def _when(starts: dt.datetime, ends: dt.datetime, tz: ZoneInfo) -> str:
     return f"{weekday_name(a.isoweekday())} {fmt_date(a.date())}, {fmt_time(a)}–{fmt_time(b)}"
 
 
+def _page_address() -> str:
+    """This page's address without its query (st.context.url), for the private manage link."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # outside a browser session (AppTest)
+        url = ""
+    return url.split("?", 1)[0] if url else "/link"
+
+
 def manage_page(manage: str) -> None:
     st.title(t("linkpage.manage_title"))
     try:
@@ -114,9 +123,9 @@ if done:
     if done["pending"]:
         st.info(t("linkpage.pending"))
     st.write(t("linkpage.manage_intro"))
-    st.page_link("pages/link.py", label=t("linkpage.manage_title"), icon=":material/open_in_new:",
-                 query_params={"manage": done["manage"]})
-    st.code(f"?manage={done['manage']}", language=None)
+    address = f"{_page_address()}?manage={done['manage']}"
+    st.link_button(t("linkpage.manage_title"), address, icon=":material/open_in_new:")
+    st.code(address, language=None)
 
 manage_token = st.query_params.get("manage")
 link_token = st.query_params.get("t")

@@ -1,0 +1,124 @@
+"""End to end in a real Chromium: a member books tomorrow morning from the grid and tomorrow
+afternoon by clicking a desk on the floor plan, sees both in "My bookings" and cancels one; a
+visitor books through a shared link and cancels through the manage link."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lib import bookings, db, share_links
+from lib.seed import DEMO_PASSWORD
+from tests.browser import browser_page, running_app, screenshot
+from tests.conftest import DEMO
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, url: str, email: str) -> None:
+    page.goto(url)
+    page.locator(".st-key-sign_in_email input").fill(email)
+    page.locator(".st-key-sign_in_password input").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Réserver", exact=True).first.wait_for()
+
+
+def _free_first_desk_tomorrow() -> tuple[str, dt.date]:
+    """Make sure the top-left desk of the plan (O01) is free tomorrow afternoon, whatever the seed did."""
+    settings = bookings.booking_settings()
+    day = bookings.next_open_day(settings)
+    with db.as_owner() as conn:
+        conn.execute("update public.bookings set status = 'cancelled' where day = %s and resource_id ="
+                     " (select id from public.resources where name = 'O01')", (day,))
+    return "O01", day
+
+
+def _click_desk_on_plan(page, name: str) -> None:
+    """Hover over the plan until the tooltip names the desk, then click there (the chart is a canvas)."""
+    chart = page.locator(".st-key-book_plan")
+    chart.wait_for()
+    box = chart.bounding_box()
+    for y in range(int(box["y"]) + 10, int(box["y"] + box["height"] / 2), 8):
+        for x in range(int(box["x"]) + 10, int(box["x"] + box["width"] / 3), 8):
+            page.mouse.move(x, y)
+            tip = page.locator("#vg-tooltip-element")
+            if tip.count() and tip.is_visible() and name in (tip.inner_text() or ""):
+                page.mouse.click(x, y)
+                return
+    raise AssertionError(f"desk {name} not found on the floor plan")
+
+
+def _wait_chosen(page, desk: str) -> None:
+    """The desk clicked on the plan becomes the chosen one in the selectbox (text or input value)."""
+    box = page.locator(".st-key-book_resource")
+    for _ in range(60):
+        inputs = box.locator("input")
+        shown = box.inner_text() + " ".join(inputs.nth(i).input_value() for i in range(inputs.count()))
+        if desk in shown:
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"{desk} was not chosen by the click on the plan")
+
+
+def test_member_books_by_grid_and_by_floor_plan_then_cancels(demo_db):
+    desk, day = _free_first_desk_tomorrow()
+    with running_app() as url, browser_page() as page:
+        _sign_in(page, url, DEMO["member"])
+        # a new page load would be a new Streamlit session: move with the menu, as people do
+        page.get_by_role("link", name="Réserver", exact=True).first.click()
+        page.locator(".st-key-book_slot").get_by_text("Matin", exact=True).click()
+        page.get_by_role("tab", name="Grille").click()
+        page.locator(".st-key-book_go button").click()
+        page.get_by_text("Réservé :").first.wait_for()
+        screenshot(page, "booking-grid")
+
+        page.locator(".st-key-book_slot").get_by_text("Après-midi", exact=True).click()
+        page.get_by_role("tab", name="Plan").click()
+        _click_desk_on_plan(page, desk)
+        _wait_chosen(page, desk)
+        page.locator(".st-key-book_go button").click()
+        page.wait_for_timeout(1500)
+        screenshot(page, "booking-floor-plan")
+        page.get_by_text("13:30–19:00").first.wait_for()
+        screenshot(page, "booking-floor-plan")
+
+        page.get_by_role("link", name="Mes réservations").click()
+        page.get_by_role("heading", name="Mes réservations").wait_for()
+        cancel_buttons = page.get_by_role("button", name="Annuler")
+        cancel_buttons.first.wait_for()
+        before = cancel_buttons.count()
+        assert before >= 2
+        cancel_buttons.first.click()
+        for _ in range(120):  # the cancelled booking leaves the list
+            if cancel_buttons.count() == before - 1:
+                break
+            page.wait_for_timeout(250)
+        assert cancel_buttons.count() == before - 1
+        screenshot(page, "my-bookings")
+    with db.as_owner() as conn:
+        live = conn.execute("select count(*) as n from public.bookings b join public.members m on m.id = b.member_id"
+                            " where m.email = %s and b.day = %s and b.status = 'confirmed'",
+                            (DEMO["member"], day)).fetchone()["n"]
+    assert live == 1
+
+
+def test_visitor_books_through_a_shared_link_and_cancels(demo_db):
+    token = share_links.create("Newsletter")
+    with running_app() as url, browser_page() as page:
+        page.goto(f"{url}/link?t={token}")
+        page.get_by_text("Réserver un poste").first.wait_for()
+        page.locator(".st-key-link_name input").fill("Vi Sitor")
+        page.locator(".st-key-link_email input").fill("visitor@example.net")
+        page.get_by_role("button", name="Réserver").click()
+        page.get_by_text("C'est réservé").wait_for()
+        screenshot(page, "link-booked")
+        with page.expect_popup() as popup:  # the private manage link opens in its own tab
+            page.get_by_role("link", name="Votre réservation").click()
+        page = popup.value
+        page.locator(".st-key-link_cancel button").click()
+        page.get_by_text("annulée", exact=True).wait_for()  # the booking's status, shown after the cancel
+        screenshot(page, "link-cancelled")
+    with db.as_owner() as conn:
+        row = conn.execute("select status from public.bookings where guest_email = 'visitor@example.net'").fetchone()
+    assert row["status"] == "cancelled"
