@@ -194,6 +194,21 @@ def _who_is_here() -> auth.Person | None:
     return auth.restore_from_cookie()
 
 
+def _signed_out_navigation() -> None:
+    """Every page is registered, so any URL resolves; only public pages run. Any other URL shows
+    the sign-in form, and after signing in the person lands on the page they asked for."""
+    sign_in = st.Page(_sign_in_page, title=t("auth.sign_in"), icon=":material/login:", default=True)
+    public = {p.url_path for p in navigation.PUBLIC_PAGES}
+    others = [st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url_path)
+              for p in navigation.PUBLIC_PAGES + navigation.PAGES if (db.ROOT / p.path).exists()]
+    current = st.navigation([sign_in, *others], position="hidden")
+    if current.url_path == "" or current.url_path in public:
+        current.run()
+        return
+    st.info(t("auth.please_sign_in"), icon=":material/login:")
+    _sign_in_page()
+
+
 def main() -> None:
     _database_ready()
     if "lang" not in st.session_state:
@@ -213,10 +228,7 @@ def main() -> None:
             st.info(t("auth.session_ended"), icon=":material/logout:")
         if st.session_state.pop("_signed_out", False):
             st.success(t("auth.signed_out"), icon=":material/logout:")
-        pages = [st.Page(_sign_in_page, title=t("auth.sign_in"), icon=":material/login:", default=True)]
-        pages += [st.Page(p.path, title=t(p.title_key), icon=p.icon, url_path=p.url_path)
-                  for p in navigation.PUBLIC_PAGES if (db.ROOT / p.path).exists()]
-        st.navigation(pages, position="hidden").run()
+        _signed_out_navigation()
         return
 
     if st.session_state.get("_choose_password"):

@@ -153,3 +153,12 @@ def test_language_switch_is_remembered_for_the_person(people):
     _sign_in(fresh, people["member"], PASSWORD)
     assert fresh.title[0].value.startswith("Welcome")
     assert fresh.segmented_control(key="lang_switch").value == "en"
+
+
+def test_a_signed_out_visitor_opening_a_page_gets_the_sign_in_form_then_that_page(people):
+    at = app_as(None)
+    at.switch_page("pages/team.py").run()
+    assert [i.value for i in at.info] == [t("auth.please_sign_in", "fr")]
+    assert at.title[0].value == "Se connecter" and not at.get("dataframe"), "nothing of the page is shown"
+    _sign_in(at, people["admin"], PASSWORD)
+    assert at.title[0].value == "Comptes", "after signing in, the page that was asked for"
