@@ -165,7 +165,7 @@ def _choose_password_page() -> None:
             st.error(user_message(exc))
             return
         st.session_state.pop("_choose_password", None)
-        st.success(t("setpw.done_signed_in"))
+        st.toast(t("setpw.done_signed_in"))  # a toast outlives the rerun
         st.rerun()
 
 

@@ -170,3 +170,19 @@ def test_admin_invites_through_gotrue_and_the_trigger_links_the_member(gotrue):
     with pytest.raises(UserError) as twice:
         supabase_auth.invite_by_email(admin, "nora@cantine.test", "Nora", "member", client=supabase_auth.new_client())
     assert twice.value.key == "account.already_exists"
+
+
+def test_after_a_reset_link_the_app_asks_for_the_new_password_first(gotrue):
+    gotrue.create_user("lou@cantine.test", "lou-password-123", "Lou Martin")
+    supabase_auth.send_reset("lou@cantine.test", client=supabase_auth.new_client())
+    at = app_as(None)
+    at.query_params["token_hash"] = gotrue.outbox[-1]["token_hash"]
+    at.query_params["type"] = "recovery"
+    at.run()
+    at.text_input[0].input("a-fresh-password-9")
+    at.text_input[1].input("a-fresh-password-9")
+    next(b for b in at.button if b.label == t("setpw.save", "fr")).click().run()
+    assert not at.exception and not at.error
+    assert at.title[0].value.startswith("Bienvenue"), "then the home page"
+    assert supabase_auth.sign_in_with_password("lou@cantine.test", "a-fresh-password-9",
+                                               client=supabase_auth.new_client()).full_name == "Lou Martin"
