@@ -232,3 +232,21 @@ def test_first_admin_only_while_there_is_none(empty_db):
     with pytest.raises(UserError) as again:
         accounts.create_first_admin("other@example.org", "Other", "a-long-enough-password")
     assert again.value.key == "account.first_admin_exists"
+
+
+def test_two_first_admins_at_once_make_exactly_one(empty_db):
+    """Two visitors submit the first-run form together: the advisory lock lets one through."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(i: int) -> str:
+        try:
+            accounts.create_first_admin(f"boss{i}@example.org", f"Boss {i}", "a-long-enough-password")
+            return "created"
+        except UserError as exc:
+            return exc.key
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = sorted(pool.map(attempt, range(4)))
+    assert outcomes == ["account.first_admin_exists"] * 3 + ["created"]
+    with db.as_owner() as conn:
+        assert conn.execute("select count(*) as n from public.members where role = 'admin'").fetchone()["n"] == 1
