@@ -171,7 +171,11 @@ def sync_cookie() -> None:
         return
     model = _cookie_model()
     if pending == "set" and current_person() is not None:
-        model.cookie_manager.set(COOKIE_NAME, cookie_token(current_person()),
+        try:  # served over HTTPS: the cookie never travels in clear
+            secure = (st.context.url or "").startswith("https://")
+        except Exception:
+            secure = False
+        model.cookie_manager.set(COOKIE_NAME, cookie_token(current_person()), secure=secure,
                                  expires_at=dt.datetime.now() + dt.timedelta(hours=cookie_hours()))
     elif pending == "delete":
         model.delete_cookie()
