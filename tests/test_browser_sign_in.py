@@ -23,6 +23,9 @@ def test_member_signs_in_switches_to_english_and_signs_out(demo_db):
 
         page.goto(url)
         page.get_by_role("heading", name="Se connecter").wait_for()
+        page.get_by_label("Adresse e-mail").wait_for()
+        page.get_by_text("Français", exact=True).wait_for()
+        page.wait_for_timeout(1000)  # let the first reruns settle before the picture
         screenshot(page, "sign_in_1_form_fr")
         page.get_by_label("Adresse e-mail").fill("member@example.org")
         page.get_by_label("Mot de passe").fill("wrong-password")
