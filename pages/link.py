@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 import streamlit as st
 
 from lib import bookings, share_links
@@ -26,9 +25,11 @@ def _space(token: str) -> dict:
     return share_links.space(token)
 
 
-@st.cache_data(ttl=10, show_spinner=False, max_entries=500)
-def _grid(token: str, day: dt.date) -> pd.DataFrame:
-    return bookings.link_day_grid(token, day, "desk")
+@st.cache_data(ttl=10, show_spinner=False, max_entries=1000)
+def _free(token: str, day: dt.date, slot: str) -> dict[str, str]:
+    """Free desks for a slot as {id: label}: a small dict is all a rerun needs (no DataFrame work)."""
+    free = bookings.free_resources(bookings.link_day_grid(token, day, "desk"), slot)
+    return dict(zip(free.resource_id, free.resource_name + " · " + free.zone_name, strict=True))
 
 
 def _when(starts: dt.datetime, ends: dt.datetime, tz: ZoneInfo) -> str:
@@ -90,16 +91,14 @@ def booking_page(token: str) -> None:
 @st.fragment
 def picker(token: str, space: dict, day: dt.date, slot: str, tz: ZoneInfo) -> None:
     try:
-        grid = _grid(token, day)
+        names = _free(token, day, slot)
     except Exception as exc:
         st.error(user_message(exc))
         return
-    free = bookings.free_resources(grid, slot)
     st.caption(t("book.grid_caption", date=fmt_date(day, "full")))
-    if free.empty:
+    if not names:
         st.info(t("book.nothing_free"))
         return
-    names = dict(zip(free.resource_id, free.resource_name + " · " + free.zone_name, strict=True))
     with st.form("link_form", border=True):
         resource = st.selectbox(t("book.resource"), list(names), format_func=names.get, key="link_resource")
         name = st.text_input(t("linkpage.name"), max_chars=200, key="link_name")

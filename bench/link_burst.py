@@ -1,0 +1,139 @@
+"""A newsletter burst on the shared-link page, against a trivial page, in the same run.
+
+Starts two Streamlit servers with the same configuration (this repository's .streamlit/): the
+app on a fresh embedded database with demo data, and a trivial script (a title and a button).
+Each visitor is a websocket session speaking Streamlit's own protocol (what a browser tab
+does): it asks for the page, then reruns it twice more — 3 reruns; a rerun's time is from the
+request to `script_finished`. Prints p50/p95 and reruns per second for one visitor at a time,
+then for 50 visitors at once, and the link page's p95 as a multiple of the trivial page's.
+
+Usage: python bench/link_burst.py [--visitors 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+DATA = Path(tempfile.mkdtemp(prefix="cantine-bench-burst-", dir="/tmp"))
+os.environ["CANTINE_DATA_DIR"] = str(DATA)
+os.environ.pop("DATABASE_URL", None)
+os.environ["CANTINE_BCRYPT_ROUNDS"] = "4"
+
+import psycopg  # noqa: E402
+import websockets  # noqa: E402
+from psycopg.rows import dict_row  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+
+from lib import db, embedded, seed, share_links  # noqa: E402
+from tests.browser import start_app, stop_app  # noqa: E402
+
+RERUNS = 3
+TRIVIAL = 'import streamlit as st\n\nst.title("Trivial")\nst.button("Click")\n'
+
+
+async def visitor(base: str, page_name: str, query: str) -> tuple[list[float], int]:
+    """One websocket session: RERUNS reruns; returns their durations (ms) and errors seen."""
+    ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
+    durations, errors = [], 0
+    async with websockets.connect(ws_url, subprotocols=["streamlit"], origin=base, max_size=None,
+                                  open_timeout=120, ping_interval=None) as ws:
+        for _ in range(RERUNS):
+            msg = BackMsg()
+            msg.rerun_script.query_string = query
+            msg.rerun_script.page_name = page_name
+            start = time.perf_counter()
+            await ws.send(msg.SerializeToString())
+            while True:
+                raw = await asyncio.wait_for(ws.recv(), timeout=300)
+                fwd = ForwardMsg()
+                fwd.ParseFromString(raw)
+                kind = fwd.WhichOneof("type")
+                if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element" \
+                        and fwd.delta.new_element.WhichOneof("type") == "exception":
+                    errors += 1
+                if kind == "script_finished":
+                    if fwd.script_finished in (ForwardMsg.FINISHED_SUCCESSFULLY,
+                                               ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
+                        break
+            durations.append((time.perf_counter() - start) * 1000)
+    return durations, errors
+
+
+async def crowd(base: str, page_name: str, query: str, n: int) -> tuple[list[float], int, float]:
+    start = time.perf_counter()
+    results = await asyncio.gather(*(visitor(base, page_name, query) for _ in range(n)))
+    wall = time.perf_counter() - start
+    samples = [d for durations, _ in results for d in durations]
+    return samples, sum(e for _, e in results), wall
+
+
+def pct(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, int(round(p * len(ordered))) - 1))]
+
+
+def measure(label: str, base: str, page_name: str, query: str, visitors: int) -> dict[str, float]:
+    asyncio.run(crowd(base, page_name, query, 2))  # warm-up: imports, caches, pool
+    single: list[float] = []
+    for _ in range(5):
+        samples, errors, _ = asyncio.run(crowd(base, page_name, query, 1))
+        single += samples
+    burst, errors, wall = asyncio.run(crowd(base, page_name, query, visitors))
+    out = {"single_p50": pct(single, 0.5), "single_p95": pct(single, 0.95), "burst_p50": pct(burst, 0.5),
+           "burst_p95": pct(burst, 0.95), "rps": len(burst) / wall}
+    print(f"{label:<10} one visitor: p50 {out['single_p50']:7.0f} ms  p95 {out['single_p95']:7.0f} ms   |   "
+          f"{visitors} at once: p50 {out['burst_p50']:7.0f} ms  p95 {out['burst_p95']:7.0f} ms  "
+          f"{out['rps']:5.1f} reruns/s   errors {errors}")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--visitors", type=int, default=50)
+    args = parser.parse_args()
+    procs = []
+    trivial_dir = Path(tempfile.mkdtemp(prefix="cantine-trivial-", dir="/tmp"))
+    try:
+        embedded.ensure_running(DATA)
+        info = db.ensure_embedded_database("bench_burst")
+        db.use_database(info)
+        db.migrate(info)
+        with psycopg.connect(info, row_factory=dict_row) as conn:
+            seed.seed_demo(conn)
+            conn.commit()
+        token = share_links.create("Burst")
+        db.close_pools()
+        (trivial_dir / "trivial.py").write_text(TRIVIAL)
+        app, app_url = start_app({"DATABASE_URL": info})
+        procs.append(app)
+        trivial, trivial_url = start_app({"DATABASE_URL": info}, script=str(trivial_dir / "trivial.py"))
+        procs.append(trivial)
+        print(f"{args.visitors} visitors x {RERUNS} reruns each; same config (.streamlit/config.toml), same machine")
+        base = measure("trivial", trivial_url, "", "", args.visitors)
+        shell = measure("sign-in", app_url, "", "", args.visitors)
+        link = measure("link page", app_url, "link", f"t={token}", args.visitors)
+        print(f"link / trivial p95: one visitor {link['single_p95'] / base['single_p95']:.2f}x, "
+              f"burst {link['burst_p95'] / base['burst_p95']:.2f}x   (target: within 1.3x)")
+        print(f"app shell (sign-in page) / trivial p95: one visitor {shell['single_p95'] / base['single_p95']:.2f}x, "
+              f"burst {shell['burst_p95'] / base['burst_p95']:.2f}x   (what every page of app.py pays)")
+    finally:
+        for proc in procs:
+            stop_app(proc)
+        db.close_pools()
+        embedded.stop(DATA, mode="immediate")
+        shutil.rmtree(DATA, ignore_errors=True)
+        shutil.rmtree(trivial_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
