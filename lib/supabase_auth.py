@@ -201,6 +201,16 @@ def update_password(new: str, repeat: str, client: Any = None) -> None:
         raise UserError("auth.session_expired") from None
 
 
+def has_session(client: Any = None) -> bool:
+    """Whether this browser session holds GoTrue tokens (not so after a remember-me cookie
+    restored it: then a password change goes through a reset email)."""
+    client = client or session_client()
+    try:
+        return client.auth.get_session() is not None
+    except Exception:  # an expired refresh token: no usable session
+        return False
+
+
 def keep_fresh(person: Any, client: Any = None, margin: int = 120) -> Any:
     """Refresh the access token shortly before it expires and verify the new one; returns the
     person with the new claims, or None when the session cannot be renewed."""

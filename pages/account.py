@@ -12,6 +12,12 @@ st.write(t("account.who", name=person.full_name, email=person.email, role=t(f"ro
 st.caption(t("account.language_hint"))
 
 st.subheader(t("account.change_password"))
+if supabase_auth.enabled() and not supabase_auth.has_session():
+    st.caption(t("account.password_by_email"))
+    if st.button(t("auth.send_reset"), key="password_by_email"):
+        supabase_auth.send_reset(person.email)
+        st.success(t("auth.link_sent"))
+    st.stop()
 with st.form("change_password", clear_on_submit=True):
     if not supabase_auth.enabled():
         current = st.text_input(t("password.current"), type="password", autocomplete="current-password")

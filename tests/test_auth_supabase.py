@@ -186,3 +186,24 @@ def test_after_a_reset_link_the_app_asks_for_the_new_password_first(gotrue):
     assert at.title[0].value.startswith("Bienvenue"), "then the home page"
     assert supabase_auth.sign_in_with_password("lou@cantine.test", "a-fresh-password-9",
                                                client=supabase_auth.new_client()).full_name == "Lou Martin"
+
+
+def test_account_page_changes_the_password_through_gotrue(gotrue):
+    gotrue.create_user("lou@cantine.test", "lou-password-123", "Lou Martin")
+    at = app_as(None, lang="en")
+    at.text_input(key="sign_in_email").input("lou@cantine.test")
+    at.text_input(key="sign_in_password").input("lou-password-123")
+    next(b for b in at.button if b.label == "Sign in").click().run()
+    at.switch_page("pages/account.py").run()
+    assert not [i for i in at.text_input if i.label == t("password.current", "en")], "GoTrue needs no current password"
+    at.text_input[0].input("another-password-7")
+    at.text_input[1].input("another-password-7")
+    next(b for b in at.button if b.label == t("account.change_password", "en")).click().run()
+    assert any(s.value == t("account.password_changed", "en") for s in at.success)
+    assert supabase_auth.sign_in_with_password("lou@cantine.test", "another-password-7",
+                                               client=supabase_auth.new_client())
+
+    restored = app_as("lou@cantine.test", page="pages/account.py", lang="en")  # as after a cookie restore
+    assert t("account.password_by_email", "en") in [c.value for c in restored.caption]
+    restored.button(key="password_by_email").click().run()
+    assert gotrue.outbox[-1]["type"] == "recovery"

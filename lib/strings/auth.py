@@ -45,6 +45,8 @@ STRINGS = {
     "account.change_password": ("Changer mon mot de passe", "Change my password"),
     "account.password_changed": ("Mot de passe changé. Vos autres sessions sont fermées.",
                                  "Password changed. Your other sessions are closed."),
+    "account.password_by_email": ("Pour changer votre mot de passe, recevez un lien par e-mail.",
+                                  "To change your password, get a link by email."),
     "account.full_name": ("Nom complet", "Full name"),
     "account.email_invalid": ("L'adresse e-mail n'est pas valide : elle doit avoir la forme nom@domaine.fr.",
                               "The email address is not valid: it must look like name@domain.com."),
