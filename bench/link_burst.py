@@ -7,7 +7,7 @@ does): it asks for the page, then reruns it twice more — 3 reruns; a rerun's t
 request to `script_finished`. Prints p50/p95 and reruns per second for one visitor at a time,
 then for 50 visitors at once, and the link page's p95 as a multiple of the trivial page's.
 
-Usage: python bench/link_burst.py [--visitors 50]
+Usage: python bench/link_burst.py [--visitors 50] [--env STREAMLIT_RUNNER_POST_SCRIPT_GC=false]
 """
 
 from __future__ import annotations
@@ -100,7 +100,10 @@ def measure(label: str, base: str, page_name: str, query: str, visitors: int) ->
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--visitors", type=int, default=50)
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="extra environment for both servers, e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false")
     args = parser.parse_args()
+    extra = dict(item.split("=", 1) for item in args.env)
     procs = []
     trivial_dir = Path(tempfile.mkdtemp(prefix="cantine-trivial-", dir="/tmp"))
     try:
@@ -114,11 +117,12 @@ def main() -> None:
         token = share_links.create("Burst")
         db.close_pools()
         (trivial_dir / "trivial.py").write_text(TRIVIAL)
-        app, app_url = start_app({"DATABASE_URL": info})
+        app, app_url = start_app({"DATABASE_URL": info, **extra})
         procs.append(app)
-        trivial, trivial_url = start_app({"DATABASE_URL": info}, script=str(trivial_dir / "trivial.py"))
+        trivial, trivial_url = start_app({"DATABASE_URL": info, **extra}, script=str(trivial_dir / "trivial.py"))
         procs.append(trivial)
-        print(f"{args.visitors} visitors x {RERUNS} reruns each; same config (.streamlit/config.toml), same machine")
+        print(f"{args.visitors} visitors x {RERUNS} reruns each; same config (.streamlit/config.toml), same machine"
+              + (f"; with {' '.join(args.env)}" if args.env else ""))
         base = measure("trivial", trivial_url, "", "", args.visitors)
         shell = measure("sign-in", app_url, "", "", args.visitors)
         link = measure("link page", app_url, "link", f"t={token}", args.visitors)
