@@ -11,9 +11,10 @@ import sys
 
 
 def _link_url(token: str) -> str:
-    import os
+    """The address to give out: the app's public address (CANTINE_APP_URL) + the link page."""
+    from lib import accounts
 
-    base = os.environ.get("CANTINE_PUBLIC_URL", "http://localhost:8501").rstrip("/")
+    base = (accounts.configured_app_url() or "http://localhost:8501").rstrip("/")
     return f"{base}/link?t={token}"
 
 
