@@ -28,6 +28,22 @@ def _report(result: resources_admin.SaveResult | None) -> None:
         st.rerun()
 
 
+def _base_address() -> str:
+    """Where visitors reach the app: CANTINE_APP_URL if set, else the address this admin uses."""
+    from urllib.parse import urlsplit
+
+    from lib import accounts
+
+    configured = accounts.configured_app_url()
+    if configured:
+        return configured.rstrip("/")
+    try:
+        parts = urlsplit(st.context.url or "")
+    except Exception:  # outside a browser session
+        return ""
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
 res_tab, zone_tab, closure_tab, link_tab = st.tabs(
     [t("resources.resources"), t("resources.zones"), t("resources.closures"), t("links.title")])
 
@@ -107,7 +123,7 @@ with closure_tab:
 with link_tab:
     if new := st.session_state.pop("new_link", None):
         st.success(t("links.created"))
-        st.code(f"/link?t={new}", language=None)
+        st.code(f"{_base_address()}/link?t={new}", language=None)
     with st.form("link_new"):
         cols = st.columns([3, 2])
         label = cols[0].text_input(t("links.label"), max_chars=120)

@@ -77,3 +77,18 @@ def test_closure_lists_hit_bookings(demo_db):
     from lib.errors import UserError
     with pytest.raises(UserError):
         resources_admin.save_closures(member, edited, original)
+
+
+def test_admin_creates_and_revokes_a_link_on_the_page(demo_db):
+    at = app_as(DEMO["admin"], "pages/resources.py", lang="en")
+    next(i for i in at.text_input if i.label == "Link label").set_value("Newsletter")
+    form_button = next(b for b in at.button if b.label == "Create the link")
+    form_button.click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    address = at.code[0].value
+    assert "/link?t=" in address and len(address.split("t=", 1)[1]) >= 40
+    revoke = next(b for b in at.button if b.label == "Revoke")
+    revoke.click().run()
+    from lib import share_links
+
+    assert share_links.list_links().state.tolist() == ["revoked"]
