@@ -79,15 +79,29 @@ def test_only_admins_change_plans(demo_db, role, can):
     assert bool(changed) is can and bool(deleted) is can
 
 
-def test_members_see_themselves_and_opted_in_profiles_only(demo_db):
+def test_members_read_only_their_own_row_from_the_table(demo_db):
+    """RLS filters rows, not columns: reading other members straight from the table would expose
+    emails their owners did not share, so the table shows a member only themselves."""
+    with authenticate_as(DEMO["member"]) as conn:
+        rows = conn.execute("select email::text as email from public.members").fetchall()
+    assert rows == [{"email": DEMO["member"]}]
+
+
+def test_members_find_opted_in_profiles_through_the_directory_only(demo_db):
     with db.as_owner() as conn:
-        visible = conn.execute("select count(*) as n from public.members where active"
+        visible = conn.execute("select count(*) as n from public.members where active and erased_at is null"
                                " and visibility in ('members', 'public')").fetchone()["n"]
         hidden_id = conn.execute("select id from public.members where visibility = 'hidden' limit 1").fetchone()["id"]
+        shy = conn.execute("select count(*) as n from public.members where active and not contact_allowed"
+                           " and visibility in ('members', 'public')").fetchone()["n"]
     with authenticate_as(DEMO["member"]) as conn:
-        assert count(conn, "members") == visible  # the demo member is themselves opted in
-        direct = conn.execute("select * from public.members where id = %s", (hidden_id,)).fetchall()
-        assert direct == [], "a hidden profile is invisible even by a direct query"
+        found = conn.execute("select id, contact_email, is_me from public.directory_search()").fetchall()
+        direct = conn.execute("select * from public.directory_search(p_member_ids => array[%s]::uuid[])",
+                              (hidden_id,)).fetchall()
+    assert len(found) == visible
+    assert direct == [], "a hidden profile is invisible even when asked for by id"
+    others_without_email = [r for r in found if r["contact_email"] is None and not r["is_me"]]
+    assert shy > 0 and len(others_without_email) >= shy - 1, "no email unless its owner allowed contact"
 
 
 def test_a_hidden_member_still_sees_their_own_row(demo_db):
