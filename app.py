@@ -35,6 +35,35 @@ def _database_ready() -> str:
     return db.describe()
 
 
+@st.cache_resource(ttl=24 * 3600, show_spinner=False)
+def _daily_housekeeping() -> int:
+    """At most once a day per process: profiles unused and not updated for the configured months
+    fall back to hidden (their owners are told on next sign-in)."""
+    from lib import privacy
+
+    try:
+        return privacy.hide_stale_profiles(None)
+    except Exception:  # housekeeping must never stop a page; it runs again tomorrow
+        return 0
+
+
+def _stale_profile_notice(person: auth.Person) -> None:
+    """Once per session: tell a member their profile fell back to hidden, then forget it."""
+    if st.session_state.get("_stale_checked"):
+        return
+    st.session_state["_stale_checked"] = True
+    from lib import privacy
+    from lib.i18n import fmt_date
+
+    try:
+        when = privacy.stale_notice(person.claims())
+        if when is not None:
+            st.session_state["_stale_notice"] = t("profile.stale_notice", date=fmt_date(when.date()))
+            privacy.acknowledge_stale_notice(person.claims())
+    except Exception:  # a notice is not worth a broken page
+        pass
+
+
 # --------------------------------------------------------------------------- language
 
 def _language_changed() -> None:
@@ -211,6 +240,7 @@ def _signed_out_navigation() -> None:
 
 def main() -> None:
     _database_ready()
+    _daily_housekeeping()
     if "lang" not in st.session_state:
         st.session_state["lang"] = space.settings()["default_language"]
     person = _who_is_here()
@@ -235,6 +265,13 @@ def main() -> None:
         st.navigation([st.Page(_choose_password_page, title=t("setpw.title"), default=True)],
                       position="hidden").run()
         return
+
+    _stale_profile_notice(person)
+    if "_stale_notice" in st.session_state:
+        st.warning(st.session_state["_stale_notice"], icon=":material/visibility_off:")
+        if st.button(t("app.understood"), key="stale_ok"):
+            st.session_state.pop("_stale_notice", None)
+            st.rerun()
 
     specs = {p.path: p for p in navigation.PAGES + navigation.PUBLIC_PAGES if (db.ROOT / p.path).exists()}
     pages = {path: st.Page(path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,

@@ -15,8 +15,8 @@ ADMIN = frozenset({"admin"})
 # Who uses what: staff run the day, the board reads dashboards, members book and meet.
 DASHBOARDS = frozenset({"admin", "board"})
 MEMBER_SPACE = frozenset({"admin", "staff", "member"})
-SECTIONS = ("nav.section.space", "nav.section.team", "nav.section.dashboards", "nav.section.me",
-            "nav.section.admin")
+SECTIONS = ("nav.section.space", "nav.section.community", "nav.section.team", "nav.section.dashboards",
+            "nav.section.me", "nav.section.admin")
 
 
 @dataclass(frozen=True)
