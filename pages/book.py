@@ -40,7 +40,9 @@ settings = _settings()
 who = cache_key(claims)
 today = bookings.local_today(settings)
 states = {s: t(f"book.state.{s}") for s in ("free", "taken", "mine", "closed", "past")}
+# labels computed once per run: a format_func must not depend on the session (AppTest reruns it outside)
 slot_names = {s: t(f"book.slot.{s}") for s in bookings.SLOTS}
+kind_names = {k: t(f"book.kind.{k}") for k in ("desk", "room")}
 
 st.title(t("book.title"))
 if flash := st.session_state.pop("book_flash", None):
@@ -49,14 +51,14 @@ top = st.columns([2, 2, 3])
 day = top[0].date_input(t("book.day"), value=bookings.next_open_day(settings), min_value=today,
                         max_value=today + dt.timedelta(days=settings["booking_window_days"]),
                         format="DD/MM/YYYY", key="book_day")
-kind = top[1].segmented_control(t("book.kind"), ["desk", "room"], format_func=lambda k: t(f"book.kind.{k}"),
+kind = top[1].segmented_control(t("book.kind"), ["desk", "room"], format_func=kind_names.get,
                                 default="desk", key="book_kind") or "desk"
 member_id = None
 if person.role in ("admin", "staff"):
     members = _members(claims, who)
     labels = {m["id"]: f"{m['full_name']} <{m['email']}>" for m in members}
     choice = top[2].selectbox(t("book.for_member"), [""] + list(labels), key="book_for",
-                              format_func=lambda i: t("book.myself") if i == "" else labels[i])
+                              format_func={"": t("book.myself"), **labels}.get)
     member_id = choice or None
 
 

@@ -84,7 +84,7 @@ def booking_page(token: str) -> None:
                              max_value=today + dt.timedelta(days=space["booking_window_days"]),
                              format="DD/MM/YYYY", key="link_day")
     slot = cols[1].segmented_control(t("book.slot"), list(bookings.SLOTS), default="day", key="link_slot",
-                                     format_func=lambda s: t(f"book.slot.{s}")) or "day"
+                                     format_func={s: t(f"book.slot.{s}") for s in bookings.SLOTS}.get) or "day"
     picker(token, space, day, slot, tz)
 
 

@@ -71,7 +71,7 @@ with res_tab:
         for item in pending:
             st.warning(t("resources.deactivate_has_future", resource=item["name"], n=item["count"]))
         choice = st.radio(" ", ["cancel", "keep"], key="res_future", horizontal=True, label_visibility="collapsed",
-                          format_func=lambda c: t(f"resources.deactivate_{c}"))
+                          format_func={c: t(f"resources.deactivate_{c}") for c in ("cancel", "keep")}.get)
         future = choice
     if st.button(t("resources.save"), type="primary", key="res_save"):
         result = run_action(lambda: resources_admin.save_resources(claims, edited, original, future))

@@ -53,3 +53,19 @@ def test_taken_desk_shows_the_rule_sentence(demo_db):
 def test_board_member_cannot_open_booking(demo_db):
     at = app_as(DEMO["board"])
     assert not any("book" in str(link.proto.page) for link in at.get("page_link"))
+
+
+def test_member_books_a_room_by_the_hour(demo_db):
+    at = app_as(DEMO["member"], "pages/book.py", lang="en")
+    at.segmented_control(key="book_kind").set_value("room").run()
+    assert not at.exception
+    room = at.selectbox(key="book_room").value
+    start = at.selectbox(key="book_room_from").value
+    ends = at.selectbox(key="book_room_to").options
+    at.button(key="book_room_go").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Booked:" in s.value for s in at.success) and ends
+    with db.as_owner() as conn:
+        row = conn.execute("select lower(during) as s, units from public.bookings where resource_id = %s"
+                           " and lower(during) = %s", (room, start)).fetchone()
+    assert row is not None and float(row["units"]) == 0
