@@ -346,3 +346,12 @@ def week_of(claims: Claims, member_id: str, day: dt.date) -> pd.DataFrame:
             " where b.member_id = %s and b.status <> 'cancelled' and b.day between %s and %s"
             " order by lower(b.during)", (member_id, monday, monday + dt.timedelta(days=6))).fetchall()
     return pd.DataFrame(rows, columns=["day", "resource_name", "starts", "ends", "status"])
+
+
+def pending_days(claims: Claims) -> list[dict[str, Any]]:
+    """Days from today with guest bookings waiting for approval, and how many (team only by RLS)."""
+    with db.as_user(claims) as conn:
+        return conn.execute(
+            "select day, count(*)::int as n from public.bookings where status = 'pending'"
+            " and day >= (now() at time zone (select time_zone from public.settings))::date"
+            " group by day order by day limit 30").fetchall()

@@ -42,6 +42,10 @@ show_label = cols[2].segmented_control(t("staff.filter"), list(labels.values()),
                                        key="staff_show") or labels["all"]
 show = next(f for f, label in labels.items() if label == show_label)
 
+waiting = bookings.pending_days(claims)
+if waiting:
+    st.info(t("staff.pending_days", days=", ".join(f"{fmt_date(w['day'])} ({w['n']})" for w in waiting)),
+            icon=":material/hourglass_top:")
 frame = _day(claims, cache_key(claims), day, search, show)
 st.caption(t("staff.count", n=len(frame)) + f" · {fmt_date(day, 'full')}")
 if frame.empty:

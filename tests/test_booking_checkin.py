@@ -95,6 +95,8 @@ def test_staff_day_view_approve_no_show_and_refusals(space):
     assert bookings.staff_day(staff, today, search="nobody").empty
     pending = bookings.staff_day(staff, tomorrow, show="pending")
     assert pending.who.tolist() == ["Gaëlle Invitée"] and bool(pending.guest.iloc[0])
+    assert bookings.pending_days(staff) == [{"day": tomorrow, "n": 1}]
+    assert bookings.pending_days(claims("bob@example.org")) == []
     assert bookings.approve(staff, pending.id.iloc[0])["status"] == "confirmed"
     assert bookings.mark_no_show(staff, late)["no_show_at"] is not None
     assert bookings.staff_day(staff, today, show="no_show").id.tolist() == [late]

@@ -163,6 +163,7 @@ STRINGS = {
     "staff.count": ("{n} réservation(s)", "{n} booking(s)"),
     "staff.release": ("Libérer les postes non réclamés", "Release unclaimed desks"),
     "staff.released": ("{n} poste(s) libéré(s).", "{n} desk(s) released."),
+    "staff.pending_days": ("Invité·es à valider : {days}", "Guests to approve: {days}"),
     "staff.none": ("Aucune réservation ce jour-là.", "No bookings that day."),
     "resources.title": ("Postes, salles et fermetures", "Desks, rooms and closures"),
     "resources.zones": ("Zones", "Zones"),
