@@ -55,10 +55,12 @@ def test_guest_books_sees_and_cancels_through_the_manage_token(space):
 
 
 def test_known_email_books_as_the_member(space):
-    share_links.book(space["token"], "ALICE@example.org", "whatever", space["desks"][0], *slot(space))
+    manage = share_links.book(space["token"], "ALICE@example.org", "whatever", space["desks"][0], *slot(space))
     with db.as_owner() as conn:
-        row = conn.execute("select member_id::text, guest_name from public.bookings").fetchone()
-    assert row["member_id"] == space["alice"] and row["guest_name"] is None
+        row = conn.execute("select member_id::text, guest_email from public.bookings").fetchone()
+    assert row["member_id"] == space["alice"] and row["guest_email"] is None
+    # the manage link shows the name typed, never the member's own (Alice) to whoever typed her email
+    assert share_links.managed_booking(manage)["full_name"] == "whatever"
 
 
 def test_guests_wait_for_approval_when_required(space):

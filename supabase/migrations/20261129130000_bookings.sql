@@ -429,7 +429,8 @@ begin
   end if;
   select * into v_member from public.members m where m.email operator(extensions.=) v_email::extensions.citext;
   if found and v_member.active then
-    b := private.book(p_resource_id, p_starts, p_ends, v_member.id, null, null, 'link', l.id, 'confirmed');
+    -- the name typed is kept with the booking: the manage link shows it back, never the member's own
+    b := private.book(p_resource_id, p_starts, p_ends, v_member.id, v_name, null, 'link', l.id, 'confirmed');
   else
     b := private.book(p_resource_id, p_starts, p_ends, null, v_name, v_email, 'link', l.id,
                       case when s.guest_approval_required then 'pending' else 'confirmed' end);
@@ -439,18 +440,17 @@ begin
 end
 $$;
 
-/** What a manage link shows: the booking it manages, without anything about anybody else. */
+/** What a manage link shows: the booking it manages and the name typed when booking — nothing
+ * from the member record (whoever typed a member's email must not learn their name). */
 create or replace function public.link_booking(p_manage_token text)
 returns table (booking_id uuid, resource_name text, zone_name text, starts timestamptz, ends timestamptz,
                status text, full_name text)
 language sql stable security definer set search_path = ''
 as $$
-  select b.id, r.name, z.name, lower(b.during), upper(b.during), b.status,
-         coalesce(b.guest_name, m.full_name)
+  select b.id, r.name, z.name, lower(b.during), upper(b.during), b.status, b.guest_name
     from public.bookings b
     join public.resources r on r.id = b.resource_id
     join public.zones z on z.id = r.zone_id
-    left join public.members m on m.id = b.member_id
    where b.token_hash = private.token_hash(p_manage_token) and p_manage_token is not null
 $$;
 
