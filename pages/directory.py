@@ -129,8 +129,8 @@ _here_today()
 vocab = _vocabulary(key, claims)
 by_id = {str(s["id"]): s["name"] for s in vocab}
 text = st.text_input(t("directory.search"), key="dir_text", max_chars=100)
-c1, c2, c3, c4 = st.columns([3, 1.4, 1.2, 1.4], vertical_alignment="bottom")
-skill_ids = c1.multiselect(t("directory.skills"), list(by_id), format_func=by_id.get, key="dir_skills")
+c1, c2, c3, c4 = st.columns([2.6, 1.8, 1.2, 1.4], vertical_alignment="bottom")
+skill_ids = c1.multiselect(t("directory.skills"), list(by_id), placeholder=t("app.choose"), format_func=by_id.get, key="dir_skills")
 match_all = c2.segmented_control(t("directory.match"), (True, False), default=True, key="dir_match",
                                  format_func=lambda v: t("directory.match_all" if v else "directory.match_any", LANG))
 level = c3.selectbox(t("directory.min_level"), LEVEL_CHOICES, key="dir_level",

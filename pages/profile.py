@@ -56,7 +56,7 @@ st.subheader(t("profile.skills"))
 vocab = _vocabulary(cache_key(claims), claims)
 names = [s["name"] for s in vocab]
 pending = {s["name"] for s in vocab if s["status"] == "proposed"}
-chosen = st.multiselect(t("profile.skills"), names, default=[n for n in profile["skills"] if n in names],
+chosen = st.multiselect(t("profile.skills"), names, placeholder=t("app.choose"), default=[n for n in profile["skills"] if n in names],
                         accept_new_options=True, key="pf_skills", help=t("profile.skills_help"),
                         format_func=lambda n: f"{n} ({t('profile.proposed', LANG)})" if n in pending else n,
                         label_visibility="collapsed")
@@ -69,9 +69,9 @@ for name in chosen:
 st.caption(audience)
 
 st.subheader(t("profile.looking_for"))
-looking_for = st.multiselect(t("profile.looking_for"), members.LOOKING_FOR, default=profile["looking_for"],
+looking_for = st.multiselect(t("profile.looking_for"), members.LOOKING_FOR, placeholder=t("app.choose"), default=profile["looking_for"],
                              format_func=lambda v: t(f"looking.{v}", LANG), key="pf_looking", label_visibility="collapsed")
-wanted = st.multiselect(t("profile.wanted"), names, default=[n for n in profile["wanted"] if n in names],
+wanted = st.multiselect(t("profile.wanted"), names, placeholder=t("app.choose"), default=[n for n in profile["wanted"] if n in names],
                         accept_new_options=True, key="pf_wanted")
 note = st.text_input(t("field.looking_for_note"), profile["looking_for_note"] or "", max_chars=500, key="pf_note")
 st.caption(audience)

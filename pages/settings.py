@@ -19,7 +19,7 @@ with st.form("settings"):
     language = st.radio(t("settings.default_language"), ["fr", "en"], horizontal=True,
                         index=0 if current["default_language"] == "fr" else 1,
                         format_func={"fr": "Français", "en": "English"}.get)
-    days = st.multiselect(t("settings.open_days"), list(range(1, 8)), default=list(current["open_days"]),
+    days = st.multiselect(t("settings.open_days"), list(range(1, 8)), placeholder=t("app.choose"), default=list(current["open_days"]),
                           # bind the language: widgets may format options outside this run
                           format_func=lambda d, lang=current_language(): weekday_name(d, lang))
     cols = st.columns(3)

@@ -14,6 +14,7 @@ STRINGS = {
                        "happening, tell the team."),
     "app.db_unreachable": ("La base de données ne répond pas. Réessayez dans un instant.",
                            "The database is not answering. Try again in a moment."),
+    "app.choose": ("Choisir…", "Choose…"),
     "app.understood": ("J'ai compris", "Got it"),
     "home.title": ("Accueil", "Home"),
     "home.hello": ("Bonjour {name} !", "Hello {name}!"),
