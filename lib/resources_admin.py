@@ -246,3 +246,12 @@ def save_closures(claims: Claims, edited: pd.DataFrame, original: pd.DataFrame) 
     except psycopg.Error as exc:
         raise from_db_error(exc) from exc
     return result
+
+
+def cancel_future(claims: Claims, resource_id: str, reason: str = "resource_inactive") -> int:
+    """Cancel every future booking of a resource (admins), e.g. before taking it out of service."""
+    try:
+        with db.as_user(claims) as conn:
+            return conn.execute("select public.cancel_future_bookings(%s, %s) as n", (resource_id, reason)).fetchone()["n"]
+    except psycopg.Error as exc:
+        raise from_db_error(exc) from exc
