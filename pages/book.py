@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import auth, bookings, floorplan
+from lib.flash import set_flash, show_flash
 from lib.i18n import fmt_date, fmt_time, t, weekday_name
 from lib.ui import cache_key, run_action
 
@@ -45,8 +46,7 @@ slot_names = {s: t(f"book.slot.{s}") for s in bookings.SLOTS}
 kind_names = {k: t(f"book.kind.{k}") for k in ("desk", "room")}
 
 st.title(t("book.title"))
-if flash := st.session_state.pop("book_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+show_flash("book")
 top = st.columns([2, 2, 3])
 day = top[0].date_input(t("book.day"), value=bookings.next_open_day(settings), min_value=today,
                         max_value=today + dt.timedelta(days=settings["booking_window_days"]),
@@ -74,8 +74,8 @@ def _book(resource_id: str, name: str, starts: dt.datetime, ends: dt.datetime) -
     """Book, then rerun the whole page (the week below changes too) with the news on top."""
     done = run_action(lambda: bookings.book(claims, resource_id, starts, ends, member_id))
     if done:
-        st.session_state["book_flash"] = t("book.booked", resource=name,
-                                           when=_when(starts.astimezone(_tz()), ends.astimezone(_tz())))
+        set_flash("book", t("book.booked", resource=name,
+                            when=_when(starts.astimezone(_tz()), ends.astimezone(_tz()))))
         st.rerun()
 
 

@@ -16,6 +16,7 @@ import streamlit as st
 
 from lib import bookings, share_links
 from lib.errors import UserError, user_message
+from lib.flash import set_flash, show_flash
 from lib.i18n import fmt_date, fmt_time, t, weekday_name
 from lib.ui import run_action
 
@@ -63,7 +64,7 @@ def manage_page(manage: str) -> None:
         st.caption(t(f"mybookings.status.{found['status']}"))
     if found["status"] != "cancelled" and st.button(t("linkpage.cancel"), key="link_cancel"):
         if run_action(lambda: share_links.cancel(manage)):
-            st.session_state["link_flash"] = t("linkpage.cancelled")
+            set_flash("link", t("linkpage.cancelled"))
             st.rerun()
 
 
@@ -114,9 +115,8 @@ def picker(token: str, space: dict, day: dt.date, slot: str, tz: ZoneInfo) -> No
             st.rerun()
 
 
-if flash := st.session_state.pop("link_flash", None):
-    st.success(flash, icon=":material/check_circle:")
-done = st.session_state.pop("link_done", None)
+show_flash("link")
+done = st.session_state.get("link_done")  # stays while the visitor is here: it holds their manage link
 if done:
     st.success(t("linkpage.booked", resource=done["resource"], when=done["when"]), icon=":material/check_circle:")
     if done["pending"]:

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import auth, bookings, ics
+from lib.flash import set_flash, show_flash
 from lib.i18n import fmt_date, fmt_time, t, weekday_name
 from lib.ui import cache_key, run_action
 
@@ -36,8 +37,7 @@ def when(row) -> str:
 
 
 st.title(t("mybookings.title"))
-if flash := st.session_state.pop("mybookings_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+show_flash("mybookings")
 upcoming_tab, past_tab = st.tabs([t("mybookings.upcoming"), t("mybookings.past")])
 with upcoming_tab:
     upcoming = _mine(claims, who, person.member_id, True)
@@ -63,7 +63,7 @@ with upcoming_tab:
                                     key=f"ics_{row.id}", icon=":material/event:")
             if cols[2].button(t("mybookings.cancel"), key=f"cancel_{row.id}", icon=":material/close:"):
                 if run_action(lambda row=row: bookings.cancel(claims, row.id)):
-                    st.session_state["mybookings_flash"] = t("mybookings.cancelled")
+                    set_flash("mybookings", t("mybookings.cancelled"))
                     st.rerun()
 with past_tab:
     past = _mine(claims, who, person.member_id, False)

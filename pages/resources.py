@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from lib import auth, resources_admin, share_links
+from lib.flash import set_flash, show_flash
 from lib.i18n import fmt_date, t
 from lib.ui import run_action
 
@@ -14,8 +15,7 @@ person = auth.current_person()
 claims = person.claims()
 
 st.title(t("resources.title"))
-if flash := st.session_state.pop("res_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+show_flash("res")
 
 
 def _report(result: resources_admin.SaveResult | None) -> None:
@@ -24,7 +24,7 @@ def _report(result: resources_admin.SaveResult | None) -> None:
     for number, key in result.errors:
         st.error(t("resources.row_error", row=number, message=t(key)))
     if not result.errors and not result.needs_decision:
-        st.session_state["res_flash"] = t("resources.saved", n=result.changes) if result.changes else t("resources.nothing")
+        set_flash("res", t("resources.saved", n=result.changes) if result.changes else t("resources.nothing"))
         st.rerun()
 
 
@@ -117,7 +117,7 @@ with closure_tab:
         if st.button(t("resources.closure_cancel"), key="closure_cancel"):
             n = run_action(lambda: resources_admin.cancel_bookings(claims, hits.id.tolist()))
             if n is not None:
-                st.session_state["res_flash"] = t("resources.cancelled_n", n=n)
+                set_flash("res", t("resources.cancelled_n", n=n))
                 st.rerun()
 
 with link_tab:
@@ -143,5 +143,5 @@ with link_tab:
                         else "—")
         if row.state == "active" and cols[3].button(t("links.revoke"), key=f"revoke_{row.id}"):
             if run_action(lambda row=row: share_links.revoke(row.id, claims)):
-                st.session_state["res_flash"] = t("links.revoked_ok")
+                set_flash("res", t("links.revoked_ok"))
                 st.rerun()

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import auth, bookings
+from lib.flash import set_flash, show_flash
 from lib.i18n import fmt_date, fmt_time, t
 from lib.ui import cache_key, run_action
 
@@ -31,8 +32,7 @@ tz = ZoneInfo(settings["time_zone"])
 today = bookings.local_today(settings)
 
 st.title(t("staff.title"))
-if flash := st.session_state.pop("staff_flash", None):
-    st.success(flash, icon=":material/check_circle:")
+show_flash("staff")
 cols = st.columns([2, 3, 3])
 day = cols[0].date_input(t("book.day"), value=today, format="DD/MM/YYYY", key="staff_day")
 search = cols[1].text_input(t("staff.search"), key="staff_search", max_chars=100)
@@ -75,13 +75,13 @@ else:
     for col, (label, fn, done) in zip(act[1:], actions, strict=True):
         if col.button(t(label), key=f"staff_{label}", width="stretch"):
             if run_action(lambda fn=fn: fn(claims, chosen)):
-                st.session_state["staff_flash"] = t(done)
+                set_flash("staff", t(done))
                 st.rerun()
 if settings["release_unclaimed_minutes"] and day == today:
     if st.button(t("staff.release"), key="staff_release"):
         n = run_action(lambda: bookings.release_unclaimed(claims))
         if n is not None:
-            st.session_state["staff_flash"] = t("staff.released", n=n)
+            set_flash("staff", t("staff.released", n=n))
             st.rerun()
 
 with st.expander(t("staff.export"), icon=":material/download:"):
