@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import streamlit as st
 
 from lib import bookings, share_links
 from lib.errors import UserError, user_message
 from lib.flash import set_flash, show_flash
-from lib.i18n import fmt_date, fmt_time, t, weekday_name
+from lib.i18n import current_language, fmt_date, fmt_time, t, weekday_name
 from lib.ui import run_action
 
 
@@ -27,10 +28,18 @@ def _space(token: str) -> dict:
 
 
 @st.cache_data(ttl=10, show_spinner=False, max_entries=1000)
-def _free(token: str, day: dt.date, slot: str) -> dict[str, str]:
-    """Free desks for a slot as {id: label}: a small dict is all a rerun needs (no DataFrame work)."""
-    free = bookings.free_resources(bookings.link_day_grid(token, day, "desk"), slot)
-    return dict(zip(free.resource_id, free.resource_name + " · " + free.zone_name, strict=True))
+def _day(token: str, day: dt.date, slot: str, lang: str) -> tuple[dict[str, str], pd.DataFrame]:
+    """Free desks for a slot as {id: label}, and the day's grid ready to draw: computed once per
+    link, day, slot and language every few seconds, whoever asks (it names no one)."""
+    grid = bookings.link_day_grid(token, day, "desk")
+    free = bookings.free_resources(grid, slot)
+    states = {s: t(f"book.state.{s}", lang) for s in ("free", "taken", "mine", "closed", "past")}
+    table = bookings.grid_table(grid)
+    if not table.empty:
+        table = table.replace(states).rename(columns={
+            "zone_name": t("book.zone", lang), "resource_name": t("book.resource", lang),
+            "am": t("book.slot.am", lang), "pm": t("book.slot.pm", lang)})
+    return dict(zip(free.resource_id, free.resource_name + " · " + free.zone_name, strict=True)), table
 
 
 def _when(starts: dt.datetime, ends: dt.datetime, tz: ZoneInfo) -> str:
@@ -92,11 +101,12 @@ def booking_page(token: str) -> None:
 @st.fragment
 def picker(token: str, space: dict, day: dt.date, slot: str, tz: ZoneInfo) -> None:
     try:
-        names = _free(token, day, slot)
+        names, table = _day(token, day, slot, current_language())
     except Exception as exc:
         st.error(user_message(exc))
         return
-    st.caption(t("book.grid_caption", date=fmt_date(day, "full")))
+    with st.expander(t("book.grid_caption", date=fmt_date(day, "full")), icon=":material/grid_view:"):
+        st.dataframe(table, hide_index=True, width="stretch", height=300)
     if not names:
         st.info(t("book.nothing_free"))
         return
