@@ -48,6 +48,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/members_admin.py", "members_admin.title", ":material/group:", ADMIN, section="nav.section.admin"),
     PageSpec("pages/skills_admin.py", "skills_admin.title", ":material/label:", ADMIN, section="nav.section.admin"),
     PageSpec("pages/import_members.py", "import.title", ":material/upload_file:", ADMIN, section="nav.section.admin"),
+    PageSpec("pages/occupancy.py", "occupancy.title", ":material/monitoring:", DASHBOARDS | {"staff"}, section="nav.section.dashboards"),
 ]
 
 # Pages anyone may open without signing in (the shared link, setting a password from an email).

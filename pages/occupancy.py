@@ -1,0 +1,198 @@
+"""Occupancy dashboard for the board and the team: choose a period → ask lib → draw."""
+
+import datetime as dt
+
+import streamlit as st
+
+from lib import auth, charts, occupancy
+from lib.errors import user_message
+from lib.i18n import current_language, fmt_date, fmt_number, fmt_percent, t
+
+person = auth.require_page(__file__)
+
+MAX_DAYS = 1100  # three years and a bit: the longest history the space keeps in view
+
+
+# Aggregates are the same for everyone of a role, so reads are cached per role (and database),
+# not per person: the second board member of the day waits for nothing.
+@st.cache_data(ttl=300, show_spinner=False)
+def _today(key: str, _claims: dict) -> tuple[dt.date, str]:
+    return occupancy.space_today(_claims), occupancy.time_zone(_claims)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _zones(key: str, kind: str, _claims: dict):
+    return occupancy.zones(_claims, kind)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _daily(key: str, first: dt.date, last: dt.date, zone_id: str | None, kind: str, _claims: dict):
+    return occupancy.daily(_claims, occupancy.Period(first, last), zone_id, kind)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _summary(key: str, first: dt.date, last: dt.date, zone_id: str | None, kind: str, _claims: dict):
+    return occupancy.summary(_claims, occupancy.Period(first, last), zone_id, kind)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _slots(key: str, first: dt.date, last: dt.date, zone_id: str | None, kind: str, _claims: dict):
+    return occupancy.by_slot(_claims, occupancy.Period(first, last), zone_id, kind)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _by_zone(key: str, first: dt.date, last: dt.date, kind: str, _claims: dict):
+    return occupancy.by_zone(_claims, occupancy.Period(first, last), kind)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _by_plan(key: str, first: dt.date, last: dt.date, _claims: dict):
+    return occupancy.by_plan(_claims, occupancy.Period(first, last))
+
+
+def _points(value: float | None) -> str | None:
+    """A change of rate in percentage points, signed ('+3,2 pt'): a rate's delta is not a %."""
+    if value is None:
+        return None
+    return ("-" if value < 0 else "+") + t("occupancy.points", value=fmt_number(abs(value) * 100, digits=1))
+
+
+def _signed(value: float | None, digits: int = 0) -> str | None:
+    if value is None:
+        return None
+    return ("-" if value < 0 else "+") + fmt_number(abs(value), digits=digits)
+
+
+def _relative(value: float | None) -> str | None:
+    if value is None:
+        return None
+    return ("-" if value < 0 else "+") + fmt_percent(abs(value))
+
+
+claims = person.claims()
+key = occupancy.cache_key(person.role)
+lang = current_language()
+try:
+    today, tz = _today(key, claims)
+except Exception as exc:  # a sentence, never a traceback
+    st.error(user_message(exc))
+    st.stop()
+
+st.title(t("occupancy.title"))
+st.caption(t("occupancy.intro", tz=tz))
+
+# ------------------------------------------------------------------ choose
+top = st.columns([4, 3, 2], vertical_alignment="bottom")
+preset_names = {p: t(f"occupancy.preset.{p}") for p in occupancy.PRESETS}
+preset = top[0].segmented_control(t("occupancy.period"), occupancy.PRESETS, default="month",
+                                  format_func=preset_names.get, required=True, key="occ_preset") or "month"
+kind_names = {k: t(f"occupancy.kind.{k}") for k in occupancy.KINDS}
+kind = top[2].segmented_control(t("occupancy.kind"), occupancy.KINDS, default="desk", format_func=kind_names.get,
+                                required=True, key="occ_kind") or "desk"
+try:
+    zones = _zones(key, kind, claims)
+except Exception as exc:
+    st.error(user_message(exc))
+    st.stop()
+zone_names = {"": t("occupancy.all_zones"), **dict(zip(zones["id"], zones["name"], strict=True))}
+zone_id = top[1].selectbox(t("occupancy.zone"), list(zone_names), format_func=zone_names.get, key="occ_zone") or None
+
+custom = None
+if preset == "custom":
+    start = occupancy.period_for("3m", today).first
+    picked = st.date_input(t("occupancy.custom_range"), value=(start, today), max_value=today,
+                           format="DD/MM/YYYY", key="occ_custom")
+    if not isinstance(picked, tuple | list) or len(picked) != 2:
+        st.info(t("occupancy.custom_incomplete"), icon=":material/date_range:")
+        st.stop()
+    custom = (picked[0], picked[1])
+period = occupancy.period_for(preset, today, custom)
+if period.days > MAX_DAYS:
+    st.error(t("occupancy.custom_too_long", max=fmt_number(MAX_DAYS)))
+    st.stop()
+before = period.previous()
+st.caption(t("occupancy.showing", first=fmt_date(period.first, "long"), last=fmt_date(period.last, "long"),
+             days=fmt_number(period.days), prev_first=fmt_date(before.first, "long"),
+             prev_last=fmt_date(before.last, "long")))
+
+# ------------------------------------------------------------------ ask
+try:
+    now = _summary(key, period.first, period.last, zone_id, kind, claims)
+    then = _summary(key, before.first, before.last, zone_id, kind, claims)
+    days = _daily(key, period.first, period.last, zone_id, kind, claims)
+    slots = _slots(key, period.first, period.last, zone_id, kind, claims)
+    by_zone = _by_zone(key, period.first, period.last, kind, claims)
+    by_plan = _by_plan(key, period.first, period.last, claims)
+except Exception as exc:
+    st.error(user_message(exc))
+    st.stop()
+
+if not now.get("open_hours"):
+    st.info(t("occupancy.nothing_open"), icon=":material/event_busy:")
+    st.stop()
+
+# ------------------------------------------------------------------ draw: the figures
+had_before = bool(then.get("open_hours"))
+kpi = st.columns(5)
+open_days = days[days["open_hours"] > 0]
+vs = t("occupancy.vs_previous")
+kpi[0].metric(t("occupancy.kpi.occupancy"), fmt_percent(now["occupancy"]),
+              _points(occupancy.change(now["occupancy"], then["occupancy"]) if had_before else None),
+              help=t("occupancy.kpi.occupancy_help"), border=True, delta_description=vs,
+              chart_data=open_days["rolling_7d"].fillna(0).tolist(), chart_type="area")
+kpi[1].metric(t("occupancy.kpi.peak"), fmt_percent(now["peak_occupancy"] or 0),
+              t("occupancy.kpi.peak_on", day=fmt_date(now["peak_day"], "EEE d MMM")) if now["peak_day"] else None,
+              delta_color="off", delta_arrow="off", help=t("occupancy.kpi.peak_help"), border=True)
+units = now["units"] if kind == "desk" else now["booked_hours"]
+units_before = then["units"] if kind == "desk" else then["booked_hours"]
+kpi[2].metric(t(f"occupancy.units.{kind}"), fmt_number(units, digits=1 if units % 1 else 0),
+              _relative(occupancy.relative_change(units, units_before)) if had_before else None,
+              help=t(f"occupancy.units_help.{kind}"), border=True, delta_description=vs,
+              chart_data=open_days["units" if kind == "desk" else "booked_hours"].tolist(), chart_type="bar")
+no_show = now["no_show_rate"]
+kpi[3].metric(t("occupancy.kpi.no_show"), fmt_percent(no_show) if no_show is not None else "—",
+              _points(occupancy.change(no_show, then["no_show_rate"])), delta_color="inverse",
+              help=t("occupancy.kpi.no_show_help"), border=True, delta_description=vs)
+kpi[4].metric(t("occupancy.kpi.members"), fmt_number(now["members_came"]),
+              _signed(now["members_came"] - then["members_came"]) if had_before else None,
+              help=t("occupancy.kpi.members_help"), border=True, delta_description=vs)
+
+half_names = {"am": t("occupancy.half.am"), "pm": t("occupancy.half.pm")}
+slots = occupancy.label_slots(slots, lang, half_names)
+busy = slots[slots["open_hours"] > 0].sort_values(["occupancy", "isodow"])
+if len(busy) >= 2:
+    top_slot, low_slot = busy.iloc[-1], busy.iloc[0]
+    st.info(t("occupancy.insight",
+              busiest=t("occupancy.slot_name", weekday=top_slot["weekday"], slot=top_slot["slot"]),
+              busiest_pct=fmt_percent(top_slot["occupancy"]),
+              quietest=t("occupancy.slot_name", weekday=low_slot["weekday"], slot=low_slot["slot"]),
+              quietest_pct=fmt_percent(low_slot["occupancy"])), icon=":material/insights:")
+
+# ------------------------------------------------------------------ draw: the charts
+st.subheader(t("occupancy.chart.daily"))
+st.altair_chart(charts.daily_occupancy(occupancy.label_days(days, lang), {
+    "day": t("occupancy.series.day"), "rolling": t("occupancy.series.rolling"),
+    "date": t("occupancy.axis.date"), "occupancy": t("occupancy.axis.occupancy")}), width="stretch")
+st.caption(t("occupancy.chart.daily_caption"))
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader(t("occupancy.chart.slots"))
+    st.altair_chart(charts.slot_heatmap(slots, {
+        "weekday": t("occupancy.axis.weekday"), "half": t("occupancy.axis.half"),
+        "occupancy": t("occupancy.axis.occupancy")}), width="stretch")
+with right:
+    st.subheader(t("occupancy.chart.zones"))
+    st.altair_chart(charts.zone_bars(by_zone, {
+        "zone": t("occupancy.axis.zone"), "occupancy": t("occupancy.axis.occupancy"),
+        "resources": t("occupancy.axis.resources")}), width="stretch")
+
+st.subheader(t("occupancy.chart.plans"))
+st.caption(t("occupancy.plans_caption"))
+st.altair_chart(charts.plan_bars(occupancy.plan_rows(by_plan, lang, t("occupancy.no_plan")), {
+    "plan": t("occupancy.axis.plan"), "members": t("occupancy.series.members"),
+    "came": t("occupancy.series.came"), "count": t("occupancy.axis.members")}), width="stretch")
+
+st.download_button(t("occupancy.download"), occupancy.daily_csv(days),
+                   file_name=f"occupancy-{kind}-{period.first:%Y-%m-%d}-{period.last:%Y-%m-%d}.csv",
+                   mime="text/csv", icon=":material/download:", on_click="ignore")
