@@ -109,6 +109,11 @@ def test_closure_of_the_space_and_of_one_desk(space):
     assert "Maintenance" in err.message("en")
     # another desk that day is fine
     assert book_slot(ALICE, space["desks"][0], day + dt.timedelta(1), "am", s)["status"] == "confirmed"
+    # and the grid says so: all closed on the holiday; one desk closed, one mine the day after
+    assert set(bookings.day_grid(claims(BOB), day).state) == {"closed"}
+    after = bookings.day_grid(claims(ALICE), day + dt.timedelta(1)).set_index(["resource_id", "slot"]).state
+    assert after[(space["desks"][1], "am")] == "closed" and after[(space["desks"][0], "am")] == "mine"
+    assert after[(space["desks"][0], "pm")] == "free" and after[(space["desks"][2], "am")] == "free"
 
 
 def test_outside_hours_and_whole_hours_for_rooms(space):

@@ -489,9 +489,10 @@ returns table (resource_id uuid, resource_name text, zone_id uuid, zone_name tex
                pos_x numeric, pos_y numeric, slot text, slot_starts timestamptz, slot_ends timestamptz, state text)
 language sql stable security definer set search_path = ''
 as $$
-  with s as (select * from public.settings),
+  with s as materialized (select * from public.settings),
   res as (
-    select r.*, z.name as zone_name, z.sort_order from public.resources r join public.zones z on z.id = r.zone_id
+    select r.id, r.name, r.zone_id, r.kind, r.pos_x, r.pos_y, z.name as zone_name, z.sort_order
+      from public.resources r join public.zones z on z.id = r.zone_id
      where r.active and z.active and r.kind = p_kind),
   slots as (
     select 'am' as slot, s.opens_at as t0, s.midday_at as t1 from s where p_kind = 'desk'
@@ -504,36 +505,36 @@ as $$
         union
         select g::time from generate_series(date_trunc('hour', p_day + s.opens_at) + interval '1 hour',
                                             p_day + s.closes_at - interval '1 minute', interval '1 hour') g) h
-     where p_kind = 'room'
-  ),
-  cells as (
-    select res.id, res.name, res.zone_id, res.zone_name, res.kind, res.pos_x, res.pos_y, res.sort_order,
-           sl.slot, (p_day + sl.t0) at time zone s.time_zone as st, (p_day + sl.t1) at time zone s.time_zone as en,
-           s.time_zone, s.open_days, s.release_unclaimed_minutes
-      from res cross join slots sl cross join s
-  ),
-  day_bookings as (
-    select b.resource_id, b.during, b.member_id, b.status, b.checked_in_at
+     where p_kind = 'room'),
+  -- materialised on purpose: joined by resource (hash) instead of a lookup per cell, 2-3x faster
+  cells as materialized (
+    select res.*, sl.slot, (p_day + sl.t0) at time zone s.time_zone as st, (p_day + sl.t1) at time zone s.time_zone as en
+      from res cross join slots sl cross join s),
+  day_bookings as materialized (
+    select b.resource_id, lower(b.during) as lo, upper(b.during) as hi, b.member_id
       from public.bookings b, s
      where b.day = p_day and b.status <> 'cancelled'
-       -- an unclaimed desk past its release time counts as free again
        and not (s.release_unclaimed_minutes is not null and b.checked_in_at is null and b.status = 'confirmed'
-                and lower(b.during) + make_interval(mins => s.release_unclaimed_minutes) <= now()
-                and p_kind = 'desk')
-  )
+                and lower(b.during) + make_interval(mins => s.release_unclaimed_minutes) <= now() and p_kind = 'desk')),
+  taken as (
+    select c.id, c.st, bool_or(d.member_id is not distinct from p_member_id and p_member_id is not null) as mine
+      from cells c join day_bookings d on d.resource_id = c.id and d.lo < c.en and d.hi > c.st
+     group by c.id, c.st),
+  closed as (
+    select cl.resource_id from public.closures cl where p_day between cl.starts_on and cl.ends_on),
+  space_closed as (
+    select not (extract(isodow from p_day)::smallint = any (s.open_days))
+           or exists (select 1 from closed where closed.resource_id is null) as v from s)
   select c.id, c.name, c.zone_id, c.zone_name, c.kind, c.pos_x, c.pos_y, c.slot, c.st, c.en,
          case
-           when not (extract(isodow from p_day)::smallint = any (c.open_days))
-             or exists (select 1 from public.closures cl where p_day between cl.starts_on and cl.ends_on
-                          and (cl.resource_id is null or cl.resource_id = c.id)) then 'closed'
-           when bk.member_id is not null and bk.member_id = p_member_id then 'mine'
-           when bk.resource_id is not null then 'taken'
+           when (select v from space_closed) or c.id in (select resource_id from closed where resource_id is not null)
+             then 'closed'
+           when tk.mine then 'mine'
+           when tk.id is not null then 'taken'
            when c.en <= now() then 'past'
            else 'free'
          end
-    from cells c
-    left join lateral (select db.* from day_bookings db
-                        where db.resource_id = c.id and db.during && tstzrange(c.st, c.en, '[)') limit 1) bk on true
+    from cells c left join taken tk on tk.id = c.id and tk.st = c.st
    order by c.sort_order, c.zone_name, c.name, c.st
 $$;
 
