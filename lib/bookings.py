@@ -355,3 +355,24 @@ def pending_days(claims: Claims) -> list[dict[str, Any]]:
             "select day, count(*)::int as n from public.bookings where status = 'pending'"
             " and day >= (now() at time zone (select time_zone from public.settings))::date"
             " group by day order by day limit 30").fetchall()
+
+
+def _md_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: no markup, no column break (names come from admins)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~" else ch for ch in str(text)).replace("\n", " ")
+
+
+def grid_markdown(grid: pd.DataFrame, lang: str) -> str:
+    """The desks' day grid as a Markdown table (zone, desk, morning, afternoon): cheap to send."""
+    from lib.i18n import t
+
+    table = grid_table(grid)
+    if table.empty:
+        return ""
+    states = {s: t(f"book.state.{s}", lang) for s in ("free", "taken", "mine", "closed", "past")}
+    lines = [f"| {t('book.zone', lang)} | {t('book.resource', lang)} | {t('book.slot.am', lang)} | "
+             f"{t('book.slot.pm', lang)} |", "|---|---|---|---|"]
+    for row in table.itertuples(index=False):
+        am, pm = (states.get(getattr(row, col, ""), "") for col in ("am", "pm"))
+        lines.append(f"| {_md_cell(row.zone_name)} | {_md_cell(row.resource_name)} | {am} | {pm} |")
+    return "\n".join(lines)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 import streamlit as st
 
 from lib import bookings, share_links
@@ -28,18 +27,15 @@ def _space(token: str) -> dict:
 
 
 @st.cache_data(ttl=10, show_spinner=False, max_entries=1000)
-def _day(token: str, day: dt.date, slot: str, lang: str) -> tuple[dict[str, str], pd.DataFrame]:
-    """Free desks for a slot as {id: label}, and the day's grid ready to draw: computed once per
-    link, day, slot and language every few seconds, whoever asks (it names no one)."""
+def _day(token: str, day: dt.date, slot: str, lang: str) -> tuple[dict[str, str], str]:
+    """Free desks for a slot as {id: label}, and the day's grid as a Markdown table: computed once
+    per link, day, slot and language every few seconds, whoever asks (it names no one). Plain
+    strings on purpose: unpickling and Arrow-encoding a DataFrame cost more than the rest of the
+    page under a burst (measured with bench/link_burst.py)."""
     grid = bookings.link_day_grid(token, day, "desk")
     free = bookings.free_resources(grid, slot)
-    states = {s: t(f"book.state.{s}", lang) for s in ("free", "taken", "mine", "closed", "past")}
-    table = bookings.grid_table(grid)
-    if not table.empty:
-        table = table.replace(states).rename(columns={
-            "zone_name": t("book.zone", lang), "resource_name": t("book.resource", lang),
-            "am": t("book.slot.am", lang), "pm": t("book.slot.pm", lang)})
-    return dict(zip(free.resource_id, free.resource_name + " · " + free.zone_name, strict=True)), table
+    return (dict(zip(free.resource_id, free.resource_name + " · " + free.zone_name, strict=True)),
+            bookings.grid_markdown(grid, lang))
 
 
 def _when(starts: dt.datetime, ends: dt.datetime, tz: ZoneInfo) -> str:
@@ -106,7 +102,7 @@ def picker(token: str, space: dict, day: dt.date, slot: str, tz: ZoneInfo) -> No
         st.error(user_message(exc))
         return
     with st.expander(t("book.grid_caption", date=fmt_date(day, "full")), icon=":material/grid_view:"):
-        st.dataframe(table, hide_index=True, width="stretch", height=300)
+        st.markdown(table)
     if not names:
         st.info(t("book.nothing_free"))
         return

@@ -73,3 +73,13 @@ def test_share_link_and_export_commands(empty_db, tmp_path):
     for kind in [k for k in KINDS if k not in EXPORTERS][:1]:  # a kind no area has plugged in yet
         nothing = _cli("export", kind)
         assert nothing.returncode == 2 and "not available yet" in nothing.stderr
+
+
+def test_grid_markdown_escapes_names():
+    import pandas as pd
+
+    grid = pd.DataFrame([{"zone_name": "Zone | *A*", "resource_name": "D<1>", "slot": s, "state": "free"}
+                         for s in ("am", "pm")])
+    text = bookings.grid_markdown(grid, "en")
+    row = text.splitlines()[2]
+    assert row == "| Zone \\| \\*A\\* | D\\<1\\> | free | free |"
