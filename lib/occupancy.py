@@ -106,17 +106,20 @@ def zones(claims: Claims, kind: str = "desk") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "name"])
 
 
-def daily(claims: Claims, period: Period, zone_id: str | None = None, kind: str = "desk") -> pd.DataFrame:
+def daily(claims: Claims, period: Period, zone_id: str | None = None, kind: str = "desk",
+          since: dt.date | None = None) -> pd.DataFrame:
     """One row a day: open and booked hours, occupancy, a 7-day rolling occupancy, desk-days
     (`units`), bookings and no-shows. The rolling value is booked ÷ open hours over the 7 days
-    ending that day (closed days weigh nothing), so it reads the week before the period too."""
+    ending that day (closed days weigh nothing), so it reads the week before the period too;
+    days before `since` (the first booking ever) are left out of it rather than counted empty."""
     lead = dt.timedelta(days=ROLLING_DAYS - 1)
     with db.as_user(claims) as conn:
         rows = conn.execute("select * from public.occupancy_days(%s, %s, %s, %s)",
                             (period.first - lead, period.last, zone_id, kind)).fetchall()
     frame = _frame(rows, [c for c in DAILY_COLUMNS if c != "rolling_7d"])
-    booked = frame["booked_hours"].rolling(ROLLING_DAYS, min_periods=1).sum()
-    opened = frame["open_hours"].rolling(ROLLING_DAYS, min_periods=1).sum()
+    known = frame["day"] >= since if since else pd.Series(True, index=frame.index)
+    booked = frame["booked_hours"].where(known).rolling(ROLLING_DAYS, min_periods=1).sum()
+    opened = frame["open_hours"].where(known).rolling(ROLLING_DAYS, min_periods=1).sum()
     frame["rolling_7d"] = (booked / opened.where(opened > 0)).round(4)
     frame = frame[frame["day"] >= period.first].reset_index(drop=True)
     return frame[DAILY_COLUMNS]
@@ -160,6 +163,22 @@ def change(current: float | None, previous: float | None) -> float | None:
     if current is None or previous is None:
         return None
     return current - previous
+
+
+def comparable(previous: Period, summary_before: dict[str, Any]) -> bool:
+    """A previous period is worth comparing with when it was open and lies wholly within the
+    booking history (else a first year would show +46 pt against months before the app)."""
+    start = summary_before.get("history_from")
+    return bool(summary_before.get("open_hours")) and start is not None and start <= previous.first
+
+
+def weekly(values: pd.Series, days: pd.Series, how: str = "sum") -> list[float]:
+    """A daily series folded into weeks (Monday first) by `how` (sum, mean, max), for the
+    sparklines of long periods."""
+    stamps = pd.to_datetime(days)
+    mondays = (stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D")).to_numpy()
+    grouped = values.groupby(mondays)
+    return [float(v) for v in grouped.agg(how).fillna(0)]
 
 
 def relative_change(current: float | None, previous: float | None) -> float | None:

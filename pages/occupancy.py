@@ -26,8 +26,9 @@ def _zones(key: str, kind: str, _claims: dict):
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def _daily(key: str, first: dt.date, last: dt.date, zone_id: str | None, kind: str, _claims: dict):
-    return occupancy.daily(_claims, occupancy.Period(first, last), zone_id, kind)
+def _daily(key: str, first: dt.date, last: dt.date, zone_id: str | None, kind: str, since: dt.date | None,
+           _claims: dict):
+    return occupancy.daily(_claims, occupancy.Period(first, last), zone_id, kind, since)
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -82,26 +83,29 @@ st.title(t("occupancy.title"))
 st.caption(t("occupancy.intro", tz=tz))
 
 # ------------------------------------------------------------------ choose
-top = st.columns([4, 3, 2], vertical_alignment="bottom")
+top = st.columns([3, 1], vertical_alignment="bottom")
 preset_names = {p: t(f"occupancy.preset.{p}") for p in occupancy.PRESETS}
 preset = top[0].segmented_control(t("occupancy.period"), occupancy.PRESETS, default="month",
                                   format_func=preset_names.get, required=True, key="occ_preset") or "month"
 kind_names = {k: t(f"occupancy.kind.{k}") for k in occupancy.KINDS}
-kind = top[2].segmented_control(t("occupancy.kind"), occupancy.KINDS, default="desk", format_func=kind_names.get,
+kind = top[1].segmented_control(t("occupancy.kind"), occupancy.KINDS, default="desk", format_func=kind_names.get,
                                 required=True, key="occ_kind") or "desk"
 try:
     zones = _zones(key, kind, claims)
 except Exception as exc:
     st.error(user_message(exc))
     st.stop()
+second = st.columns(2)
 zone_names = {"": t("occupancy.all_zones"), **dict(zip(zones["id"], zones["name"], strict=True))}
-zone_id = top[1].selectbox(t("occupancy.zone"), list(zone_names), format_func=zone_names.get, key="occ_zone") or None
+# the language is part of the key: a selectbox keeps the option labels it was first drawn with
+zone_id = second[0].selectbox(t("occupancy.zone"), list(zone_names), format_func=zone_names.get,
+                              key=f"occ_zone_{lang}") or None
 
 custom = None
 if preset == "custom":
     start = occupancy.period_for("3m", today).first
-    picked = st.date_input(t("occupancy.custom_range"), value=(start, today), max_value=today,
-                           format="DD/MM/YYYY", key="occ_custom")
+    picked = second[1].date_input(t("occupancy.custom_range"), value=(start, today), max_value=today,
+                                  format="DD/MM/YYYY", key="occ_custom")
     if not isinstance(picked, tuple | list) or len(picked) != 2:
         st.info(t("occupancy.custom_incomplete"), icon=":material/date_range:")
         st.stop()
@@ -111,15 +115,12 @@ if period.days > MAX_DAYS:
     st.error(t("occupancy.custom_too_long", max=fmt_number(MAX_DAYS)))
     st.stop()
 before = period.previous()
-st.caption(t("occupancy.showing", first=fmt_date(period.first, "long"), last=fmt_date(period.last, "long"),
-             days=fmt_number(period.days), prev_first=fmt_date(before.first, "long"),
-             prev_last=fmt_date(before.last, "long")))
 
 # ------------------------------------------------------------------ ask
 try:
     now = _summary(key, period.first, period.last, zone_id, kind, claims)
     then = _summary(key, before.first, before.last, zone_id, kind, claims)
-    days = _daily(key, period.first, period.last, zone_id, kind, claims)
+    days = _daily(key, period.first, period.last, zone_id, kind, now["history_from"], claims)
     slots = _slots(key, period.first, period.last, zone_id, kind, claims)
     by_zone = _by_zone(key, period.first, period.last, kind, claims)
     by_plan = _by_plan(key, period.first, period.last, claims)
@@ -127,35 +128,50 @@ except Exception as exc:
     st.error(user_message(exc))
     st.stop()
 
+compare = occupancy.comparable(before, then)
+dates = {"first": fmt_date(period.first, "long"), "last": fmt_date(period.last, "long"),
+         "days": fmt_number(period.days)}
+if compare:
+    st.caption(t("occupancy.showing", **dates, prev_first=fmt_date(before.first, "long"),
+                 prev_last=fmt_date(before.last, "long")))
+elif now["history_from"]:
+    st.caption(t("occupancy.showing_alone", **dates, since=fmt_date(now["history_from"], "long")))
 if not now.get("open_hours"):
     st.info(t("occupancy.nothing_open"), icon=":material/event_busy:")
     st.stop()
 
 # ------------------------------------------------------------------ draw: the figures
-had_before = bool(then.get("open_hours"))
-kpi = st.columns(5)
 open_days = days[days["open_hours"] > 0]
-vs = t("occupancy.vs_previous")
+long_period = len(open_days) > 45  # past ~2 months, daily bars in a small card are a blur: weeks
+
+
+def _spark(column: str, how: str = "sum") -> list[float]:
+    series = open_days[column].fillna(0)
+    return occupancy.weekly(series, open_days["day"], how) if long_period else series.tolist()
+
+
+kpi = st.columns(5)
+common = {"border": True, "height": "stretch"}
 kpi[0].metric(t("occupancy.kpi.occupancy"), fmt_percent(now["occupancy"]),
-              _points(occupancy.change(now["occupancy"], then["occupancy"]) if had_before else None),
-              help=t("occupancy.kpi.occupancy_help"), border=True, delta_description=vs,
-              chart_data=open_days["rolling_7d"].fillna(0).tolist(), chart_type="area")
+              _points(occupancy.change(now["occupancy"], then["occupancy"])) if compare else None,
+              help=t("occupancy.kpi.occupancy_help"), chart_data=_spark("occupancy", "mean"), chart_type="area",
+              **common)
 kpi[1].metric(t("occupancy.kpi.peak"), fmt_percent(now["peak_occupancy"] or 0),
               t("occupancy.kpi.peak_on", day=fmt_date(now["peak_day"], "EEE d MMM")) if now["peak_day"] else None,
-              delta_color="off", delta_arrow="off", help=t("occupancy.kpi.peak_help"), border=True)
-units = now["units"] if kind == "desk" else now["booked_hours"]
-units_before = then["units"] if kind == "desk" else then["booked_hours"]
+              delta_color="off", delta_arrow="off", help=t("occupancy.kpi.peak_help"),
+              chart_data=_spark("occupancy", "max"), chart_type="bar", **common)
+units_column = "units" if kind == "desk" else "booked_hours"
+units, units_before = now[units_column], then[units_column]
 kpi[2].metric(t(f"occupancy.units.{kind}"), fmt_number(units, digits=1 if units % 1 else 0),
-              _relative(occupancy.relative_change(units, units_before)) if had_before else None,
-              help=t(f"occupancy.units_help.{kind}"), border=True, delta_description=vs,
-              chart_data=open_days["units" if kind == "desk" else "booked_hours"].tolist(), chart_type="bar")
+              _relative(occupancy.relative_change(units, units_before)) if compare else None,
+              help=t(f"occupancy.units_help.{kind}"), chart_data=_spark(units_column), chart_type="bar", **common)
 no_show = now["no_show_rate"]
 kpi[3].metric(t("occupancy.kpi.no_show"), fmt_percent(no_show) if no_show is not None else "—",
-              _points(occupancy.change(no_show, then["no_show_rate"])), delta_color="inverse",
-              help=t("occupancy.kpi.no_show_help"), border=True, delta_description=vs)
+              _points(occupancy.change(no_show, then["no_show_rate"])) if compare else None,
+              delta_color="inverse", help=t("occupancy.kpi.no_show_help"), **common)
 kpi[4].metric(t("occupancy.kpi.members"), fmt_number(now["members_came"]),
-              _signed(now["members_came"] - then["members_came"]) if had_before else None,
-              help=t("occupancy.kpi.members_help"), border=True, delta_description=vs)
+              _signed(now["members_came"] - then["members_came"]) if compare else None,
+              help=t("occupancy.kpi.members_help"), **common)
 
 half_names = {"am": t("occupancy.half.am"), "pm": t("occupancy.half.pm")}
 slots = occupancy.label_slots(slots, lang, half_names)

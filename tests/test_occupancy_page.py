@@ -25,7 +25,7 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-@pytest.mark.parametrize("lang, title, occupancy_label", [("fr", "Occupation", "Occupation moyenne"),
+@pytest.mark.parametrize("lang, title, occupancy_label", [("fr", "Occupation", "Occupation"),
                                                           ("en", "Occupancy", "Average occupancy")])
 def test_board_sees_figures_and_charts(demo_db, lang, title, occupancy_label):
     at = app_as(DEMO["board"], PAGE, lang)
@@ -37,6 +37,8 @@ def test_board_sees_figures_and_charts(demo_db, lang, title, occupancy_label):
     today = occupancy.space_today(claims)
     expected = occupancy.summary(claims, occupancy.period_for("month", today))
     assert _metrics(at)[occupancy_label] == fmt_percent(expected["occupancy"], lang)
+    # this month is compared with the days just before it, in points
+    assert at.metric[0].delta.endswith(" pt") and at.metric[0].delta[0] in "+-"
     assert len(at.get("download_button")) == 1
 
 
@@ -49,10 +51,12 @@ def test_presets_kinds_and_download(demo_db):
     year = occupancy.period_for("12m", today)
     expected = occupancy.summary(claims, year)
     assert at.metric[0].value == fmt_percent(expected["occupancy"], "en")
-    assert at.metric[2].label == "Desk-days booked"
-    assert any("compared with the" in c.value for c in at.caption)
+    assert at.metric[2].label == "Desk-days"
+    # the demo history is one year long: the year before cannot be compared with
+    assert any("No comparison: the booking history starts on" in c.value for c in at.caption)
+    assert not at.metric[0].delta, "no delta against a period before the first booking"
     at.segmented_control(key="occ_kind").set_value("room").run()
-    assert at.metric[2].label == "Room hours booked"
+    assert at.metric[2].label == "Room hours"
     assert len(at.get("vega_lite_chart")) == 4
     # the custom range asks for its end before drawing anything
     at.segmented_control(key="occ_preset").set_value("custom").run()
@@ -68,7 +72,7 @@ def test_zone_filter_changes_the_figures(demo_db):
     zones = occupancy.zones(claims)
     month = occupancy.period_for("month", occupancy.space_today(claims))
     quiet = zones["id"].iloc[-1]
-    at.selectbox(key="occ_zone").set_value(quiet).run()
+    at.selectbox(key="occ_zone_fr").set_value(quiet).run()
     expected = occupancy.summary(claims, month, zone_id=quiet)
     assert at.metric[0].value == fmt_percent(expected["occupancy"], "fr")
     assert not at.exception

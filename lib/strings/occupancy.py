@@ -30,18 +30,24 @@ STRINGS = {
                           "(du {prev_first} au {prev_last}).",
                           "{first} to {last} ({days} days), compared with the {days} days before "
                           "({prev_first} to {prev_last})."),
+    "occupancy.showing_alone": ("Du {first} au {last} ({days} jours). Pas de comparaison : l'historique des "
+                                "réservations commence le {since}.",
+                                "{first} to {last} ({days} days). No comparison: the booking history starts on "
+                                "{since}."),
     "occupancy.nothing_open": ("Aucune ressource de ce type n'était ouverte sur cette période.",
                                "No resource of this kind was open in this period."),
-    "occupancy.kpi.occupancy": ("Occupation moyenne", "Average occupancy"),
-    "occupancy.kpi.occupancy_help": ("Heures réservées ÷ heures d'ouverture, sur toute la période.",
-                                     "Hours booked ÷ opening hours, over the whole period."),
+    "occupancy.kpi.occupancy": ("Occupation", "Average occupancy"),
+    "occupancy.kpi.occupancy_help": ("Occupation moyenne : heures réservées ÷ heures d'ouverture, sur toute la "
+                                     "période.", "Average occupancy: hours booked ÷ opening hours, over the whole "
+                                     "period."),
     "occupancy.kpi.peak": ("Jour le plus chargé", "Busiest day"),
     "occupancy.kpi.peak_help": ("Le jour où l'occupation a été la plus forte.", "The day occupancy was highest."),
     "occupancy.kpi.peak_on": ("le {day}", "on {day}"),
-    "occupancy.units.desk": ("Journées-bureau réservées", "Desk-days booked"),
-    "occupancy.units.room": ("Heures de salle réservées", "Room hours booked"),
-    "occupancy.units_help.desk": ("Une journée entière compte 1, une demi-journée 0,5. Réservations annulées exclues.",
-                                  "A whole day counts 1, a half day 0.5. Cancelled bookings left out."),
+    "occupancy.units.desk": ("Jours-bureau", "Desk-days"),
+    "occupancy.units.room": ("Heures de salle", "Room hours"),
+    "occupancy.units_help.desk": ("Journées-bureau réservées : une journée entière compte 1, une demi-journée 0,5. Réservations "
+                                  "annulées exclues.",
+                                  "Desk-days booked: a whole day counts 1, a half day 0.5. Cancelled bookings left out."),
     "occupancy.units_help.room": ("Heures réservées dans les salles. Réservations annulées exclues.",
                                   "Hours booked in rooms. Cancelled bookings left out."),
     "occupancy.kpi.no_show": ("Taux d'absence", "No-show rate"),
@@ -52,7 +58,6 @@ STRINGS = {
                                    "marquée « absent ». Les invités ne comptent pas.",
                                    "Different members who checked in, or whose booking started without being "
                                    "marked as a no-show. Guests are not counted."),
-    "occupancy.vs_previous": ("vs période précédente", "vs previous period"),
     "occupancy.points": ("{value} pt", "{value} pt"),
     "occupancy.insight": ("Le plus chargé : {busiest} ({busiest_pct}). Le plus calme : {quietest} ({quietest_pct}).",
                           "Busiest: {busiest} ({busiest_pct}). Quietest: {quietest} ({quietest_pct})."),

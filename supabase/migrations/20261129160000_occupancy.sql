@@ -126,12 +126,14 @@ $$;
  * The period's headline figures: average occupancy (booked ÷ open hours), the busiest day,
  * desk-days booked, the no-show rate (no-shows ÷ confirmed bookings already started) and how
  * many different members came (checked in, or a started booking not marked as a no-show).
+ * `history_from` is the first day holding a booking at all: a comparison with a period that
+ * starts before it would compare with days the app did not exist yet.
  */
 create or replace function public.occupancy_summary(p_from date, p_to date, p_zone_id uuid default null,
                                                     p_kind text default 'desk')
 returns table (open_days integer, open_hours numeric, booked_hours numeric, occupancy numeric,
                peak_day date, peak_occupancy numeric, units numeric, bookings bigint, started bigint,
-               no_shows bigint, no_show_rate numeric, members_came integer)
+               no_shows bigint, no_show_rate numeric, members_came integer, history_from date)
 language plpgsql stable security definer set search_path = ''
 as $$
 begin
@@ -160,7 +162,9 @@ begin
            coalesce(sum(d.u), 0), coalesce(sum(d.nb), 0)::bigint, coalesce(sum(d.st), 0)::bigint,
            coalesce(sum(d.ns), 0)::bigint,
            case when sum(d.st) > 0 then round(sum(d.ns) / sum(d.st), 4) end,
-           (select came.n from came)
+           (select came.n from came),
+           -- the partial index on (day, resource_id) answers this in a single probe
+           (select min(b.day) from public.bookings b where b.status <> 'cancelled')
       from per_day d;
 end
 $$;
