@@ -29,6 +29,7 @@ def _mine(_claims: dict, who: str, member_id: str, upcoming: bool) -> pd.DataFra
 settings = _settings()
 tz = ZoneInfo(settings["time_zone"])
 who = cache_key(claims)
+today = bookings.local_today(settings)
 
 
 def when(row) -> str:
@@ -53,7 +54,7 @@ with upcoming_tab:
                            icon=":material/calendar_month:")
     for row in live.itertuples():
         with st.container(border=True):
-            cols = st.columns([5, 2, 2])
+            cols = st.columns([5, 2, 2, 2])
             cols[0].markdown(f"**{when(row)}**  \n{row.resource_name} · {row.zone_name} · "
                              f"{t('mybookings.status.' + row.status)}")
             one = ics.calendar([{"id": row.id, "starts": row.starts, "ends": row.ends,
@@ -65,6 +66,14 @@ with upcoming_tab:
                 if run_action(lambda row=row: bookings.cancel(claims, row.id)):
                     set_flash("mybookings", t("mybookings.cancelled"))
                     st.rerun()
+            if row.day == today and row.status == "confirmed":
+                if not pd.isna(row.checked_in_at):
+                    cols[3].caption(t("checkin.checked", time=fmt_time(row.checked_in_at.astimezone(tz))))
+                elif cols[3].button(t("checkin.button"), key=f"checkin_{row.id}", type="primary",
+                                    icon=":material/how_to_reg:"):
+                    if run_action(lambda row=row: bookings.check_in(claims, row.id)):
+                        set_flash("mybookings", t("checkin.done"))
+                        st.rerun()
 with past_tab:
     past = _mine(claims, who, person.member_id, False)
     if past.empty:

@@ -69,3 +69,21 @@ def test_member_books_a_room_by_the_hour(demo_db):
         row = conn.execute("select lower(during) as s, units from public.bookings where resource_id = %s"
                            " and lower(during) = %s", (room, start)).fetchone()
     assert row is not None and float(row["units"]) == 0
+
+
+def test_member_checks_in_from_my_bookings(demo_db):
+    import datetime as dt
+
+    start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=20)
+    with db.as_owner() as conn:
+        conn.execute("update public.bookings set status = 'cancelled' where member_id ="
+                     " (select id from public.members where email = %s) and day = current_date", (DEMO["member"],))
+        booking_id = conn.execute(
+            "insert into public.bookings (resource_id, member_id, during, units) select r.id, m.id,"
+            " tstzrange(%s, %s), 0.5 from public.resources r, public.members m where r.name = 'Salle Grace Hopper'"
+            " and m.email = %s returning id::text", (start, start + dt.timedelta(hours=2), DEMO["member"])).fetchone()["id"]
+    at = app_as(DEMO["member"], "pages/my_bookings.py", lang="en")
+    at.button(key=f"checkin_{booking_id}").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert bookings.booking(_member_claims(), booking_id)["checked_in_at"] is not None
+    assert any("Checked in at" in c.value for c in at.caption)
