@@ -7,7 +7,7 @@ does): it asks for the page, then reruns it twice more — 3 reruns; a rerun's t
 request to `script_finished`. Prints p50/p95 and reruns per second for one visitor at a time,
 then for 50 visitors at once, and the link page's p95 as a multiple of the trivial page's.
 
-Usage: python bench/link_burst.py [--visitors 50] [--env STREAMLIT_RUNNER_POST_SCRIPT_GC=false]
+Usage: python bench/link_burst.py [--visitors 50] [--processes 2] [--env STREAMLIT_RUNNER_POST_SCRIPT_GC=false]
 """
 
 from __future__ import annotations
@@ -69,9 +69,11 @@ async def visitor(base: str, page_name: str, query: str) -> tuple[list[float], i
     return durations, errors
 
 
-async def crowd(base: str, page_name: str, query: str, n: int) -> tuple[list[float], int, float]:
+async def crowd(base: str | list[str], page_name: str, query: str, n: int) -> tuple[list[float], int, float]:
+    """n visitors at once, spread round-robin over one or several servers (processes)."""
+    bases = [base] if isinstance(base, str) else base
     start = time.perf_counter()
-    results = await asyncio.gather(*(visitor(base, page_name, query) for _ in range(n)))
+    results = await asyncio.gather(*(visitor(bases[i % len(bases)], page_name, query) for i in range(n)))
     wall = time.perf_counter() - start
     samples = [d for durations, _ in results for d in durations]
     return samples, sum(e for _, e in results), wall
@@ -82,7 +84,7 @@ def pct(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, int(round(p * len(ordered))) - 1))]
 
 
-def measure(label: str, base: str, page_name: str, query: str, visitors: int) -> dict[str, float]:
+def measure(label: str, base: str | list[str], page_name: str, query: str, visitors: int) -> dict[str, float]:
     asyncio.run(crowd(base, page_name, query, 2))  # warm-up: imports, caches, pool
     single: list[float] = []
     for _ in range(5):
@@ -100,6 +102,8 @@ def measure(label: str, base: str, page_name: str, query: str, visitors: int) ->
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--visitors", type=int, default=50)
+    parser.add_argument("--processes", type=int, default=1,
+                        help="also run the link page on this many app processes, visitors spread over them")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra environment for both servers, e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false")
     args = parser.parse_args()
@@ -128,6 +132,13 @@ def main() -> None:
         link = measure("link page", app_url, "link", f"t={token}", args.visitors)
         print(f"link / trivial p95: one visitor {link['single_p95'] / base['single_p95']:.2f}x, "
               f"burst {link['burst_p95'] / base['burst_p95']:.2f}x   (target: within 1.3x)")
+        if args.processes > 1:
+            urls = [app_url]
+            for _ in range(args.processes - 1):
+                proc, url = start_app({"DATABASE_URL": info, **extra})
+                procs.append(proc)
+                urls.append(url)
+            measure(f"link x{args.processes}", urls, "link", f"t={token}", args.visitors)
         print(f"app shell (sign-in page) / trivial p95: one visitor {shell['single_p95'] / base['single_p95']:.2f}x, "
               f"burst {shell['burst_p95'] / base['burst_p95']:.2f}x   (what every page of app.py pays)")
     finally:
