@@ -69,7 +69,8 @@ def slot_heatmap(frame: pd.DataFrame, labels: dict[str, str]) -> alt.LayerChart:
     )
     text = base.mark_text(fontSize=13).encode(
         text=alt.Text("occupancy:Q", format=PERCENT),
-        color=alt.condition(alt.datum.occupancy > 0.55, alt.value("white"), alt.value("#1b1b1b")),
+        # white only on the dark end of the scale, where black would not read
+        color=alt.condition(alt.datum.occupancy > 0.7, alt.value("white"), alt.value("#1b1b1b")),
     )
     return alt.layer(cells, text).properties(height=alt.Step(34))
 
@@ -107,5 +108,6 @@ def plan_bars(frame: pd.DataFrame, labels: dict[str, str]) -> alt.LayerChart:
                  alt.Tooltip("count:Q", title=labels["count"], format="d")],
     )
     return alt.layer(base.mark_bar(cornerRadiusEnd=3),
-                     base.mark_text(align="left", dx=3, color="#1b1b1b").encode(text=alt.Text("count:Q", format="d"))
+                     base.mark_text(align="left", dx=3).encode(text=alt.Text("count:Q", format="d"),
+                                                               color=alt.value("#1b1b1b"))
                      ).properties(height=alt.Step(16))

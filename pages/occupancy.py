@@ -150,6 +150,8 @@ def _spark(column: str, how: str = "sum") -> list[float]:
     return occupancy.weekly(series, open_days["day"], how) if long_period else series.tolist()
 
 
+# the year only when the period spans two of them
+peak_format = "EEE d MMM" if period.first.year == period.last.year else "EEE d MMM y"
 kpi = st.columns(5)
 common = {"border": True, "height": "stretch"}
 kpi[0].metric(t("occupancy.kpi.occupancy"), fmt_percent(now["occupancy"]),
@@ -157,7 +159,7 @@ kpi[0].metric(t("occupancy.kpi.occupancy"), fmt_percent(now["occupancy"]),
               help=t("occupancy.kpi.occupancy_help"), chart_data=_spark("occupancy", "mean"), chart_type="area",
               **common)
 kpi[1].metric(t("occupancy.kpi.peak"), fmt_percent(now["peak_occupancy"] or 0),
-              t("occupancy.kpi.peak_on", day=fmt_date(now["peak_day"], "EEE d MMM")) if now["peak_day"] else None,
+              t("occupancy.kpi.peak_on", day=fmt_date(now["peak_day"], peak_format)) if now["peak_day"] else None,
               delta_color="off", delta_arrow="off", help=t("occupancy.kpi.peak_help"),
               chart_data=_spark("occupancy", "max"), chart_type="bar", **common)
 units_column = "units" if kind == "desk" else "booked_hours"

@@ -69,7 +69,7 @@ STRINGS = {
     "occupancy.series.rolling": ("Moyenne sur 7 jours", "7-day average"),
     "occupancy.axis.date": ("Date", "Date"),
     "occupancy.axis.occupancy": ("Occupation", "Occupancy"),
-    "occupancy.chart.slots": ("Par jour de la semaine et demi-journée", "By weekday and half day"),
+    "occupancy.chart.slots": ("Par jour et demi-journée", "By weekday and half day"),
     "occupancy.half.am": ("matin", "morning"),
     "occupancy.half.pm": ("après-midi", "afternoon"),
     "occupancy.axis.weekday": ("Jour", "Weekday"),

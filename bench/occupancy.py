@@ -1,0 +1,130 @@
+"""What the occupancy dashboard's queries cost, as a board member, on a fresh embedded database.
+
+For the demo data (`seed --demo`: a year of bookings) and the large data (`seed --demo --scale
+large`: three years on a ten-zone space), each dashboard query over the last 12 months: p50 and
+p95 in ms, and its p50 as a multiple of `occupancy_daily` over the same 12 months (the baseline,
+the bookings area's own per-day aggregate). Then a whole cold page (every query the page makes,
+cache empty) for this month and for 12 months.
+
+Usage: python bench/occupancy.py [--quick] [-n N]   (--quick skips the large data set)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+DATA = Path(tempfile.mkdtemp(prefix="cantine-bench-occupancy-", dir="/tmp"))
+os.environ["CANTINE_DATA_DIR"] = str(DATA)
+os.environ.pop("DATABASE_URL", None)
+os.environ["CANTINE_BCRYPT_ROUNDS"] = "4"
+
+import psycopg  # noqa: E402
+from psycopg.rows import dict_row  # noqa: E402
+
+from lib import db, embedded, occupancy, seed  # noqa: E402
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, int(round(p * len(ordered))) - 1))]
+
+
+def seeded(name: str, scale: str) -> str:
+    admin = embedded.conninfo(DATA, "postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"drop database if exists {name} with (force)")
+        conn.execute(f"create database {name}")
+    info = embedded.conninfo(DATA, name)
+    db.migrate(info)
+    t0 = time.perf_counter()
+    with psycopg.connect(info, row_factory=dict_row) as conn:
+        report = seed.seed_demo(conn, scale=scale)
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("vacuum analyze")
+    print(f"seed --demo --scale {scale}: {report.notes[0]} in {time.perf_counter() - t0:.1f} s")
+    return info
+
+
+def queries(period: occupancy.Period) -> dict[str, tuple[str, tuple]]:
+    """The page's SQL, by name: what `lib.occupancy` sends for one period."""
+    lead = period.first - dt.timedelta(days=occupancy.ROLLING_DAYS - 1)
+    before = period.previous()
+    return {
+        "occupancy_daily (baseline)": ("select * from public.occupancy_daily(%s, %s, null, 'desk')",
+                                       (period.first, period.last)),
+        "occupancy_days (+6 days)": ("select * from public.occupancy_days(%s, %s, null, 'desk')",
+                                     (lead, period.last)),
+        "occupancy_summary": ("select * from public.occupancy_summary(%s, %s, null, 'desk')",
+                              (period.first, period.last)),
+        "occupancy_summary (before)": ("select * from public.occupancy_summary(%s, %s, null, 'desk')",
+                                       (before.first, before.last)),
+        "occupancy_by_slot": ("select * from public.occupancy_by_slot(%s, %s, null, 'desk')",
+                              (period.first, period.last)),
+        "occupancy_by_zone": ("select * from public.occupancy_by_zone(%s, %s, 'desk')", (period.first, period.last)),
+        "members_by_plan": ("select * from public.members_by_plan(%s, %s)", (period.first, period.last)),
+    }
+
+
+def timed(conn: psycopg.Connection, claims: dict, sql: str, params: tuple) -> float:
+    t0 = time.perf_counter()
+    with conn.transaction():
+        conn.execute("select set_config('request.jwt.claims', %s, true)", (json.dumps(claims),))
+        conn.execute("set local role authenticated")
+        conn.execute(sql, params).fetchall()
+    return (time.perf_counter() - t0) * 1000
+
+
+def measure(info: str, label: str, n: int) -> None:
+    with psycopg.connect(info, row_factory=dict_row) as conn:
+        board = conn.execute("select user_id::text as u from public.members where email = 'board@example.org'").fetchone()
+        count = conn.execute("select count(*) as n from public.bookings").fetchone()["n"]
+        tz = conn.execute("select time_zone from public.settings").fetchone()["time_zone"]
+    claims = db.claims_for(board["u"], "board@example.org")
+    today = dt.datetime.now(ZoneInfo(tz)).date()
+    year = occupancy.period_for("12m", today)
+    print(f"\n{label}: {count} bookings; 12 months = {year.first} .. {year.last}, as board@example.org, n={n}")
+    results: dict[str, tuple[float, float]] = {}
+    with psycopg.connect(info, row_factory=dict_row) as conn:
+        for name, (sql, params) in queries(year).items():
+            for _ in range(3):  # warm-up: plans and pages in cache
+                timed(conn, claims, sql, params)
+            samples = [timed(conn, claims, sql, params) for _ in range(n)]
+            results[name] = (percentile(samples, 0.5), percentile(samples, 0.95))
+        base = results["occupancy_daily (baseline)"][0]
+        for name, (p50, p95) in results.items():
+            print(f"  {name:<28} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   x{p50 / base:4.1f} of baseline")
+        for preset in ("month", "12m"):
+            period = occupancy.period_for(preset, today)
+            page = [sum(timed(conn, claims, sql, params) for name, (sql, params) in queries(period).items()
+                        if "baseline" not in name) for _ in range(max(5, n // 3))]
+            print(f"  whole page, cold cache, {preset:<5}  p50 {percentile(page, 0.5):7.1f} ms   "
+                  f"p95 {percentile(page, 0.95):7.1f} ms")
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    n = int(sys.argv[sys.argv.index("-n") + 1]) if "-n" in sys.argv else 30
+    try:
+        embedded.ensure_running(DATA)
+        measure(seeded("bench_occ_small", "small"), "demo data", n)
+        if not quick:
+            measure(seeded("bench_occ_large", "large"), "large data", n)
+    finally:
+        db.close_pools()
+        embedded.stop(DATA, mode="immediate")
+        shutil.rmtree(DATA, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
