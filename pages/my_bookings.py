@@ -12,7 +12,7 @@ from lib.flash import set_flash, show_flash
 from lib.i18n import fmt_date, fmt_time, t, weekday_name
 from lib.ui import cache_key, run_action
 
-person = auth.current_person()
+person = auth.require_page(__file__)
 claims = person.claims()
 
 

@@ -11,7 +11,7 @@ from lib.flash import set_flash, show_flash
 from lib.i18n import fmt_date, t
 from lib.ui import run_action
 
-person = auth.current_person()
+person = auth.require_page(__file__)
 claims = person.claims()
 
 st.title(t("resources.title"))

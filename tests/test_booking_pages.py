@@ -50,11 +50,6 @@ def test_taken_desk_shows_the_rule_sentence(demo_db):
     assert any("vient d'être pris" in e.value for e in at.error)
 
 
-def test_board_member_cannot_open_booking(demo_db):
-    at = app_as(DEMO["board"])
-    assert not any("book" in str(link.proto.page) for link in at.get("page_link"))
-
-
 def test_member_books_a_room_by_the_hour(demo_db):
     at = app_as(DEMO["member"], "pages/book.py", lang="en")
     at.segmented_control(key="book_kind").set_value("room").run()
