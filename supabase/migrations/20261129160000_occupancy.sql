@@ -75,26 +75,33 @@ as $$
                 then z.n - coalesce(cr.n, 0) else 0 end as n
       from days d cross join zone_res z cross join s
       left join closed_res cr on cr.day = d.day and cr.zone_id = z.zone_id),
+  -- half-day boundaries once per day, not once per booking (time zone arithmetic is the
+  -- costly part); float epochs, as numeric ones cost twice as much over a year of bookings
+  bounds as (
+    select d.day, (d.day + s.opens_at) at time zone s.time_zone as t0,
+           (d.day + s.midday_at) at time zone s.time_zone as t1,
+           (d.day + s.closes_at) at time zone s.time_zone as t2
+      from days d cross join s),
   bk as (
     select b.day, res.zone_id,
-           sum(extract(epoch from upper(b.during) - lower(b.during))) / 3600.0 as hours,
-           sum(greatest(0, extract(epoch from
-                 least(upper(b.during), (b.day + s.midday_at) at time zone s.time_zone)
-               - greatest(lower(b.during), (b.day + s.opens_at) at time zone s.time_zone)))) / 3600.0 as am_hours,
-           sum(greatest(0, extract(epoch from
-                 least(upper(b.during), (b.day + s.closes_at) at time zone s.time_zone)
-               - greatest(lower(b.during), (b.day + s.midday_at) at time zone s.time_zone)))) / 3600.0 as pm_hours,
+           sum(date_part('epoch', upper(b.during) - lower(b.during))) / 3600.0 as hours,
+           sum(greatest(0, date_part('epoch', least(upper(b.during), x.t1) - greatest(lower(b.during), x.t0))))
+             / 3600.0 as am_hours,
+           sum(greatest(0, date_part('epoch', least(upper(b.during), x.t2) - greatest(lower(b.during), x.t1))))
+             / 3600.0 as pm_hours,
            sum(b.units) as units,
            count(*) as bookings,
            -- a no-show can only be known once the booking has started
            count(*) filter (where b.status = 'confirmed' and lower(b.during) <= now()) as started,
-           count(*) filter (where b.no_show_at is not null) as no_shows
-      from public.bookings b join res on res.id = b.resource_id cross join s
+           count(*) filter (where b.status = 'confirmed' and b.no_show_at is not null
+                              and lower(b.during) <= now()) as no_shows
+      from public.bookings b join res on res.id = b.resource_id join bounds x on x.day = b.day
      where b.day between p_from and p_to and b.status <> 'cancelled'
      group by b.day, res.zone_id)
   select o.day, o.zone_id,
          (o.n * s.day_len)::numeric, (o.n * s.am_len)::numeric, (o.n * s.pm_len)::numeric,
-         coalesce(bk.hours, 0)::numeric, coalesce(bk.am_hours, 0)::numeric, coalesce(bk.pm_hours, 0)::numeric,
+         round(coalesce(bk.hours, 0)::numeric, 4), round(coalesce(bk.am_hours, 0)::numeric, 4),
+         round(coalesce(bk.pm_hours, 0)::numeric, 4),
          coalesce(bk.units, 0)::numeric, coalesce(bk.bookings, 0), coalesce(bk.started, 0),
          coalesce(bk.no_shows, 0)
     from open_res o cross join s
