@@ -7,6 +7,8 @@ Axis dates use numeric formats for the same reason.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -16,9 +18,12 @@ MUTED = "#9ecae1"
 
 
 def _percent_domain(values: pd.Series) -> list[float]:
-    """0 to 100 %, or higher if something went over (a room holding more than its hours)."""
-    top = float(values.max()) if len(values) and pd.notna(values.max()) else 1.0
-    return [0.0, max(1.0, top)]
+    """0 to 100 % for busy resources; zoomed to the next 10 % step above the highest value when
+    everything stays under 50 % (rooms at 5 % would otherwise be a flat line on the floor)."""
+    top = float(values.max()) if len(values) and pd.notna(values.max()) else 0.0
+    if top >= 0.5:
+        return [0.0, max(1.0, top)]
+    return [0.0, max(0.1, math.ceil(top * 1.15 * 10) / 10)]
 
 
 def daily_occupancy(frame: pd.DataFrame, labels: dict[str, str]) -> alt.LayerChart:

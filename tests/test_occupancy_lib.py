@@ -86,3 +86,15 @@ def test_charts_show_the_labels_they_are_given():
     spec = charts.plan_bars(plans, {"plan": "Formule", "members": "Membres actifs", "came": "Venus",
                                     "count": "Membres"}).to_dict()
     assert "Venus" in str(spec)
+
+
+def test_low_occupancy_zooms_the_scale_busy_keeps_zero_to_hundred():
+    labels = {"day": "Day", "rolling": "7-day average", "date": "Date", "occupancy": "Occupancy"}
+    quiet = occupancy.label_days(_days().assign(occupancy=0.12, rolling_7d=0.1), "en")
+    busy = occupancy.label_days(_days(), "en")
+
+    def y_domain(frame: pd.DataFrame) -> list[float]:
+        return charts.daily_occupancy(frame, labels).to_dict()["layer"][0]["encoding"]["y"]["scale"]["domain"]
+
+    assert y_domain(quiet) == [0.0, 0.2]
+    assert y_domain(busy) == [0.0, 1.0]

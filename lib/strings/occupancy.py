@@ -78,8 +78,9 @@ STRINGS = {
     "occupancy.axis.zone": ("Zone", "Zone"),
     "occupancy.axis.resources": ("Ressources", "Resources"),
     "occupancy.chart.plans": ("Membres par formule", "Members by plan"),
-    "occupancy.plans_caption": ("Membres actifs par formule, et combien sont venus sur la période. Des effectifs "
-                                "seulement, aucun nom.", "Active members per plan, and how many came in the period. "
+    "occupancy.plans_caption": ("Membres actifs par formule, et combien sont venus sur la période (bureau ou "
+                                "salle, toutes zones). Des effectifs seulement, aucun nom.",
+                                "Active members per plan, and how many came in the period (desk or room, any zone). "
                                 "Counts only, no names."),
     "occupancy.series.members": ("Membres actifs", "Active members"),
     "occupancy.series.came": ("Venus sur la période", "Came in the period"),

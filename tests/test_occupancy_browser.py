@@ -1,0 +1,30 @@
+"""In a real browser: the board member signs in, opens the occupancy dashboard from the menu,
+sees five figures and four drawn charts in French, then in English after switching language.
+Screenshots go to artifacts/occupancy_browser_*.png."""
+
+import pytest
+
+from tests.browser import browser_page, running_app, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_board_member_reads_the_dashboard_in_both_languages(demo_db):
+    with running_app() as url, browser_page(height=2400) as page:
+        page.goto(url)
+        page.get_by_label("Adresse e-mail").fill("board@example.org")
+        page.get_by_label("Mot de passe").fill("cantine-demo")
+        page.get_by_role("button", name="Se connecter").click()
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_role("link", name="Occupation").click()
+        page.get_by_role("heading", name="Par jour et demi-journée").wait_for()
+        page.get_by_text("Jour le plus chargé").wait_for()
+        page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
+        assert page.locator('[data-testid="stMetric"]').count() == 5
+        assert page.locator('[data-testid="stVegaLiteChart"]').count() == 4
+        screenshot(page, "occupancy_browser_fr")
+        sidebar.get_by_text("English", exact=True).click()
+        page.get_by_role("heading", name="By weekday and half day").wait_for()
+        page.get_by_text("Members who came").wait_for()
+        assert page.get_by_text("Download the daily series (CSV)").count() == 1
+        screenshot(page, "occupancy_browser_en")
