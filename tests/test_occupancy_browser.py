@@ -18,13 +18,13 @@ def test_board_member_reads_the_dashboard_in_both_languages(demo_db):
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_role("link", name="Occupation").click()
         page.get_by_role("heading", name="Par jour et demi-journée").wait_for()
-        page.get_by_text("Jour le plus chargé").wait_for()
+        page.get_by_text("Jour record").wait_for()
         page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
         assert page.locator('[data-testid="stMetric"]').count() == 5
         assert page.locator('[data-testid="stVegaLiteChart"]').count() == 4
         screenshot(page, "occupancy_browser_fr")
         sidebar.get_by_text("English", exact=True).click()
         page.get_by_role("heading", name="By weekday and half day").wait_for()
-        page.get_by_text("Members who came").wait_for()
+        page.get_by_text("Members seen").wait_for()
         assert page.get_by_text("Download the daily series (CSV)").count() == 1
         screenshot(page, "occupancy_browser_en")

@@ -26,7 +26,7 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("lang, title, occupancy_label", [("fr", "Occupation", "Occupation"),
-                                                          ("en", "Occupancy", "Average occupancy")])
+                                                          ("en", "Occupancy", "Occupancy")])
 def test_board_sees_figures_and_charts(demo_db, lang, title, occupancy_label):
     at = app_as(DEMO["board"], PAGE, lang)
     assert not at.exception, at.exception

@@ -36,11 +36,11 @@ STRINGS = {
                                 "{since}."),
     "occupancy.nothing_open": ("Aucune ressource de ce type n'était ouverte sur cette période.",
                                "No resource of this kind was open in this period."),
-    "occupancy.kpi.occupancy": ("Occupation", "Average occupancy"),
+    "occupancy.kpi.occupancy": ("Occupation", "Occupancy"),
     "occupancy.kpi.occupancy_help": ("Occupation moyenne : heures réservées ÷ heures d'ouverture, sur toute la "
                                      "période.", "Average occupancy: hours booked ÷ opening hours, over the whole "
                                      "period."),
-    "occupancy.kpi.peak": ("Jour le plus chargé", "Busiest day"),
+    "occupancy.kpi.peak": ("Jour record", "Busiest day"),
     "occupancy.kpi.peak_help": ("Le jour où l'occupation a été la plus forte.", "The day occupancy was highest."),
     "occupancy.kpi.peak_on": ("le {day}", "on {day}"),
     "occupancy.units.desk": ("Jours-bureau", "Desk-days"),
@@ -53,7 +53,7 @@ STRINGS = {
     "occupancy.kpi.no_show": ("Taux d'absence", "No-show rate"),
     "occupancy.kpi.no_show_help": ("Réservations marquées « absent » ÷ réservations confirmées déjà commencées.",
                                    "Bookings marked as no-show ÷ confirmed bookings that have started."),
-    "occupancy.kpi.members": ("Membres venus", "Members who came"),
+    "occupancy.kpi.members": ("Membres venus", "Members seen"),
     "occupancy.kpi.members_help": ("Membres différents ayant pointé, ou dont la réservation a commencé sans être "
                                    "marquée « absent ». Les invités ne comptent pas.",
                                    "Different members who checked in, or whose booking started without being "
