@@ -1,5 +1,9 @@
 """Strings of desk and room booking, the shared link, check-in and the staff day view."""
 
+# keys built at run time: t(f"book.state.{state}") and the like
+DYNAMIC_PREFIXES = ("book.kind.", "book.slot.", "book.state.", "mybookings.status.", "staff.filter.",
+                    "resources.deactivate_", "links.state.")
+
 STRINGS = {
     # --- refusals raised by the database (one key per rule)
     "booking.missing": ("Choisissez un poste ou une salle, un début et une fin.",
@@ -100,14 +104,12 @@ STRINGS = {
     "book.book_button": ("Réserver", "Book"),
     "book.booked": ("Réservé : {resource}, {when}.", "Booked: {resource}, {when}."),
     "book.grid_caption": ("Disponibilités du {date}", "Availability on {date}"),
-    "book.pick_free": ("Choisissez un poste libre.", "Choose a free desk."),
     "book.nothing_free": ("Plus rien de libre sur ce créneau.", "Nothing free left for this slot."),
     "book.for_member": ("Pour le membre", "For member"),
     "book.myself": ("Moi-même", "Myself"),
     "book.floor_plan": ("Plan", "Floor plan"),
     "book.floor_plan_help": ("Cliquez sur un poste libre pour le choisir.", "Click a free desk to choose it."),
     "book.grid": ("Grille", "Grid"),
-    "book.selected": ("Choisi : {resource}", "Chosen: {resource}"),
     "book.repeat": ("Plusieurs jours", "Several days"),
     "book.repeat_help": ("Le même poste et créneau chaque jour de la semaine choisi, jusqu'à la date de fin.",
                          "The same desk and slot on the chosen weekday, until the end date."),
@@ -118,7 +120,6 @@ STRINGS = {
     "book.outcome.ok": ("réservé", "booked"),
     "book.week": ("Ma semaine", "My week"),
     "book.week_empty": ("Aucune réservation cette semaine.", "No bookings this week."),
-    "book.hour": ("Heure", "Hour"),
     "book.from": ("De", "From"),
     "book.to": ("À", "To"),
     "mybookings.title": ("Mes réservations", "My bookings"),
@@ -135,7 +136,6 @@ STRINGS = {
     "mybookings.status": ("Statut", "Status"),
     "checkin.button": ("Je suis arrivé·e", "I'm here"),
     "checkin.done": ("Arrivée enregistrée. Bonne journée !", "Checked in. Have a good day!"),
-    "checkin.today": ("Aujourd'hui : {resource}, {when}", "Today: {resource}, {when}"),
     "checkin.checked": ("Arrivée enregistrée à {time}.", "Checked in at {time}."),
     "checkin.none_today": ("Pas de réservation aujourd'hui.", "No booking today."),
     "staff.title": ("Journée de l'accueil", "Staff day"),
@@ -177,7 +177,6 @@ STRINGS = {
     "resources.col.zone": ("Zone", "Zone"),
     "resources.col.kind": ("Type", "Type"),
     "resources.col.capacity": ("Capacité", "Capacity"),
-    "resources.col.unit": ("Unité", "Unit"),
     "resources.col.amenities": ("Équipements (séparés par des virgules)", "Amenities (comma-separated)"),
     "resources.col.x": ("Position x (m)", "Position x (m)"),
     "resources.col.y": ("Position y (m)", "Position y (m)"),
@@ -231,5 +230,4 @@ STRINGS = {
     "linkpage.no_token": ("Ouvrez cette page avec le lien que l'équipe vous a envoyé.",
                           "Open this page with the link the team sent you."),
     "ics.summary": ("{resource} — {space}", "{resource} — {space}"),
-    "booking.export_not_available": ("L'export « {kind} » n'est pas encore disponible.", "Export “{kind}” is not available yet."),
 }
