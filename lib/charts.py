@@ -80,10 +80,12 @@ def slot_heatmap(frame: pd.DataFrame, labels: dict[str, str]) -> alt.LayerChart:
     return alt.layer(cells, text).properties(height=alt.Step(34))
 
 
-def zone_bars(frame: pd.DataFrame, labels: dict[str, str]) -> alt.LayerChart:
-    """Occupancy per zone, horizontal bars in the space's zone order, the value at each bar's end.
+def zone_bars(frame: pd.DataFrame, labels: dict[str, str], highlight: str | None = None) -> alt.LayerChart:
+    """Occupancy per zone, horizontal bars in the space's zone order, the value at each bar's end;
+    the `highlight` zone (the one the page is filtered on) stands out, the others step back.
     `frame`: zone, resources, occupancy. `labels`: zone, occupancy, resources."""
     order = frame["zone"].tolist()
+    frame = frame.assign(chosen=[highlight is None or z == highlight for z in frame["zone"]])
     base = alt.Chart(frame).encode(
         y=alt.Y("zone:N", title=None, sort=order),
         x=alt.X("occupancy:Q", title=labels["occupancy"], axis=alt.Axis(format=PERCENT),
@@ -91,7 +93,9 @@ def zone_bars(frame: pd.DataFrame, labels: dict[str, str]) -> alt.LayerChart:
         tooltip=[alt.Tooltip("zone:N", title=labels["zone"]), alt.Tooltip("resources:Q", title=labels["resources"]),
                  alt.Tooltip("occupancy:Q", title=labels["occupancy"], format=PERCENT)],
     )
-    return alt.layer(base.mark_bar(color=ACCENT, cornerRadiusEnd=3),
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        color=alt.condition(alt.datum.chosen, alt.value(ACCENT), alt.value(MUTED)))
+    return alt.layer(bars,
                      base.mark_text(align="left", dx=4).encode(text=alt.Text("occupancy:Q", format=PERCENT))
                      ).properties(height=alt.Step(30))
 

@@ -203,7 +203,8 @@ with right:
     st.subheader(t("occupancy.chart.zones"))
     st.altair_chart(charts.zone_bars(by_zone, {
         "zone": t("occupancy.axis.zone"), "occupancy": t("occupancy.axis.occupancy"),
-        "resources": t("occupancy.axis.resources")}), width="stretch")
+        "resources": t("occupancy.axis.resources")}, highlight=zone_names[zone_id] if zone_id else None),
+        width="stretch")
 
 st.subheader(t("occupancy.chart.plans"))
 st.caption(t("occupancy.plans_caption"))

@@ -98,3 +98,12 @@ def test_low_occupancy_zooms_the_scale_busy_keeps_zero_to_hundred():
 
     assert y_domain(quiet) == [0.0, 0.2]
     assert y_domain(busy) == [0.0, 1.0]
+
+
+def test_the_chosen_zone_stands_out():
+    zones = pd.DataFrame({"zone": ["Open space", "Mezzanine"], "resources": [10, 6], "occupancy": [0.5, 0.3]})
+    labels = {"zone": "Zone", "occupancy": "Occupancy", "resources": "Resources"}
+    spec = charts.zone_bars(zones, labels, highlight="Mezzanine").to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert [r["chosen"] for r in rows] == [False, True]
+    assert all(r["chosen"] for r in next(iter(charts.zone_bars(zones, labels).to_dict()["datasets"].values())))
