@@ -7,6 +7,7 @@ aggregates (the page adds no rule of its own).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,11 @@ def test_presets_kinds_and_download(demo_db):
     assert not at.exception
     assert any("pick the last day" in i.value for i in at.info)
     assert len(at.get("vega_lite_chart")) == 0
+    # a range too long is refused by name, with the limit
+    at.date_input(key="occ_custom").set_value((today - dt.timedelta(days=1500), today)).run()
+    assert [e.value for e in at.error] == ["Dates: pick a period of at most 1,100 days."]
+    at.date_input(key="occ_custom").set_value((year.first, year.first + dt.timedelta(days=30))).run()
+    assert not at.error and len(at.get("vega_lite_chart")) == 4
 
 
 def test_zone_filter_changes_the_figures(demo_db):
@@ -76,6 +82,11 @@ def test_zone_filter_changes_the_figures(demo_db):
     expected = occupancy.summary(claims, month, zone_id=quiet)
     assert at.metric[0].value == fmt_percent(expected["occupancy"], "fr")
     assert not at.exception
+    # rooms live in fewer zones: switching kind with a desk-only zone chosen must not break
+    at.segmented_control(key="occ_kind").set_value("room").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="occ_zone_fr").value == "", "the zone falls back to all zones"
+    assert len(at.metric) == 5
 
 
 def test_staff_has_the_page_in_the_menu_and_members_do_not(demo_db):
