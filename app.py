@@ -47,21 +47,27 @@ def _daily_housekeeping() -> int:
         return 0
 
 
-def _stale_profile_notice(person: auth.Person) -> None:
-    """Once per session: tell a member their profile fell back to hidden, then forget it."""
-    if st.session_state.get("_stale_checked"):
-        return
-    st.session_state["_stale_checked"] = True
-    from lib import privacy
-    from lib.i18n import fmt_date
+def _stale_profile_notice(person: auth.Person) -> str | None:
+    """Tell a member their profile fell back to hidden, on every page until they say they saw it
+    (the database keeps the notice until then, so it survives sign-out). Read once per session."""
+    if "_stale_notice" not in st.session_state:
+        from lib import privacy
+        from lib.i18n import fmt_date
 
-    try:
-        when = privacy.stale_notice(person.claims())
-        if when is not None:
-            st.session_state["_stale_notice"] = t("profile.stale_notice", date=fmt_date(when.date()))
-            privacy.acknowledge_stale_notice(person.claims())
-    except Exception:  # a notice is not worth a broken page
-        pass
+        try:
+            when = privacy.stale_notice(person.claims())
+        except Exception:  # a notice is not worth a broken page
+            when = None
+        st.session_state["_stale_notice"] = (
+            t("profile.stale_notice", date=fmt_date(when.date())) if when is not None else "")
+    return st.session_state["_stale_notice"] or None
+
+
+def _acknowledge_stale_notice(person: auth.Person) -> None:
+    from lib import privacy
+
+    privacy.acknowledge_stale_notice(person.claims())
+    st.session_state["_stale_notice"] = ""
 
 
 # --------------------------------------------------------------------------- language
@@ -266,13 +272,6 @@ def main() -> None:
                       position="hidden").run()
         return
 
-    _stale_profile_notice(person)
-    if "_stale_notice" in st.session_state:
-        st.warning(st.session_state["_stale_notice"], icon=":material/visibility_off:")
-        if st.button(t("app.understood"), key="stale_ok"):
-            st.session_state.pop("_stale_notice", None)
-            st.rerun()
-
     specs = {p.path: p for p in navigation.PAGES + navigation.PUBLIC_PAGES if (db.ROOT / p.path).exists()}
     pages = {path: st.Page(path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                            default=spec.default) for path, spec in specs.items()}
@@ -291,6 +290,12 @@ def main() -> None:
     if spec is not None and not navigation.allowed(spec, person.role):
         _refusal()
         return
+    notice = _stale_profile_notice(person)
+    if notice and current.url_path != "profile":  # the profile page shows it beside the choice
+        st.warning(notice, icon=":material/visibility_off:")
+        if st.button(t("app.understood"), key="stale_ok"):
+            _acknowledge_stale_notice(person)
+            st.rerun()
     current.run()
 
 

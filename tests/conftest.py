@@ -164,3 +164,18 @@ def app_as(email: str | None, page: str | None = None, lang: str | None = None):
         at.switch_page(page)
         at.run()
     return at
+
+
+@pytest.fixture
+def real_routing(monkeypatch):
+    """Run app.py on every AppTest run, as a Streamlit server does once it left its pages-folder
+    mode (AppTest otherwise reruns a page file of pages/ on its own after the first run)."""
+    import sys
+
+    from streamlit.runtime.scriptrunner import script_runner
+
+    def run_main_script(main_script_path: str) -> None:
+        code = compile(Path(main_script_path).read_text(encoding="utf-8"), main_script_path, "exec")
+        exec(code, sys.modules["__main__"].__dict__)  # noqa: S102 - the app's own entry point
+
+    monkeypatch.setattr(script_runner, "_mpa_v1", run_main_script)
