@@ -4,10 +4,14 @@ Other areas add their blocks below the greeting (check-in button, who is here to
 a small function call kept in its own `st.container` so the page stays readable.
 """
 
+from zoneinfo import ZoneInfo
+
 import streamlit as st
 
-from lib import auth, db, navigation, space
-from lib.i18n import fmt_number, t
+from lib import auth, bookings, db, members, navigation, space
+from lib.flash import set_flash, show_flash
+from lib.i18n import fmt_number, fmt_time, t
+from lib.ui import run_action
 
 person = auth.require_page(__file__)
 settings = space.settings()
@@ -20,6 +24,52 @@ st.write(t(f"home.intro.{person.role}"))
 # Room for other areas' home blocks (check-in, who is here today), in this order.
 actions = st.container(key="home_actions")
 today = st.container(key="home_today")
+
+
+def _check_in_block() -> None:
+    """Today's bookings and check-in in one click: the first thing a member needs on arrival."""
+    claims = person.claims()
+    tz = ZoneInfo(settings["time_zone"])
+    mine = bookings.today_bookings(claims, person.member_id)
+    show_flash("home")
+    if not mine:
+        cols = st.columns([3, 1], vertical_alignment="center")
+        cols[0].caption(t("checkin.none_today"))
+        cols[1].page_link("pages/book.py", label=t("book.title"), icon=":material/event_seat:")
+        return
+    for row in mine:
+        span = f"{fmt_time(row['starts'].astimezone(tz))}–{fmt_time(row['ends'].astimezone(tz))}"
+        cols = st.columns([3, 1], vertical_alignment="center")
+        cols[0].markdown(f"**{members.plain(row['resource_name'])}** · {span}")
+        if row["checked_in_at"] is not None:
+            cols[1].caption(t("checkin.checked", time=fmt_time(row["checked_in_at"].astimezone(tz))))
+        elif row["status"] == "confirmed":
+            if cols[1].button(t("checkin.button"), key=f"home_checkin_{row['id']}", type="primary"):
+                if run_action(lambda row=row: bookings.check_in(claims, row["id"])) is not None:
+                    set_flash("home", t("checkin.done"))
+                    st.rerun()
+        else:
+            cols[1].caption(t("checkin.pending"))
+
+
+def _here_today_block() -> None:
+    """Who is here today who knows …: today's present, opted-in members grouped by skill."""
+    groups = members.here_today_by_skill(person.claims())
+    st.subheader(t("directory.here_today_title"))
+    if not groups:
+        st.caption(t("directory.here_today_none"))
+        return
+    for group in groups[:8]:
+        people = ", ".join(members.plain(p["full_name"]) for p in group["people"][:6])
+        more = len(group["people"]) - 6
+        st.markdown(f"**{members.plain(group['skill'])}** : {people}" + (f" (+{more})" if more > 0 else ""))
+
+
+if person.role in ("admin", "staff", "member"):
+    with actions:
+        _check_in_block()
+    with today:
+        _here_today_block()
 
 if person.role in ("admin", "staff", "board"):
     summary = space.summary(person.claims())

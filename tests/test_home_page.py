@@ -1,6 +1,21 @@
-"""The app shell and home page, through Streamlit's AppTest on a real database."""
+"""The home page, through AppTest on a real database: counts for the team, today's booking with
+check-in in one click, and who is here today grouped by skill."""
 
+from lib import db
 from tests.conftest import DEMO, app_as
+
+
+def _book_today_for(email: str, desk: str = "O01") -> str:
+    """A booking covering now, made as the owner (the rules would refuse a Sunday)."""
+    with db.as_owner() as conn:
+        conn.execute("update public.bookings set status = 'cancelled' where during @> now()"
+                     " and resource_id = (select id from public.resources where name = %s)", (desk,))
+        row = conn.execute(
+            "insert into public.bookings (resource_id, member_id, during, units)"
+            " select r.id, m.id, tstzrange(now() - interval '1 hour', now() + interval '3 hours'), 0.5"
+            " from public.resources r, public.members m where r.name = %s and m.email = %s returning id",
+            (desk, email)).fetchone()
+    return str(row["id"])
 
 
 def test_home_page_shows_demo_data_and_counts(demo_db):
@@ -18,3 +33,45 @@ def test_signed_out_visitor_sees_sign_in_only(demo_db):
     assert not at.exception
     assert at.title[0].value == "Se connecter"
     assert not at.metric
+
+
+def test_member_checks_in_from_home_in_one_click(demo_db, real_routing):
+    booking = _book_today_for(DEMO["member"])
+    at = app_as(DEMO["member"], lang="en")
+    assert not at.exception
+    button = at.button(key=f"home_checkin_{booking}")
+    assert button.label == "I'm here"
+    button.click().run()
+    assert not at.exception
+    with db.as_owner() as conn:
+        checked = conn.execute("select checked_in_at from public.bookings where id = %s", (booking,)).fetchone()
+    assert checked["checked_in_at"] is not None
+    assert any("Checked in at" in c.value for c in at.caption)
+
+
+def test_member_without_a_booking_today_is_pointed_to_booking(demo_db):
+    with db.as_owner() as conn:
+        conn.execute("update public.bookings set status = 'cancelled' where member_id ="
+                     " (select id from public.members where email = %s)", (DEMO["member"],))
+    at = app_as(DEMO["member"], lang="en")
+    assert any(c.value == "No booking today." for c in at.caption)
+
+
+def test_who_is_here_today_who_knows(demo_db):
+    with db.as_owner() as conn:
+        someone = conn.execute(
+            "select m.email::text as email, m.full_name, s.name::text as skill from public.members m"
+            " join public.member_skills ms on ms.member_id = m.id join public.skills s on s.id = ms.skill_id"
+            " where m.visibility in ('members', 'public') and m.active and m.email not like '%%@example.org'"
+            " limit 1").fetchone()
+        hidden = conn.execute(
+            "select m.email::text as email, m.full_name from public.members m"
+            " join public.member_skills ms on ms.member_id = m.id"
+            " where m.visibility = 'hidden' and m.active limit 1").fetchone()
+    _book_today_for(someone["email"], "O02")
+    _book_today_for(hidden["email"], "O03")
+    at = app_as(DEMO["member"], lang="en")
+    assert any(h.value == "Who is here today who knows…" for h in at.subheader)
+    text = " ".join(m.value for m in at.markdown)
+    assert someone["full_name"] in text and someone["skill"] in text
+    assert hidden["full_name"] not in text, "a hidden profile is not shown as present"
