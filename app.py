@@ -209,7 +209,7 @@ def _choose_password_page() -> None:
 def _refusal() -> None:
     person = auth.current_person()
     st.warning(t("nav.refused", role=t(f"role.{person.role}")), icon=":material/block:")
-    st.page_link("pages/home.py", label=t("nav.back_home"), icon=":material/home:")
+    st.page_link("views/home.py", label=t("nav.back_home"), icon=":material/home:")
 
 
 def _who_is_here() -> auth.Person | None:

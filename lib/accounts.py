@@ -124,9 +124,20 @@ def create_first_admin(email: str, full_name: str, password: str) -> str:
         return create_admin(conn, email, full_name, password)
 
 
+_databases_with_an_admin: set[str] = set()
+
+
 def needs_first_admin() -> bool:
+    """True until the database has an active admin with an account. Asked on every signed-out
+    rerun; once an admin exists the space always keeps one (a database rule), so remember it."""
+    key = db.current_key()
+    if key in _databases_with_an_admin:
+        return False
     with db.as_owner() as conn:
-        return not admin_exists(conn)
+        missing = not admin_exists(conn)
+    if not missing:
+        _databases_with_an_admin.add(key)
+    return missing
 
 
 # --------------------------------------------------------------------------- sessions, throttle

@@ -221,7 +221,7 @@ def sign_in(person: Person) -> None:
 def require_page(page_file: str) -> Person:
     """First line of every signed-in page: the person, or a polite stop.
 
-    app.py already refuses pages a role may not use, but Streamlit runs a file of `pages/`
+    app.py already refuses pages a role may not use, but Streamlit runs a file of `views/`
     directly, without app.py, on a process's very first run (its pages-folder mode, before any
     `st.navigation` call) and in AppTest's `switch_page`; this check holds in both cases."""
     import streamlit as st

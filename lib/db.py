@@ -139,6 +139,11 @@ def use_database(info: str | None) -> None:
     _default_info = info
 
 
+def current_key() -> str:
+    """Which database this process talks to now, for per-database caches (no connection made)."""
+    return _default_info or database_url() or f"embedded:{data_dir()}"
+
+
 def _pool() -> ConnectionPool:
     return get_pool(_default_info or conninfo())
 

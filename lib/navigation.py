@@ -21,7 +21,7 @@ SECTIONS = ("nav.section.space", "nav.section.community", "nav.section.team", "n
 
 @dataclass(frozen=True)
 class PageSpec:
-    path: str            # file under pages/
+    path: str            # file under views/
     title_key: str       # i18n key of its title
     icon: str            # ":material/…:"
     roles: frozenset     # roles that may open it; empty = anyone, signed in or not
@@ -30,31 +30,31 @@ class PageSpec:
 
     @property
     def url_path(self) -> str:
-        return self.path.removeprefix("pages/").removesuffix(".py")
+        return self.path.removeprefix("views/").removesuffix(".py")
 
 
 PAGES: list[PageSpec] = [
-    PageSpec("pages/home.py", "home.title", ":material/home:", ALL_ROLES, default=True),
-    PageSpec("pages/account.py", "account.title", ":material/person:", ALL_ROLES, section="nav.section.me"),
-    PageSpec("pages/team.py", "team.title", ":material/manage_accounts:", ADMIN, section="nav.section.admin"),
-    PageSpec("pages/settings.py", "settings.title", ":material/settings:", ADMIN, section="nav.section.admin"),
-    PageSpec("pages/book.py", "book.title", ":material/event_seat:", TEAM | {"member"}),
-    PageSpec("pages/my_bookings.py", "mybookings.title", ":material/event_available:", TEAM | {"member"}, section="nav.section.me"),
-    PageSpec("pages/staff_day.py", "staff.title", ":material/badge:", TEAM, section="nav.section.team"),
-    PageSpec("pages/resources.py", "resources.title", ":material/chair:", ADMIN, section="nav.section.admin"),
-    PageSpec("pages/profile.py", "profile.title", ":material/badge:", ALL_ROLES, section="nav.section.me"),
-    PageSpec("pages/directory.py", "directory.title", ":material/groups:", TEAM | {"member"}, section="nav.section.community"),
-    PageSpec("pages/skill_insights.py", "insights.title", ":material/bar_chart:", ALL_ROLES, section="nav.section.community"),
-    PageSpec("pages/members_admin.py", "members_admin.title", ":material/group:", ADMIN, section="nav.section.admin"),
-    PageSpec("pages/skills_admin.py", "skills_admin.title", ":material/label:", ADMIN, section="nav.section.admin"),
-    PageSpec("pages/import_members.py", "import.title", ":material/upload_file:", ADMIN, section="nav.section.admin"),
-    PageSpec("pages/occupancy.py", "occupancy.title", ":material/monitoring:", DASHBOARDS | {"staff"}, section="nav.section.dashboards"),
+    PageSpec("views/home.py", "home.title", ":material/home:", ALL_ROLES, default=True),
+    PageSpec("views/account.py", "account.title", ":material/person:", ALL_ROLES, section="nav.section.me"),
+    PageSpec("views/team.py", "team.title", ":material/manage_accounts:", ADMIN, section="nav.section.admin"),
+    PageSpec("views/settings.py", "settings.title", ":material/settings:", ADMIN, section="nav.section.admin"),
+    PageSpec("views/book.py", "book.title", ":material/event_seat:", TEAM | {"member"}),
+    PageSpec("views/my_bookings.py", "mybookings.title", ":material/event_available:", TEAM | {"member"}, section="nav.section.me"),
+    PageSpec("views/staff_day.py", "staff.title", ":material/badge:", TEAM, section="nav.section.team"),
+    PageSpec("views/resources.py", "resources.title", ":material/chair:", ADMIN, section="nav.section.admin"),
+    PageSpec("views/profile.py", "profile.title", ":material/badge:", ALL_ROLES, section="nav.section.me"),
+    PageSpec("views/directory.py", "directory.title", ":material/groups:", TEAM | {"member"}, section="nav.section.community"),
+    PageSpec("views/skill_insights.py", "insights.title", ":material/bar_chart:", ALL_ROLES, section="nav.section.community"),
+    PageSpec("views/members_admin.py", "members_admin.title", ":material/group:", ADMIN, section="nav.section.admin"),
+    PageSpec("views/skills_admin.py", "skills_admin.title", ":material/label:", ADMIN, section="nav.section.admin"),
+    PageSpec("views/import_members.py", "import.title", ":material/upload_file:", ADMIN, section="nav.section.admin"),
+    PageSpec("views/occupancy.py", "occupancy.title", ":material/monitoring:", DASHBOARDS | {"staff"}, section="nav.section.dashboards"),
 ]
 
 # Pages anyone may open without signing in (the shared link, setting a password from an email).
 PUBLIC_PAGES: list[PageSpec] = [
-    PageSpec("pages/set_password.py", "setpw.title", ":material/key:", frozenset()),
-    PageSpec("pages/link.py", "linkpage.title", ":material/link:", frozenset()),
+    PageSpec("views/set_password.py", "setpw.title", ":material/key:", frozenset()),
+    PageSpec("views/link.py", "linkpage.title", ":material/link:", frozenset()),
 ]
 
 

@@ -131,6 +131,9 @@ def seed_demo(conn: psycopg.Connection, scale: str = "small", force: bool = Fals
 
     _seed_space(conn, rng, scale, report)
     _seed_members(conn, rng, scale, plan_ids, report)
+    from lib import space
+
+    space.forget_settings()
     for name in DEMO_SEEDER_MODULES:
         module = importlib.import_module(name)
         report.notes.append(module.seed_demo(conn, random.Random(f"{SEED}-{name}"), scale))

@@ -11,7 +11,7 @@ from typing import Any
 
 from psycopg import sql
 
-from lib import db
+from lib import db, space
 from lib.errors import UserError
 
 EDITABLE = ("space_name", "time_zone", "default_language", "open_days", "opens_at", "midday_at", "closes_at",
@@ -67,4 +67,5 @@ def save(claims: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         row = conn.execute(sql.SQL("update public.settings set {} returning *").format(assignments), clean).fetchone()
     if row is None:
         raise UserError("db.permission_denied")
+    space.forget_settings()
     return dict(row)

@@ -169,7 +169,7 @@ def app_as(email: str | None, page: str | None = None, lang: str | None = None):
 @pytest.fixture
 def real_routing(monkeypatch):
     """Run app.py on every AppTest run, as a Streamlit server does once it left its pages-folder
-    mode (AppTest otherwise reruns a page file of pages/ on its own after the first run)."""
+    mode (AppTest otherwise reruns a page file of views/ on its own after the first run)."""
     import sys
 
     from streamlit.runtime.scriptrunner import script_runner

@@ -2,13 +2,10 @@
 the refusal for the others, signing in (success, failure, deactivated), signing out, and the
 language switch remembered per person.
 
-Routing: with a `pages/` folder next to app.py, Streamlit starts each process in its
-pages-folder mode, which runs a page file *without* app.py until the first `st.navigation`
-call switches it off. A real server does that once per process; AppTest resets the mode before
-every run, so every rerun after the first (and every `switch_page`) would skip app.py: its
-menu, its session checks, its sign-out button. The `real_routing` fixture makes AppTest run
-app.py every time, as the server does after its first run. Pages also guard themselves
-(`auth.require_page`), which `test_pages_guard_themselves_without_app_py` checks.
+Routing: the screens live in `views/`, not `pages/`, so Streamlit never enters its pages-folder
+mode (which runs a page file *without* app.py and rebuilt a list of every page on each rerun:
+46% of a rerun's time under a burst, measured with py-spy). Every run goes through app.py, in a
+real server and in AppTest alike. Pages still guard themselves (`auth.require_page`).
 """
 
 import pytest
@@ -65,7 +62,7 @@ def test_menu_lists_exactly_the_pages_of_the_role(people, role):
 
 
 @pytest.mark.parametrize("role", ("staff", "board", "member"))
-@pytest.mark.parametrize("page", ("pages/team.py", "pages/settings.py"))
+@pytest.mark.parametrize("page", ("views/team.py", "views/settings.py"))
 def test_admin_pages_are_refused_to_other_roles(people, role, page):
     at = app_as(people[role], page=page)
     assert not at.exception
@@ -74,25 +71,27 @@ def test_admin_pages_are_refused_to_other_roles(people, role, page):
     assert not at.get("form")
 
 
-def test_pages_guard_themselves_without_app_py(people, monkeypatch):
-    """Streamlit's pages-folder mode (a process's first run) runs the page file alone."""
-    from streamlit.runtime.scriptrunner import script_runner
-
-    monkeypatch.undo()
-    assert script_runner._mpa_v1.__module__ == script_runner.__name__, "the real pages-folder mode is back"
-    at = app_as(people["member"], page="pages/team.py")
+def test_a_refused_or_signed_out_visitor_never_sees_the_page(people):
+    at = app_as(people["member"], page="views/team.py")
     assert [w.value for w in at.warning] == [t("nav.refused", "fr", role=t("role.member", "fr"))]
     assert not at.title
     at = app_as(people["admin"])
     at.session_state["person"] = None  # a visitor who is nobody, as on a fresh server
-    at.switch_page("pages/settings.py").run()
-    assert [i.value for i in at.info] == [t("auth.please_sign_in", "fr")] and not at.title
+    at.switch_page("views/settings.py").run()
+    assert [i.value for i in at.info] == [t("auth.please_sign_in", "fr")]
+    assert [h.value for h in at.title] == [t("auth.sign_in", "fr")], "the sign-in form, not the settings"
+
+
+def test_the_screens_folder_keeps_streamlit_out_of_its_pages_folder_mode():
+    from lib.db import ROOT
+
+    assert not (ROOT / "pages").exists(), "a pages/ folder makes Streamlit run page files without app.py"
 
 
 def test_admin_opens_accounts_and_settings(people):
-    at = app_as(people["admin"], page="pages/team.py")
+    at = app_as(people["admin"], page="views/team.py")
     assert not at.exception and at.title[0].value == "Comptes"
-    at.switch_page("pages/settings.py").run()
+    at.switch_page("views/settings.py").run()
     assert not at.exception and at.title[0].value == "Réglages"
 
 
@@ -157,7 +156,7 @@ def test_language_switch_is_remembered_for_the_person(people):
 
 def test_a_signed_out_visitor_opening_a_page_gets_the_sign_in_form_then_that_page(people):
     at = app_as(None)
-    at.switch_page("pages/team.py").run()
+    at.switch_page("views/team.py").run()
     assert [i.value for i in at.info] == [t("auth.please_sign_in", "fr")]
     assert at.title[0].value == "Se connecter" and not at.get("dataframe"), "nothing of the page is shown"
     _sign_in(at, people["admin"], PASSWORD)

@@ -194,7 +194,7 @@ def test_account_page_changes_the_password_through_gotrue(gotrue):
     at.text_input(key="sign_in_email").input("lou@cantine.test")
     at.text_input(key="sign_in_password").input("lou-password-123")
     next(b for b in at.button if b.label == "Sign in").click().run()
-    at.switch_page("pages/account.py").run()
+    at.switch_page("views/account.py").run()
     assert not [i for i in at.text_input if i.label == t("password.current", "en")], "GoTrue needs no current password"
     at.text_input[0].input("another-password-7")
     at.text_input[1].input("another-password-7")
@@ -203,7 +203,7 @@ def test_account_page_changes_the_password_through_gotrue(gotrue):
     assert supabase_auth.sign_in_with_password("lou@cantine.test", "another-password-7",
                                                client=supabase_auth.new_client())
 
-    restored = app_as("lou@cantine.test", page="pages/account.py", lang="en")  # as after a cookie restore
+    restored = app_as("lou@cantine.test", page="views/account.py", lang="en")  # as after a cookie restore
     assert t("account.password_by_email", "en") in [c.value for c in restored.caption]
     restored.button(key="password_by_email").click().run()
     assert gotrue.outbox[-1]["type"] == "recovery"

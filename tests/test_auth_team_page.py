@@ -39,7 +39,7 @@ def _choose(at, email: str):
 
 
 def test_invite_then_set_password_through_the_link(team):
-    at = app_as(team, page="pages/team.py", lang="en")
+    at = app_as(team, page="views/team.py", lang="en")
     at.text_input[0].input("Nora Nouvelle")
     at.text_input[1].input("nora@cantine.test")
     at.selectbox[0].set_value("staff")
@@ -49,7 +49,7 @@ def test_invite_then_set_password_through_the_link(team):
 
     visitor = app_as(None)
     visitor.query_params["token"] = token
-    visitor.switch_page("pages/set_password.py").run()
+    visitor.switch_page("views/set_password.py").run()
     assert t("setpw.for_invite", "fr", email="nora@cantine.test") in [m.value for m in visitor.markdown]
     visitor.text_input[0].input("nora-password-1")
     visitor.text_input[1].input("nora-password-2")
@@ -63,13 +63,13 @@ def test_invite_then_set_password_through_the_link(team):
 
     again = app_as(None)
     again.query_params["token"] = token
-    again.switch_page("pages/set_password.py").run()
+    again.switch_page("views/set_password.py").run()
     assert [e.value for e in again.error] == [t("account.link_invalid", "fr")], "a link works once"
 
 
 def test_role_change_deactivation_and_reset_link(team):
     member_session = app_as("alex@cantine.test")
-    at = _choose(app_as(team, page="pages/team.py"), "alex@cantine.test")
+    at = _choose(app_as(team, page="views/team.py"), "alex@cantine.test")
     at.selectbox(key=next(s.key for s in at.selectbox if (s.key or "").startswith("role_"))).set_value("board").run()
     _click(at, t("team.change_role", "fr"))
     assert any("Membre du bureau" in s.value for s in at.success)
@@ -90,13 +90,13 @@ def test_role_change_deactivation_and_reset_link(team):
 
 
 def test_admin_cannot_remove_the_last_admin(team):
-    at = _choose(app_as(team, page="pages/team.py", lang="en"), "boss@cantine.test")
+    at = _choose(app_as(team, page="views/team.py", lang="en"), "boss@cantine.test")
     _click(at, t("team.deactivate", "en"))
     assert at.error and "administrator" in at.error[0].value
 
 
 def test_person_changes_own_password(team):
-    at = app_as("alex@cantine.test", page="pages/account.py", lang="en")
+    at = app_as("alex@cantine.test", page="views/account.py", lang="en")
     other_tab = app_as("alex@cantine.test")
     assert at.title[0].value == "My account"
     at.text_input[0].input("wrong-current-password")

@@ -13,7 +13,7 @@ def test_staff_day_lists_today_and_filters(demo_db):
         day = conn.execute("select b.day from public.bookings b join public.members m on m.id = b.member_id"
                            " where m.email = %s and b.day >= current_date order by b.day limit 1",
                            (DEMO["member"],)).fetchone()["day"]
-    at = app_as(DEMO["staff"], "pages/staff_day.py", lang="en")
+    at = app_as(DEMO["staff"], "views/staff_day.py", lang="en")
     assert not at.exception
     assert at.title[0].value == "Staff day"
     at.date_input(key="staff_day").set_value(day).run()
@@ -25,7 +25,7 @@ def test_staff_day_lists_today_and_filters(demo_db):
 
 
 def test_resources_editor_renders_and_refuses_bad_rows(demo_db):
-    at = app_as(DEMO["admin"], "pages/resources.py", lang="en")
+    at = app_as(DEMO["admin"], "views/resources.py", lang="en")
     assert not at.exception
     assert at.title[0].value == "Desks, rooms and closures"
     claims = db.claims_for(user_id_of(DEMO["admin"]), DEMO["admin"])
@@ -80,7 +80,7 @@ def test_closure_lists_hit_bookings(demo_db):
 
 
 def test_admin_creates_and_revokes_a_link_on_the_page(demo_db):
-    at = app_as(DEMO["admin"], "pages/resources.py", lang="en")
+    at = app_as(DEMO["admin"], "views/resources.py", lang="en")
     next(i for i in at.text_input if i.label == "Link label").set_value("Newsletter")
     form_button = next(b for b in at.button if b.label == "Create the link")
     form_button.click().run()

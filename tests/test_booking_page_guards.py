@@ -9,10 +9,10 @@ from tests.conftest import DEMO, app_as
 
 
 @pytest.mark.parametrize(("email", "page", "title"), [
-    (DEMO["board"], "pages/book.py", "Book"),
-    (DEMO["board"], "pages/my_bookings.py", "My bookings"),
-    (DEMO["member"], "pages/staff_day.py", "Staff day"),
-    (DEMO["staff"], "pages/resources.py", "Desks, rooms and closures"),
+    (DEMO["board"], "views/book.py", "Book"),
+    (DEMO["board"], "views/my_bookings.py", "My bookings"),
+    (DEMO["member"], "views/staff_day.py", "Staff day"),
+    (DEMO["staff"], "views/resources.py", "Desks, rooms and closures"),
 ])
 def test_page_refuses_other_roles(demo_db, email, page, title):
     at = app_as(email, page, lang="en")
@@ -22,7 +22,7 @@ def test_page_refuses_other_roles(demo_db, email, page, title):
 
 
 def test_signed_out_visitor_is_asked_to_sign_in_on_booking_pages(demo_db):
-    at = app_as(DEMO["member"], "pages/book.py", lang="en")
+    at = app_as(DEMO["member"], "views/book.py", lang="en")
     at.session_state["person"] = None
-    at.switch_page("pages/book.py").run()
+    at.switch_page("views/book.py").run()
     assert not at.exception and not any(t.value == "Book" for t in at.title)

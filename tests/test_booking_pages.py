@@ -12,7 +12,7 @@ def _member_claims() -> dict:
 
 
 def test_member_books_from_the_grid_then_cancels(demo_db):
-    at = app_as(DEMO["member"], "pages/book.py", lang="en")
+    at = app_as(DEMO["member"], "views/book.py", lang="en")
     assert not at.exception
     assert at.title[0].value == "Book"
     assert at.get("vega_lite_chart"), "the floor plan is drawn"
@@ -21,7 +21,7 @@ def test_member_books_from_the_grid_then_cancels(demo_db):
     at.button(key="book_go").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("Booked:" in s.value for s in at.success)
-    page = app_as(DEMO["member"], "pages/my_bookings.py", lang="en")
+    page = app_as(DEMO["member"], "views/my_bookings.py", lang="en")
     assert not page.exception
     with db.as_owner() as conn:
         mine = conn.execute("select id::text from public.bookings where resource_id = %s and member_id ="
@@ -35,7 +35,7 @@ def test_member_books_from_the_grid_then_cancels(demo_db):
 
 
 def test_taken_desk_shows_the_rule_sentence(demo_db):
-    at = app_as(DEMO["member"], "pages/book.py", lang="fr")
+    at = app_as(DEMO["member"], "views/book.py", lang="fr")
     at.segmented_control(key="book_slot").set_value("pm").run()
     desk = at.selectbox(key="book_resource").value
     settings = bookings.booking_settings()
@@ -51,7 +51,7 @@ def test_taken_desk_shows_the_rule_sentence(demo_db):
 
 
 def test_member_books_a_room_by_the_hour(demo_db):
-    at = app_as(DEMO["member"], "pages/book.py", lang="en")
+    at = app_as(DEMO["member"], "views/book.py", lang="en")
     at.segmented_control(key="book_kind").set_value("room").run()
     assert not at.exception
     room = at.selectbox(key="book_room").value
@@ -77,7 +77,7 @@ def test_member_checks_in_from_my_bookings(demo_db):
             "insert into public.bookings (resource_id, member_id, during, units) select r.id, m.id,"
             " tstzrange(%s, %s), 0.5 from public.resources r, public.members m where r.name = 'Salle Grace Hopper'"
             " and m.email = %s returning id::text", (start, start + dt.timedelta(hours=2), DEMO["member"])).fetchone()["id"]
-    at = app_as(DEMO["member"], "pages/my_bookings.py", lang="en")
+    at = app_as(DEMO["member"], "views/my_bookings.py", lang="en")
     at.button(key=f"checkin_{booking_id}").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert bookings.booking(_member_claims(), booking_id)["checked_in_at"] is not None

@@ -12,7 +12,7 @@ def _texts(at) -> str:
 
 
 def test_profile_page_saves_skills_and_visibility_and_says_who_sees_what(demo_db):
-    at = app_as(DEMO["member"], "pages/profile.py", lang="en")
+    at = app_as(DEMO["member"], "views/profile.py", lang="en")
     assert not at.exception
     assert "Seen by: signed-in members and the team." in _texts(at), "each field says who will see it"
     at.radio(key="pf_visibility").set_value("public")
@@ -32,7 +32,7 @@ def test_profile_page_saves_skills_and_visibility_and_says_who_sees_what(demo_db
 
 
 def test_profile_page_refuses_a_javascript_link_and_keeps_data(demo_db):
-    at = app_as(DEMO["member"], "pages/profile.py", lang="fr")
+    at = app_as(DEMO["member"], "views/profile.py", lang="fr")
     at.text_input(key="pf_link_website").set_value("javascript:alert(1)")
     at.button(key="pf_save").click()
     at.run()
@@ -51,7 +51,7 @@ def test_directory_search_and_member_page(demo_db):
         hidden = conn.execute("select full_name from public.members where visibility = 'hidden' and role = 'member'"
                               " and full_name not in (select full_name from public.members where visibility <> 'hidden')"
                               " limit 1").fetchone()["full_name"]
-    at = app_as(DEMO["member"], "pages/directory.py", lang="fr")
+    at = app_as(DEMO["member"], "views/directory.py", lang="fr")
     assert not at.exception
     at.text_input(key="dir_text").set_value(target["full_name"])
     at.run()
@@ -71,18 +71,18 @@ def test_directory_search_and_member_page(demo_db):
 def test_admin_pages_draw_in_both_languages(demo_db):
     for lang in ("fr", "en"):
         at = app_as(DEMO["admin"], lang=lang)
-        for page in ("pages/members_admin.py", "pages/skills_admin.py", "pages/import_members.py",
-                     "pages/skill_insights.py", "pages/directory.py", "pages/profile.py"):
+        for page in ("views/members_admin.py", "views/skills_admin.py", "views/import_members.py",
+                     "views/skill_insights.py", "views/directory.py", "views/profile.py"):
             at.switch_page(page)
             at.run()
             assert not at.exception, (page, lang, at.exception)
-    at.switch_page("pages/skill_insights.py")
+    at.switch_page("views/skill_insights.py")
     at.run()
     assert len(at.get("vega_lite_chart")) == 2, "skills per level, and wanted against offered"
 
 
 def test_members_editor_refuses_demoting_the_last_admin_per_row(demo_db):
-    at = app_as(DEMO["admin"], "pages/members_admin.py", lang="en")
+    at = app_as(DEMO["admin"], "views/members_admin.py", lang="en")
     assert not at.exception
     from lib import members
     from lib.auth import person_for_user
@@ -104,7 +104,7 @@ def test_members_editor_refuses_demoting_the_last_admin_per_row(demo_db):
 
 
 def test_member_cannot_open_admin_pages(demo_db):
-    at = app_as(DEMO["member"], "pages/members_admin.py", lang="en")
+    at = app_as(DEMO["member"], "views/members_admin.py", lang="en")
     assert not at.exception
     assert any("not available" in w.value for w in at.warning)
 
@@ -127,7 +127,7 @@ def test_directory_shows_who_is_here_today_by_skill_on_demo_data(demo_db):
             "   and b.during && tstzrange(now(), now() + interval '1 hour') and b.status <> 'cancelled')")
     groups = members.here_today_by_skill(person_for_user(user_id_of(DEMO["member"])).claims())
     assert groups, "opted-in members booked today show up"
-    at = app_as(DEMO["member"], "pages/directory.py", lang="fr")
+    at = app_as(DEMO["member"], "views/directory.py", lang="fr")
     assert not at.exception
     assert any("aujourd'hui" in e.label for e in at.expander)
     assert groups[0]["skill"] in _texts(at).replace("\\", "")
@@ -137,7 +137,7 @@ def test_skills_admin_merges_a_proposed_duplicate_and_approves(demo_db):
     with db.as_owner() as conn:
         ids = {r["name"]: str(r["id"]) for r in conn.execute("select id, name::text from public.skills")}
         proposer = conn.execute("select proposed_by from public.skills where name = 'JS'").fetchone()["proposed_by"]
-    at = app_as(DEMO["admin"], "pages/skills_admin.py", lang="en")
+    at = app_as(DEMO["admin"], "views/skills_admin.py", lang="en")
     assert not at.exception
     assert any("JS" in m.value for m in at.markdown), "proposals are listed first"
     at.selectbox(key="merge_from").set_value(ids["JS"])

@@ -21,7 +21,7 @@ def test_every_command_is_in_the_readme():
 
 def test_every_environment_setting_is_in_the_readme():
     names: set[str] = set()
-    for path in [*ROOT.glob("lib/**/*.py"), ROOT / "app.py", *ROOT.glob("pages/*.py")]:
+    for path in [*ROOT.glob("lib/**/*.py"), ROOT / "app.py", *ROOT.glob("views/*.py")]:
         names |= set(re.findall(r"""environ(?:\.get)?\(\s*["']((?:CANTINE|SUPABASE|DATABASE)_[A-Z_]+)""",
                                 path.read_text(encoding="utf-8")))
         names |= set(re.findall(r"""environ\[\s*["']((?:CANTINE|SUPABASE|DATABASE)_[A-Z_]+)""",

@@ -18,7 +18,7 @@ from lib import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 ALWAYS_DYNAMIC = ("db.",)  # lib/errors.py: constraint name -> db.<constraint>
-SOURCES = [ROOT / "app.py", *(ROOT / "lib").rglob("*.py"), *(ROOT / "pages").rglob("*.py"),
+SOURCES = [ROOT / "app.py", *(ROOT / "lib").rglob("*.py"), *(ROOT / "views").rglob("*.py"),
            *(ROOT / "supabase" / "migrations").glob("*.sql")]
 
 

@@ -18,7 +18,7 @@ from lib.auth import person_for_user
 from lib.i18n import fmt_percent
 from tests.conftest import DEMO, app_as, user_id_of
 
-PAGE = "pages/occupancy.py"
+PAGE = "views/occupancy.py"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -92,9 +92,9 @@ def test_zone_filter_changes_the_figures(demo_db):
 def test_staff_has_the_page_in_the_menu_and_members_do_not(demo_db):
     from lib import navigation
 
-    assert "pages/occupancy.py" in [p.path for p in navigation.pages_for("board")]
-    assert "pages/occupancy.py" in [p.path for p in navigation.pages_for("staff")]
-    assert "pages/occupancy.py" not in [p.path for p in navigation.pages_for("member")]
+    assert "views/occupancy.py" in [p.path for p in navigation.pages_for("board")]
+    assert "views/occupancy.py" in [p.path for p in navigation.pages_for("staff")]
+    assert "views/occupancy.py" not in [p.path for p in navigation.pages_for("member")]
     at = app_as(DEMO["staff"], PAGE, "en")
     assert not at.exception and len(at.metric) == 5
 

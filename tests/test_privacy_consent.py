@@ -57,7 +57,7 @@ def test_stale_profiles_fall_back_to_hidden_and_the_member_is_told_once(demo_db)
     assert privacy.consent_history(me.claims())[-1]["reason"] == "stale"
     assert privacy.stale_notice(me.claims()) is not None
 
-    at = app_as(DEMO["member"], "pages/profile.py", lang="en")
+    at = app_as(DEMO["member"], "views/profile.py", lang="en")
     assert any("hidden from the directory" in w.value for w in at.warning), "told on the profile page"
     at.button(key="pf_stale_ok").click()
     at.run()
@@ -93,7 +93,7 @@ def test_my_data_holds_everything_about_me_and_nothing_about_others(demo_db):
 
 
 def test_profile_page_offers_the_download(demo_db):
-    at = app_as(DEMO["member"], "pages/profile.py", lang="fr")
+    at = app_as(DEMO["member"], "views/profile.py", lang="fr")
     assert not at.exception
     assert at.get("download_button"), "the JSON download is on the profile page"
 

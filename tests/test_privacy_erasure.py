@@ -110,7 +110,7 @@ def test_erase_member_command(demo_db):
 def test_erasure_through_the_pages_member_asks_admin_confirms(demo_db):
     from tests.conftest import app_as
 
-    at = app_as(DEMO["member"], "pages/profile.py", lang="en")
+    at = app_as(DEMO["member"], "views/profile.py", lang="en")
     at.checkbox(key="pf_erase_sure").check()
     at.run()
     at.button(key="pf_erase").click()
@@ -119,7 +119,7 @@ def test_erasure_through_the_pages_member_asks_admin_confirms(demo_db):
     assert any("asked for your data to be erased" in i.value for i in at.info)
     member_id = person_for_user(user_id_of(DEMO["member"])).member_id
 
-    admin = app_as(DEMO["admin"], "pages/members_admin.py", lang="en")
+    admin = app_as(DEMO["admin"], "views/members_admin.py", lang="en")
     assert not admin.exception
     admin.checkbox(key=f"erase_sure_{member_id}").check()
     admin.run()

@@ -25,7 +25,7 @@ def _save(at):
 
 
 def test_admin_changes_every_setting(admin):
-    at = app_as(admin, page="pages/settings.py")
+    at = app_as(admin, page="views/settings.py")
     assert not at.exception and at.title[0].value == "Réglages"
     at.text_input[0].input("La Ruche Numérique")
     at.selectbox[0].set_value("America/Montreal")
@@ -55,7 +55,7 @@ def test_admin_changes_every_setting(admin):
 ])
 def test_bad_input_names_the_field_and_changes_nothing(admin, field, value, key):
     before = space.settings()
-    at = app_as(admin, page="pages/settings.py", lang="en")
+    at = app_as(admin, page="views/settings.py", lang="en")
     if field == "hours":
         for widget, v in zip(at.time_input, value, strict=True):
             widget.set_value(v)
@@ -94,7 +94,7 @@ def test_the_database_checks_hours_even_without_the_page(admin):
 
 
 def test_default_language_is_what_a_new_visitor_sees(admin):
-    at = app_as(admin, page="pages/settings.py")
+    at = app_as(admin, page="views/settings.py")
     at.radio[0].set_value("en")
     _save(at)
     visitor = app_as(None)

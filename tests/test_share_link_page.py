@@ -15,7 +15,7 @@ def link_app(**params: str) -> AppTest:
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    at.switch_page("pages/link.py")
+    at.switch_page("views/link.py")
     at.run()
     return at
 

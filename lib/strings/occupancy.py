@@ -1,4 +1,4 @@
-"""Occupancy dashboards (pages/occupancy.py, lib/occupancy.py, migration 20261129160000)."""
+"""Occupancy dashboards (views/occupancy.py, lib/occupancy.py, migration 20261129160000)."""
 
 # keys built at run time: t(f"occupancy.preset.{p}"), t(f"occupancy.kind.{k}"), t(f"occupancy.units.{k}")…
 DYNAMIC_PREFIXES = ("occupancy.preset.", "occupancy.kind.", "occupancy.units.", "occupancy.units_help.")

@@ -35,7 +35,7 @@ def _check_in_block() -> None:
     if not mine:
         cols = st.columns([3, 1], vertical_alignment="center")
         cols[0].caption(t("checkin.none_today"))
-        cols[1].page_link("pages/book.py", label=t("book.title"), icon=":material/event_seat:")
+        cols[1].page_link("views/book.py", label=t("book.title"), icon=":material/event_seat:")
         return
     for row in mine:
         span = f"{fmt_time(row['starts'].astimezone(tz))}–{fmt_time(row['ends'].astimezone(tz))}"
@@ -80,7 +80,7 @@ if person.role in ("admin", "staff", "board"):
     cols[3].metric(t("home.rooms"), fmt_number(summary["rooms"]))
 
 shortcuts = [p for p in navigation.pages_for(person.role)
-             if p.path != "pages/home.py" and (db.ROOT / p.path).exists()]
+             if p.path != "views/home.py" and (db.ROOT / p.path).exists()]
 if shortcuts:
     st.markdown(f"**{t('home.shortcuts')}**")
     cols = st.columns(min(len(shortcuts), 4))
