@@ -8,6 +8,8 @@ of running it. Areas add their pages here, one line each.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 ALL_ROLES = frozenset({"admin", "staff", "board", "member"})
 TEAM = frozenset({"admin", "staff"})
@@ -56,6 +58,13 @@ PUBLIC_PAGES: list[PageSpec] = [
     PageSpec("views/set_password.py", "setpw.title", ":material/key:", frozenset()),
     PageSpec("views/link.py", "linkpage.title", ":material/link:", frozenset()),
 ]
+
+
+@lru_cache(maxsize=1)
+def existing_paths() -> frozenset[str]:
+    """The registered pages whose file exists, looked up once per process (not per rerun)."""
+    root = Path(__file__).resolve().parent.parent
+    return frozenset(p.path for p in PAGES + PUBLIC_PAGES if (root / p.path).is_file())
 
 
 def allowed(spec: PageSpec, role: str | None) -> bool:

@@ -179,3 +179,13 @@ def real_routing(monkeypatch):
         exec(code, sys.modules["__main__"].__dict__)  # noqa: S102 - the app's own entry point
 
     monkeypatch.setattr(script_runner, "_mpa_v1", run_main_script)
+
+
+def open_address(at, url_path: str):
+    """Point an AppTest at a page's address, as a browser opening /<url_path> does. Needed when the
+    page is not a file in the current navigation (signed out, every page but the public ones is a
+    stand-in showing the sign-in form). Uses AppTest's page hash, which is the url path's hash."""
+    from streamlit.util import calc_hash
+
+    at._page_hash = calc_hash(url_path)
+    return at

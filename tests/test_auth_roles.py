@@ -12,7 +12,7 @@ import pytest
 
 from lib import accounts, db, navigation
 from lib.i18n import t
-from tests.conftest import app_as, make_member
+from tests.conftest import app_as, make_member, open_address
 
 ROLES = ("admin", "staff", "board", "member")
 
@@ -77,7 +77,7 @@ def test_a_refused_or_signed_out_visitor_never_sees_the_page(people):
     assert not at.title
     at = app_as(people["admin"])
     at.session_state["person"] = None  # a visitor who is nobody, as on a fresh server
-    at.switch_page("views/settings.py").run()
+    open_address(at, "settings").run()
     assert [i.value for i in at.info] == [t("auth.please_sign_in", "fr")]
     assert [h.value for h in at.title] == [t("auth.sign_in", "fr")], "the sign-in form, not the settings"
 
@@ -156,7 +156,7 @@ def test_language_switch_is_remembered_for_the_person(people):
 
 def test_a_signed_out_visitor_opening_a_page_gets_the_sign_in_form_then_that_page(people):
     at = app_as(None)
-    at.switch_page("views/team.py").run()
+    open_address(at, "team").run()
     assert [i.value for i in at.info] == [t("auth.please_sign_in", "fr")]
     assert at.title[0].value == "Se connecter" and not at.get("dataframe"), "nothing of the page is shown"
     _sign_in(at, people["admin"], PASSWORD)

@@ -80,7 +80,7 @@ if person.role in ("admin", "staff", "board"):
     cols[3].metric(t("home.rooms"), fmt_number(summary["rooms"]))
 
 shortcuts = [p for p in navigation.pages_for(person.role)
-             if p.path != "views/home.py" and (db.ROOT / p.path).exists()]
+             if p.path != "views/home.py" and p.path in navigation.existing_paths()]
 if shortcuts:
     st.markdown(f"**{t('home.shortcuts')}**")
     cols = st.columns(min(len(shortcuts), 4))

@@ -18,24 +18,9 @@ from lib import bookings, share_links
 from lib.errors import UserError, user_message
 from lib.flash import set_flash, show_flash
 from lib.i18n import current_language, fmt_date, fmt_time, t, weekday_name
+from lib.link_cache import day as _day
+from lib.link_cache import space as _space
 from lib.ui import run_action
-
-
-@st.cache_data(ttl=60, show_spinner=False, max_entries=100)
-def _space(token: str) -> dict:
-    return share_links.space(token)
-
-
-@st.cache_data(ttl=10, show_spinner=False, max_entries=1000)
-def _day(token: str, day: dt.date, slot: str, lang: str) -> tuple[dict[str, str], str]:
-    """Free desks for a slot as {id: label}, and the day's grid as a Markdown table: computed once
-    per link, day, slot and language every few seconds, whoever asks (it names no one). Plain
-    strings on purpose: unpickling and Arrow-encoding a DataFrame cost more than the rest of the
-    page under a burst (measured with bench/link_burst.py)."""
-    grid = bookings.link_day_grid(token, day, "desk")
-    free = bookings.free_resources(grid, slot)
-    return (dict(zip(free.resource_id, free.resource_name + " · " + free.zone_name, strict=True)),
-            bookings.grid_markdown(grid, lang))
 
 
 def _when(starts: dt.datetime, ends: dt.datetime, tz: ZoneInfo) -> str:
