@@ -15,7 +15,7 @@ import re
 import threading
 import tomllib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from lib import embedded
 
@@ -90,10 +90,21 @@ def ensure_embedded_database(name: str = EMBEDDED_DBNAME) -> str:
     return embedded.conninfo(data_dir(), name)
 
 
+_embedded_info: dict[str, str] = {}
+
+
 def conninfo() -> str:
-    """The conninfo of Cantine's database, starting the embedded server when that is the one."""
+    """The conninfo of Cantine's database, starting the embedded server when that is the one.
+    The embedded server is ensured once per process and data folder (it cost 3.7 ms a call, on
+    every query); if it dies later, `_connection()` starts it again."""
     url = database_url()
-    return url if url else ensure_embedded_database()
+    if url:
+        return url
+    key = str(data_dir())
+    info = _embedded_info.get(key)
+    if info is None:
+        info = _embedded_info[key] = ensure_embedded_database()
+    return info
 
 
 # --------------------------------------------------------------------------- pool
@@ -150,11 +161,30 @@ def _pool() -> ConnectionPool:
 
 # --------------------------------------------------------------------------- acting as someone
 
+POOL_TIMEOUT_SECONDS = float(os.environ.get("CANTINE_POOL_TIMEOUT", 5))
+
+
+@contextmanager
+def _connection() -> Iterator[psycopg.Connection]:
+    """A pooled connection in a transaction (commit on success, rollback on error). When the
+    embedded server died under a running app (kill -9, crash), start it again and retry once."""
+    pool = _pool()
+    with ExitStack() as stack:
+        try:
+            conn = stack.enter_context(pool.connection(timeout=POOL_TIMEOUT_SECONDS))
+        except (PoolTimeout, psycopg.OperationalError):
+            if _default_info is not None or not is_embedded():
+                raise
+            ensure_embedded_database()
+            conn = stack.enter_context(pool.connection(timeout=POOL_TIMEOUT_SECONDS))
+        yield conn
+
+
 @contextmanager
 def as_owner() -> Iterator[psycopg.Connection]:
     """A transaction as the database owner (bypasses row-level security): command line,
     migrations, sign-in. Commits on success, rolls back on any exception."""
-    with _pool().connection() as conn:
+    with _connection() as conn:
         yield conn
 
 
@@ -165,7 +195,7 @@ def claims_for(user_id: str, email: str | None = None) -> dict[str, Any]:
 @contextmanager
 def as_user(claims: dict[str, Any]) -> Iterator[psycopg.Connection]:
     """A transaction as a signed-in person: role `authenticated`, their JWT claims set."""
-    with _pool().connection() as conn:
+    with _connection() as conn:
         conn.execute(
             "select set_config('request.jwt.claims', %s, true), set_config('request.jwt.claim.sub', %s, true),"
             " set_config('request.jwt.claim.role', 'authenticated', true)",
@@ -178,7 +208,7 @@ def as_user(claims: dict[str, Any]) -> Iterator[psycopg.Connection]:
 @contextmanager
 def as_anon() -> Iterator[psycopg.Connection]:
     """A transaction as an anonymous visitor (the shared link): role `anon`."""
-    with _pool().connection() as conn:
+    with _connection() as conn:
         conn.execute(
             "select set_config('request.jwt.claims', '{\"role\": \"anon\"}', true),"
             " set_config('request.jwt.claim.sub', '', true), set_config('request.jwt.claim.role', 'anon', true)"

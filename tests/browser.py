@@ -101,3 +101,18 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def open_from_menu(page, link_name: str, heading: str, attempts: int = 3) -> None:
+    """Click a menu link and wait for the page's heading. A click that lands while Streamlit is
+    still rerunning the previous page can be dropped by the browser on a loaded machine; click
+    again rather than fail (what a person would do)."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    for attempt in range(attempts):
+        sidebar.get_by_role("link", name=link_name, exact=True).first.click()
+        try:
+            page.get_by_role("heading", name=heading).first.wait_for(timeout=20_000)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise

@@ -6,7 +6,7 @@ artifacts/directory_*.png."""
 import pytest
 
 from lib import db
-from tests.browser import ROOT, browser_page, running_app, screenshot
+from tests.browser import ROOT, browser_page, open_from_menu, running_app, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +32,7 @@ def test_member_fills_profile_opts_in_and_finds_themselves_by_skill(demo_db):
         page.get_by_role("button", name="Se connecter").click()
         page.get_by_role("heading", name="Bienvenue à La Cantine des Lices").wait_for()
 
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_role("link", name="Mon profil").click()
-        page.get_by_role("heading", name="Mon profil").wait_for()
+        open_from_menu(page, "Mon profil", "Mon profil")
         page.get_by_text("Visible par : vous et l'équipe.").first.wait_for()
         page.get_by_label("Société").fill("Atelier Navigateur")
         page.get_by_label("Société").press("Tab")
@@ -54,8 +52,7 @@ def test_member_fills_profile_opts_in_and_finds_themselves_by_skill(demo_db):
                 " where m.email = 'member@example.org' and s.name = 'Rust'").fetchone()
         assert row == {"visibility": "members", "company": "Atelier Navigateur", "level": "expert"}
 
-        sidebar.get_by_role("link", name="Annuaire").click()
-        page.get_by_role("heading", name="Annuaire").wait_for()
+        open_from_menu(page, "Annuaire", "Annuaire")
         _pick(page, "Compétences", "Rust")
         page.get_by_text("Alex Membre").first.wait_for()
         page.get_by_text("Rust (expert)").first.wait_for()
@@ -79,9 +76,7 @@ def test_admin_imports_a_french_excel_file_then_reimports_the_export(demo_db, tm
         page.get_by_label("Adresse e-mail").fill("admin@example.org")
         page.get_by_label("Mot de passe").fill("cantine-demo")
         page.get_by_role("button", name="Se connecter").click()
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_role("link", name="Import et export des membres").click()
-        page.get_by_role("heading", name="Import et export des membres").wait_for()
+        open_from_menu(page, "Import et export des membres", "Import et export des membres")
 
         page.locator('input[type="file"]').set_input_files(str(sample))
         page.get_by_text("4 à créer, 0 à mettre à jour, 0 inchangé(s), 3 refusé(s)").wait_for()

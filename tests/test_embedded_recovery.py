@@ -44,6 +44,27 @@ def test_restarts_after_the_server_was_killed(data_dir):
     assert embedded.server_pid(data_dir) != pid
 
 
+def test_queries_recover_when_the_server_dies_under_a_running_app(data_dir, monkeypatch):
+    """The app ensures the server once per process; if it is killed later, the next query
+    starts it again instead of failing until someone restarts the app."""
+    from lib import db
+
+    monkeypatch.setenv("CANTINE_DATA_DIR", str(data_dir))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    db.use_database(None)
+    try:
+        with db.as_owner() as conn:
+            assert conn.execute("select 1 as one").fetchone()["one"] == 1
+        pid = embedded.server_pid(data_dir)
+        os.kill(pid, signal.SIGKILL)
+        embedded.wait_gone(pid)
+        with db.as_owner() as conn:
+            assert conn.execute("select 2 as two").fetchone()["two"] == 2
+        assert embedded.server_pid(data_dir) not in (None, pid)
+    finally:
+        db.close_pools()
+
+
 def test_a_pid_reused_by_another_program_is_not_mistaken_for_the_server(data_dir):
     embedded.ensure_running(data_dir)
     embedded.stop(data_dir)

@@ -4,7 +4,7 @@ Screenshots go to artifacts/occupancy_browser_*.png."""
 
 import pytest
 
-from tests.browser import browser_page, running_app, screenshot
+from tests.browser import browser_page, open_from_menu, running_app, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -15,15 +15,13 @@ def test_board_member_reads_the_dashboard_in_both_languages(demo_db):
         page.get_by_label("Adresse e-mail").fill("board@example.org")
         page.get_by_label("Mot de passe").fill("cantine-demo")
         page.get_by_role("button", name="Se connecter").click()
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_role("link", name="Occupation").click()
-        page.get_by_role("heading", name="Par jour et demi-journée").wait_for()
+        open_from_menu(page, "Occupation", "Par jour et demi-journée")
         page.get_by_text("Jour record").wait_for()
         page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
         assert page.locator('[data-testid="stMetric"]').count() == 5
         assert page.locator('[data-testid="stVegaLiteChart"]').count() == 4
         screenshot(page, "occupancy_browser_fr")
-        sidebar.get_by_text("English", exact=True).click()
+        page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
         page.get_by_role("heading", name="By weekday and half day").wait_for()
         page.get_by_text("Members seen").wait_for()
         assert page.get_by_text("Download the daily series (CSV)").count() == 1
