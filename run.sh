@@ -11,8 +11,7 @@ if [ ! -f .venv/.installed ] || [ requirements.txt -nt .venv/.installed ]; then
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
   touch .venv/.installed
 fi
+# migrations now, so a problem shows here rather than in the browser; the app loads demo data
+# into an empty embedded database on its first page (unless CANTINE_DEMO=0)
 .venv/bin/python -m lib migrate >/dev/null
-if [ -z "${DATABASE_URL:-}" ]; then
-  .venv/bin/python -m lib seed --demo
-fi
 exec .venv/bin/streamlit run app.py --server.port "${PORT:-8501}" --browser.gatherUsageStats false "$@"
