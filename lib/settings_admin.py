@@ -15,7 +15,8 @@ from lib import db, space
 from lib.errors import UserError
 
 EDITABLE = ("space_name", "time_zone", "default_language", "open_days", "opens_at", "midday_at", "closes_at",
-            "booking_window_days", "cancellation_cutoff_hours")
+            "booking_window_days", "cancellation_cutoff_hours", "release_unclaimed_minutes",
+            "guest_approval_required", "room_hours_per_day", "profile_stale_months")
 
 
 def demo_autoseed() -> bool:
@@ -53,6 +54,20 @@ def validate(values: dict[str, Any]) -> dict[str, Any]:
     window, cutoff = clean.get("booking_window_days"), clean.get("cancellation_cutoff_hours")
     if not isinstance(window, int) or not 1 <= window <= 730:
         raise UserError("settings.bad_window")
+    if "release_unclaimed_minutes" in clean:
+        release = clean["release_unclaimed_minutes"]
+        if release in (0, None):
+            clean["release_unclaimed_minutes"] = None  # 0 in the form means: never release
+        elif not isinstance(release, int) or not 5 <= release <= 480:
+            raise UserError("settings.bad_release")
+    if "room_hours_per_day" in clean and not (isinstance(clean["room_hours_per_day"], int)
+                                              and 1 <= clean["room_hours_per_day"] <= 24):
+        raise UserError("settings.bad_room_hours")
+    if "profile_stale_months" in clean and not (isinstance(clean["profile_stale_months"], int)
+                                                and 1 <= clean["profile_stale_months"] <= 120):
+        raise UserError("settings.bad_stale_months")
+    if "guest_approval_required" in clean:
+        clean["guest_approval_required"] = bool(clean["guest_approval_required"])
     if not isinstance(cutoff, int) or not 0 <= cutoff <= 168:
         raise UserError("settings.bad_cutoff")
     return clean

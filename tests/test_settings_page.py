@@ -100,3 +100,32 @@ def test_default_language_is_what_a_new_visitor_sees(admin):
     visitor = app_as(None)
     assert visitor.title[0].value == "Sign in"
     assert visitor.segmented_control(key="lang_switch").value == "en"
+
+
+def test_booking_and_directory_rules_are_set_from_the_page(demo_db):
+    from lib import db
+    from tests.conftest import DEMO, app_as
+
+    at = app_as(DEMO["admin"], "views/settings.py", lang="en")
+    inputs = {n.label: n for n in at.number_input}
+    inputs["Release an unclaimed desk after (minutes, 0 = never)"].set_value(30)
+    inputs["Room hours per person a day"].set_value(2)
+    next(tg for tg in at.toggle if tg.label == "Approve guest bookings").set_value(True)
+    next(b for b in at.button if b.label == t("settings.save", "en")).click().run()
+    assert not at.exception
+    with db.as_owner() as conn:
+        row = conn.execute("select release_unclaimed_minutes, room_hours_per_day, guest_approval_required"
+                           " from public.settings").fetchone()
+    assert row == {"release_unclaimed_minutes": 30, "room_hours_per_day": 2, "guest_approval_required": True}
+
+
+def test_a_release_delay_out_of_range_is_refused_by_name(demo_db):
+    import pytest
+
+    from lib import settings_admin, space
+    from lib.errors import UserError
+
+    values = dict(space.settings()) | {"release_unclaimed_minutes": 3}
+    with pytest.raises(UserError) as refused:
+        settings_admin.validate(values)
+    assert refused.value.key == "settings.bad_release"

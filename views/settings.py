@@ -33,11 +33,27 @@ with st.form("settings"):
     cutoff = cols[1].number_input(t("settings.cancellation_cutoff_hours"),
                                   value=int(current["cancellation_cutoff_hours"]), step=1,
                                   help=t("settings.cancellation_cutoff_help"))
+    st.markdown(f"**{t('settings.rules')}**")
+    cols = st.columns(2)
+    release = cols[0].number_input(t("settings.release_unclaimed_minutes"), min_value=0, max_value=480,
+                                   value=int(current["release_unclaimed_minutes"] or 0), step=5,
+                                   help=t("settings.release_help"))
+    room_hours = cols[1].number_input(t("settings.room_hours_per_day"), min_value=1, max_value=24,
+                                      value=int(current["room_hours_per_day"]), step=1,
+                                      help=t("settings.room_hours_help"))
+    cols = st.columns(2)
+    stale = cols[0].number_input(t("settings.profile_stale_months"), min_value=1, max_value=120,
+                                 value=int(current["profile_stale_months"]), step=1,
+                                 help=t("settings.stale_help"))
+    approval = cols[1].toggle(t("settings.guest_approval_required"), value=bool(current["guest_approval_required"]),
+                              help=t("settings.guest_approval_help"))
     submitted = st.form_submit_button(t("settings.save"), type="primary")
 
 if submitted:
     values = {"space_name": name, "time_zone": zone, "default_language": language, "open_days": days,
               "opens_at": opens, "midday_at": midday, "closes_at": closes,
-              "booking_window_days": int(window), "cancellation_cutoff_hours": int(cutoff)}
+              "booking_window_days": int(window), "cancellation_cutoff_hours": int(cutoff),
+              "release_unclaimed_minutes": int(release), "room_hours_per_day": int(room_hours),
+              "profile_stale_months": int(stale), "guest_approval_required": bool(approval)}
     if run_action(lambda: settings_admin.save(person.claims(), values)) is not None:
         st.success(t("settings.saved"))

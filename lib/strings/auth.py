@@ -1,6 +1,32 @@
 """Strings of signing in and out, accounts, passwords and one-time links."""
 
 STRINGS = {
+    "settings.rules": ("Règles de réservation et annuaire", "Booking and directory rules"),
+    "settings.release_unclaimed_minutes": ("Libérer un poste non pointé après (minutes, 0 = jamais)",
+                                           "Release an unclaimed desk after (minutes, 0 = never)"),
+    "settings.release_help": ("Un poste réservé dont personne n'a pointé l'arrivée redevient libre ce nombre de "
+                              "minutes après le début de la demi-journée.",
+                              "A booked desk nobody checked in to becomes free this many minutes after the half "
+                              "day starts."),
+    "settings.room_hours_per_day": ("Heures de salle par personne et par jour", "Room hours per person a day"),
+    "settings.room_hours_help": ("Pour qu'une seule personne ne bloque pas toutes les salles ; l'équipe n'est pas "
+                                 "limitée.", "So that one person cannot block every room; the team is not limited."),
+    "settings.profile_stale_months": ("Masquer un profil inutilisé après (mois)",
+                                      "Hide an unused profile after (months)"),
+    "settings.stale_help": ("Un profil ni mis à jour ni utilisé depuis ce temps redevient masqué ; son titulaire "
+                            "est prévenu.", "A profile neither updated nor used for this long becomes hidden again; "
+                            "its owner is told."),
+    "settings.guest_approval_required": ("Valider les réservations d'invités", "Approve guest bookings"),
+    "settings.guest_approval_help": ("Une réservation par lien partagé d'une personne non membre attend la "
+                                     "validation de l'équipe.",
+                                     "A booking made through a shared link by someone who is not a member waits "
+                                     "for the team's approval."),
+    "settings.bad_release": ("Libération des postes : indiquez 0 (jamais) ou entre 5 et 480 minutes.",
+                             "Releasing desks: enter 0 (never) or between 5 and 480 minutes."),
+    "settings.bad_room_hours": ("Heures de salle : indiquez un nombre entre 1 et 24.",
+                                "Room hours: enter a number between 1 and 24."),
+    "settings.bad_stale_months": ("Profils inutilisés : indiquez un nombre de mois entre 1 et 120.",
+                                  "Unused profiles: enter a number of months between 1 and 120."),
     "auth.sign_in": ("Se connecter", "Sign in"),
     "auth.sign_in_to": ("Connexion à {space}", "Sign in to {space}"),
     "auth.please_sign_in": ("Connectez-vous pour voir cette page.", "Sign in to see this page."),

@@ -35,6 +35,14 @@ STRINGS = {
                       "libérez un jour ou changez de formule.",
                       "Your plan includes {limit} days a month and you have already booked {used}: "
                       "free a day or change plan."),
+    "booking.room_hours": ("Une personne peut réserver au plus {hours} heures de salle par jour : choisissez un "
+                           "créneau plus court ou demandez à l'équipe.",
+                           "One person may book at most {hours} hours of meeting rooms a day: pick a shorter slot "
+                           "or ask the team."),
+    "link.member_refused": ("Cette réservation n'est pas possible avec cette adresse e-mail. Si elle est la vôtre, "
+                            "connectez-vous pour voir pourquoi, ou demandez à l'équipe.",
+                            "This booking is not possible with this email address. If it is yours, sign in to see "
+                            "why, or ask the team."),
     "booking.one_desk": ("Vous avez déjà un poste sur ce créneau : un seul poste par personne à la fois.",
                          "You already have a desk for this slot: one desk per person at a time."),
     "booking.taken": ("Ce créneau vient d'être pris : choisissez un autre poste ou un autre créneau.",

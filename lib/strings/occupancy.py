@@ -4,6 +4,8 @@
 DYNAMIC_PREFIXES = ("occupancy.preset.", "occupancy.kind.", "occupancy.units.", "occupancy.units_help.")
 
 STRINGS = {
+    "occupancy.bad_range": ("Choisissez une période valide d'au plus {days} jours.",
+                            "Choose a valid period of at most {days} days."),
     "occupancy.title": ("Occupation", "Occupancy"),
     "occupancy.intro": ("La part des heures d'ouverture pendant laquelle les bureaux ou les salles étaient réservés. "
                         "Les jours sont ceux de l'espace ({tz}).",
