@@ -135,3 +135,9 @@ def test_occupancy_periods_are_bounded(demo_db):
         with pytest.raises(psycopg.errors.RaiseException) as refused, authenticate_as(DEMO["board"]) as conn:
             conn.execute(f"select * from public.{fn}('0001-01-01', '9999-12-31')")
         assert refused.value.diag.message_primary == "occupancy.bad_range"
+
+
+@pytest.mark.parametrize("role", ["admin", "member"])
+def test_nobody_signed_in_can_truncate_a_table(demo_db, role):
+    with pytest.raises(psycopg.errors.InsufficientPrivilege), authenticate_as(DEMO[role]) as conn:
+        conn.execute("truncate public.bookings")

@@ -297,3 +297,9 @@ begin
     left join bk on bk.day = o.day and bk.zone_id = o.zone_id;
 end
 $fn$;
+
+-- 6 ----------------------------------------------------------------------------------------
+
+/** TRUNCATE ignores row-level security; nobody but the owner needs it (nor TRIGGER, REFERENCES). */
+revoke truncate, trigger, references on all tables in schema public from anon, authenticated;
+alter default privileges in schema public revoke truncate, trigger, references on tables from anon, authenticated;
