@@ -29,16 +29,26 @@ def _libpq_uri(info: str) -> str:
     return info
 
 
+def _public_tables(conn: psycopg.Connection) -> list[str]:
+    """Every table of `public`, schema-qualified and quoted (safe to put in SQL text)."""
+    return [r["t"] for r in conn.execute(
+        "select format('%I.%I', schemaname, tablename) as t from pg_tables"
+        " where schemaname = 'public' order by 1").fetchall()]
+
+
+def _backed_up_tables(conn: psycopg.Connection) -> list[str]:
+    """What a backup holds: public's tables, the migration history, and our shim's accounts."""
+    tables = [*_public_tables(conn), "supabase_migrations.schema_migrations"]
+    if not db.supabase_objects_present(conn):
+        tables.append("auth.users")
+    return tables
+
+
 def backup(path: Path, info: str | None = None) -> dict[str, int]:
     """Write a backup of the database to `path`; return row counts per table."""
     info = info or db.conninfo()
     with psycopg.connect(info, row_factory=dict_row) as conn:
-        tables = [r["t"] for r in conn.execute(
-            "select format('%I.%I', schemaname, tablename) as t from pg_tables"
-            " where schemaname = 'public' order by 1").fetchall()]
-        tables.append("supabase_migrations.schema_migrations")
-        if not db.supabase_objects_present(conn):
-            tables.append("auth.users")
+        tables = _backed_up_tables(conn)
         counts = {t: conn.execute(f"select count(*) as n from {t}").fetchone()["n"] for t in tables}  # noqa: S608 (names from format(%I))
     args = [pg_bin("pg_dump"), "--format=custom", "--data-only", "--no-owner", "--no-privileges",
             f"--file={path}", f"--dbname={_libpq_uri(info)}"]
@@ -105,12 +115,7 @@ def restore(path: Path, info: str | None = None) -> dict[str, int]:
     # 2. the data, in one transaction, triggers off (audit rows come from the backup itself)
     # rows that migrations themselves insert (the settings row…) come back from the backup
     with psycopg.connect(info, row_factory=dict_row) as conn:
-        tables = [r["t"] for r in conn.execute(
-            "select format('%I.%I', schemaname, tablename) as t from pg_tables"
-            " where schemaname = 'public'").fetchall()]
-        tables.append("supabase_migrations.schema_migrations")
-        if not db.supabase_objects_present(conn):
-            tables.append("auth.users")
+        tables = _backed_up_tables(conn)
         conn.execute("truncate " + ", ".join(tables) + " cascade")
         conn.commit()
     done = subprocess.run([pg_bin("pg_restore"), "--data-only", "--disable-triggers", "--single-transaction",
@@ -121,9 +126,7 @@ def restore(path: Path, info: str | None = None) -> dict[str, int]:
     # 3. newer migrations, if this Cantine has any
     db.migrate(info)
     with psycopg.connect(info, row_factory=dict_row) as conn:
-        tables = [r["t"] for r in conn.execute(
-            "select format('%I.%I', schemaname, tablename) as t from pg_tables"
-            " where schemaname = 'public' order by 1").fetchall()]
+        tables = _public_tables(conn)
         return {t: conn.execute(f"select count(*) as n from {t}").fetchone()["n"] for t in tables}  # noqa: S608 (names from format(%I))
 
 
