@@ -63,7 +63,7 @@ STRINGS = {
                       "At least 10 characters; a phrase of several words is ideal."),
     "password.current": ("Mot de passe actuel", "Current password"),
     "password.new": ("Nouveau mot de passe", "New password"),
-    "password.repeat": ("Nouveau mot de passe, encore", "New password, again"),
+    "password.repeat": ("Confirmez le mot de passe", "Confirm the password"),
     "account.title": ("Mon compte", "My account"),
     "account.who": ("{name} — {email} — {role}", "{name} — {email} — {role}"),
     "account.language_hint": ("Votre langue (barre latérale) est retenue pour vos prochaines visites.",
