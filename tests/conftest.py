@@ -7,6 +7,7 @@ Helpers to act as each role mirror basejump's `authenticate_as`.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import shutil
@@ -29,6 +30,9 @@ if "CANTINE_TEST_DATA_DIR" not in os.environ:
     os.environ["CANTINE_TEST_DATA_DIR"] = tempfile.mkdtemp(prefix="cantine-test-", dir="/tmp")
 _DATA = Path(os.environ["CANTINE_TEST_DATA_DIR"])
 os.environ["CANTINE_DATA_DIR"] = str(_DATA)
+# a run that never started the server (collection only, a test file without a database) leaves
+# the folder empty: remove it on the way out
+atexit.register(lambda: _DATA.rmdir() if _DATA.is_dir() and not any(_DATA.iterdir()) else None)
 
 from lib import db, embedded, seed  # noqa: E402
 
