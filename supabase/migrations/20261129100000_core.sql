@@ -284,17 +284,21 @@ create policy "Plans are changed by admins" on public.plans
 create policy "Plans are deleted by admins" on public.plans
   for delete to authenticated using (private.is_admin());
 
-create policy "Members see themselves, the team sees everyone, members see opted-in profiles" on public.members
-  for select to authenticated using (
-    user_id = auth.uid()
-    or private.is_team()
-    or (active and visibility in ('members', 'public') and private.current_role() in ('member'))
-  );
-create policy "Members are added by the team" on public.members
-  for insert to authenticated with check (private.is_team() and (role <> 'admin' or private.is_admin()));
-create policy "Members edit their own profile, the team edits everyone" on public.members
-  for update to authenticated using (user_id = auth.uid() or private.is_team())
-  with check (user_id = auth.uid() or private.is_team());
+-- RLS filters rows, not columns: were members to read opted-in rows here, every column (the email
+-- included) would be readable over the REST API. Members find each other through
+-- public.directory_search, which applies each person's choices.
+create policy "Members see themselves, the team sees everyone" on public.members
+  for select to authenticated using (user_id = auth.uid() or private.is_team());
+create policy "Admins add anyone, staff add members" on public.members
+  for insert to authenticated with check (
+    private.is_admin()
+    or (private.is_team() and role = 'member' and user_id is null and erased_at is null and active));
+
+create policy "Active members edit their own profile, staff edit non-admins, admins everyone" on public.members
+  for update to authenticated
+  using (id = private.current_member_id() or private.is_admin() or (private.is_team() and role <> 'admin'))
+  with check (id = private.current_member_id() or private.is_admin() or (private.is_team() and role <> 'admin'));
+
 create policy "Members are deleted by admins" on public.members
   for delete to authenticated using (private.is_admin());
 

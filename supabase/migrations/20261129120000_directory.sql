@@ -221,11 +221,12 @@ create policy "Members read their own consent history, admins everyone's" on pub
 -- ------------------------------------------------------------------------------ the directory
 
 /**
- * The directory as the caller may see it (security invoker: the core policy on members decides
- * the rows). Filters: free text on name, company, job title or skill (accents and case ignored);
- * skills (all of them or any); a minimum level for those skills; a set of member ids (used for
- * "here today"). The email comes back only when its owner allowed contact (or to the team, or
- * to oneself); erased members never appear.
+ * The directory as the caller may see it. Security definer: members cannot read other rows of
+ * public.members (RLS filters rows, not columns), so this function applies the visibility rule
+ * itself (private.can_see_member). Filters: free text on name, company, job title or skill
+ * (accents and case ignored); skills (all of them or any); a minimum level for those skills; a
+ * set of member ids (used for "here today"). The email comes back only when its owner allowed
+ * contact (or to the team, or to oneself); erased members never appear.
  */
 create or replace function public.directory_search(
   p_text text default null,
@@ -237,7 +238,7 @@ create or replace function public.directory_search(
   id uuid, full_name text, company text, job_title text, bio text, links jsonb, visibility text,
   looking_for text[], looking_for_note text, contact_email text, is_me boolean, skills jsonb, wanted jsonb
 )
-language sql stable security invoker set search_path = ''
+language sql stable security definer set search_path = ''
 as $$
   with wanted_skills as (
     select distinct unnest(p_skill_ids) as skill_id
@@ -255,12 +256,13 @@ as $$
          coalesce((select jsonb_agg(jsonb_build_object('id', s.id, 'name', s.name::text, 'level', ms.level)
                                     order by ms.level desc, s.name)
                    from public.member_skills ms join public.skills s on s.id = ms.skill_id
-                   where ms.member_id = m.id), '[]'::jsonb),
+                   where ms.member_id = m.id and (s.status = 'approved' or m.user_id = auth.uid() or private.is_team())), '[]'::jsonb),
          coalesce((select jsonb_agg(s.name::text order by s.name)
                    from public.member_wanted_skills mw join public.skills s on s.id = mw.skill_id
-                   where mw.member_id = m.id), '[]'::jsonb)
+                   where mw.member_id = m.id and (s.status = 'approved' or m.user_id = auth.uid() or private.is_team())), '[]'::jsonb)
   from public.members m
   where m.erased_at is null
+    and private.can_see_member(m.id)
     and (p_member_ids is null or m.id = any (p_member_ids))
     and (coalesce(cardinality(p_skill_ids), 0) = 0
          or exists (select 1 from matching x where x.member_id = m.id

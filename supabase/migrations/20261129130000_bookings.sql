@@ -430,7 +430,15 @@ begin
   select * into v_member from public.members m where m.email operator(extensions.=) v_email::extensions.citext;
   if found and v_member.active then
     -- the name typed is kept with the booking: the manage link shows it back, never the member's own
-    b := private.book(p_resource_id, p_starts, p_ends, v_member.id, v_name, null, 'link', l.id, 'confirmed');
+    begin
+      b := private.book(p_resource_id, p_starts, p_ends, v_member.id, v_name, null, 'link', l.id, 'confirmed');
+    exception when raise_exception then
+      -- whoever holds the link must not learn a member's plan, usage or other bookings
+      if sqlerrm in ('booking.quota', 'booking.one_desk') then
+        perform private.refuse('link.member_refused');
+      end if;
+      raise;
+    end;
   else
     b := private.book(p_resource_id, p_starts, p_ends, null, v_name, v_email, 'link', l.id,
                       case when s.guest_approval_required then 'pending' else 'confirmed' end);

@@ -36,12 +36,31 @@ $$;
  * Morning is opens_at..midday_at, afternoon midday_at..closes_at (the settings' half days); a
  * room booked 12:00-14:00 counts its hours in each half.
  */
+/** Periods over ~3 years are refused: a generated series of millions of days was a cheap way to
+ * keep a connection busy. */
+create or replace function private.occupancy_range_check(p_from date, p_to date) returns void
+language plpgsql immutable set search_path = ''
+as $$
+begin
+  if p_from is null or p_to is null or p_to < p_from or p_to - p_from > 1100 then
+    perform private.refuse('occupancy.bad_range', jsonb_build_object('days', 1100));
+  end if;
+end
+$$;
+revoke all on function private.occupancy_range_check(date, date) from public;
+grant execute on function private.occupancy_range_check(date, date) to authenticated, service_role;
+
 create or replace function private.occupancy_facts(p_from date, p_to date, p_zone_id uuid, p_kind text)
 returns table (day date, zone_id uuid, open_hours numeric, am_open numeric, pm_open numeric,
                booked_hours numeric, am_hours numeric, pm_hours numeric, units numeric,
                bookings bigint, started bigint, no_shows bigint)
-language sql stable security definer set search_path = ''
-as $$
+language plpgsql stable security definer set search_path = ''
+as $fn$
+#variable_conflict use_column
+begin
+  perform private.occupancy_range_check(p_from, p_to);
+  return query
+
   with s as (
     select st.time_zone, st.open_days, st.opens_at, st.midday_at, st.closes_at,
            extract(epoch from st.closes_at - st.opens_at) / 3600.0 as day_len,
@@ -105,8 +124,9 @@ as $$
          coalesce(bk.units, 0)::numeric, coalesce(bk.bookings, 0), coalesce(bk.started, 0),
          coalesce(bk.no_shows, 0)
     from open_res o cross join s
-    left join bk on bk.day = o.day and bk.zone_id = o.zone_id
-$$;
+    left join bk on bk.day = o.day and bk.zone_id = o.zone_id;
+end
+$fn$;
 
 -- ------------------------------------------------------------------------------ the dashboards
 
