@@ -7,22 +7,19 @@ demo data.  Usage: python bench/auth_costs.py
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DATA = Path(tempfile.mkdtemp(prefix="cantine-bench-auth-", dir="/tmp"))
-os.environ["CANTINE_DATA_DIR"] = str(DATA)
-os.environ.pop("DATABASE_URL", None)
-os.environ["CANTINE_BCRYPT_ROUNDS"] = "12"  # what production uses
+from bench._scratch import discard, scratch_data_dir  # noqa: E402
 
-from lib import accounts, auth, db, embedded, seed  # noqa: E402
+DATA = scratch_data_dir("auth", bcrypt_rounds=12)  # what production uses
+
+from lib import accounts, auth, db, seed  # noqa: E402
 
 
 def timed(label: str, fn: Callable[[], object], n: int) -> None:
@@ -55,9 +52,7 @@ def main() -> None:
         timed("restore from the remember-me cookie", lambda: auth.person_from_cookie(cookie), 300)
         timed("throttle lookup alone (private.sign_in_wait)", lambda: accounts.sign_in_wait("x@example.org"), 300)
     finally:
-        db.close_pools()
-        embedded.stop(DATA, mode="immediate")
-        shutil.rmtree(DATA, ignore_errors=True)
+        discard(DATA)
 
 
 if __name__ == "__main__":

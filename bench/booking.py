@@ -15,21 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
-import shutil
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DATA = Path(tempfile.mkdtemp(prefix="cantine-bench-booking-", dir="/tmp"))
-os.environ["CANTINE_DATA_DIR"] = str(DATA)
-os.environ.pop("DATABASE_URL", None)
-os.environ["CANTINE_BCRYPT_ROUNDS"] = "4"
+from bench._scratch import discard, percentile, scratch_data_dir  # noqa: E402
+
+DATA = scratch_data_dir("booking")
 
 import psycopg  # noqa: E402
 from psycopg.rows import dict_row  # noqa: E402
@@ -37,11 +33,6 @@ from psycopg.rows import dict_row  # noqa: E402
 from lib import accounts, bookings, db, embedded, seed  # noqa: E402
 from lib.bookings_demo import tiny_space  # noqa: E402
 from lib.errors import from_db_error  # noqa: E402
-
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, int(round(p * len(ordered))) - 1))]
 
 
 def fresh(name: str) -> str:
@@ -191,9 +182,7 @@ def main() -> None:
         if not quick:
             grid_latency(seeded("bench_large", "large"), "large")
     finally:
-        db.close_pools()
-        embedded.stop(DATA, mode="immediate")
-        shutil.rmtree(DATA, ignore_errors=True)
+        discard(DATA)
 
 
 if __name__ == "__main__":

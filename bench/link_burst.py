@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
 import sys
 import tempfile
@@ -23,10 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DATA = Path(tempfile.mkdtemp(prefix="cantine-bench-burst-", dir="/tmp"))
-os.environ["CANTINE_DATA_DIR"] = str(DATA)
-os.environ.pop("DATABASE_URL", None)
-os.environ["CANTINE_BCRYPT_ROUNDS"] = "4"
+from bench._scratch import discard, scratch_data_dir  # noqa: E402
+
+DATA = scratch_data_dir("burst")
 
 import psycopg  # noqa: E402
 import websockets  # noqa: E402
@@ -144,9 +142,7 @@ def main() -> None:
     finally:
         for proc in procs:
             stop_app(proc)
-        db.close_pools()
-        embedded.stop(DATA, mode="immediate")
-        shutil.rmtree(DATA, ignore_errors=True)
+        discard(DATA)
         shutil.rmtree(trivial_dir, ignore_errors=True)
 
 

@@ -13,30 +13,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DATA = Path(tempfile.mkdtemp(prefix="cantine-bench-occupancy-", dir="/tmp"))
-os.environ["CANTINE_DATA_DIR"] = str(DATA)
-os.environ.pop("DATABASE_URL", None)
-os.environ["CANTINE_BCRYPT_ROUNDS"] = "4"
+from bench._scratch import discard, percentile, scratch_data_dir  # noqa: E402
+
+DATA = scratch_data_dir("occupancy")
 
 import psycopg  # noqa: E402
 from psycopg.rows import dict_row  # noqa: E402
 
 from lib import db, embedded, occupancy, seed  # noqa: E402
-
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, max(0, int(round(p * len(ordered))) - 1))]
 
 
 def seeded(name: str, scale: str) -> str:
@@ -121,9 +112,7 @@ def main() -> None:
         if not quick:
             measure(seeded("bench_occ_large", "large"), "large data", n)
     finally:
-        db.close_pools()
-        embedded.stop(DATA, mode="immediate")
-        shutil.rmtree(DATA, ignore_errors=True)
+        discard(DATA)
 
 
 if __name__ == "__main__":

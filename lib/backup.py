@@ -24,11 +24,6 @@ class BackupError(RuntimeError):
     pass
 
 
-def _libpq_uri(info: str) -> str:
-    """pg_dump takes a conninfo string as its dbname."""
-    return info
-
-
 def _public_tables(conn: psycopg.Connection) -> list[str]:
     """Every table of `public`, schema-qualified and quoted (safe to put in SQL text)."""
     return [r["t"] for r in conn.execute(
@@ -51,7 +46,7 @@ def backup(path: Path, info: str | None = None) -> dict[str, int]:
         tables = _backed_up_tables(conn)
         counts = {t: conn.execute(f"select count(*) as n from {t}").fetchone()["n"] for t in tables}  # noqa: S608 (names from format(%I))
     args = [pg_bin("pg_dump"), "--format=custom", "--data-only", "--no-owner", "--no-privileges",
-            f"--file={path}", f"--dbname={_libpq_uri(info)}"]
+            f"--file={path}", f"--dbname={info}"]  # pg_dump takes a conninfo as its dbname
     for table in tables:
         args.append(f"--table={table}")
     done = subprocess.run(args, capture_output=True, text=True)

@@ -375,13 +375,3 @@ def migrate(info: str | None = None, directory: Path = MIGRATIONS_DIR) -> Migrat
                     " values (%s, %s, %s)", (version, statements, rest))
                 report.applied.append(path.name)
     return report
-
-
-# --------------------------------------------------------------------------- small helpers
-
-def fetch_all(conn: psycopg.Connection, query: str, params: Any = None) -> list[dict[str, Any]]:
-    return conn.execute(query, params).fetchall()
-
-
-def fetch_one(conn: psycopg.Connection, query: str, params: Any = None) -> dict[str, Any] | None:
-    return conn.execute(query, params).fetchone()

@@ -191,16 +191,9 @@ def search_ids(claims: dict[str, Any], ids: list[str]) -> list[dict[str, Any]]:
             raise UserError("directory.member_unknown") from exc
 
 
-def _presence_installed(conn: psycopg.Connection) -> bool:
-    row = conn.execute("select to_regprocedure('public.present_today_member_ids()') is not null as ok").fetchone()
-    return bool(row["ok"])
-
-
 def present_today_ids(claims: dict[str, Any]) -> list[str]:
-    """Ids of today's present, opted-in members (empty when bookings do not exist yet)."""
+    """Ids of today's present, opted-in members."""
     with db.as_user(claims) as conn:
-        if not _presence_installed(conn):
-            return []
         return [str(r["id"]) for r in conn.execute("select id from public.present_today_member_ids() id")]
 
 
@@ -208,8 +201,6 @@ def here_today_by_skill(claims: dict[str, Any]) -> list[dict[str, Any]]:
     """"Who is here today who knows …": one entry per skill, with today's present opted-in people
     who have it, most-known skills first. [{skill, people: [{member_id, full_name, company, level}]}]"""
     with db.as_user(claims) as conn:
-        if not _presence_installed(conn):
-            return []
         rows = conn.execute("select skill, level::text as level, member_id, full_name, company"
                             " from public.here_today_by_skill()").fetchall()
     grouped: dict[str, list[dict[str, Any]]] = {}
