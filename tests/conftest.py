@@ -170,21 +170,6 @@ def app_as(email: str | None, page: str | None = None, lang: str | None = None):
     return at
 
 
-@pytest.fixture
-def real_routing(monkeypatch):
-    """Run app.py on every AppTest run, as a Streamlit server does once it left its pages-folder
-    mode (AppTest otherwise reruns a page file of views/ on its own after the first run)."""
-    import sys
-
-    from streamlit.runtime.scriptrunner import script_runner
-
-    def run_main_script(main_script_path: str) -> None:
-        code = compile(Path(main_script_path).read_text(encoding="utf-8"), main_script_path, "exec")
-        exec(code, sys.modules["__main__"].__dict__)  # noqa: S102 - the app's own entry point
-
-    monkeypatch.setattr(script_runner, "_mpa_v1", run_main_script)
-
-
 def open_address(at, url_path: str):
     """Point an AppTest at a page's address, as a browser opening /<url_path> does. Needed when the
     page is not a file in the current navigation (signed out, every page but the public ones is a

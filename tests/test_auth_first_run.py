@@ -5,7 +5,6 @@ CANTINE_DEMO=0 turns off demo seeding so an empty embedded database reaches this
 from lib import accounts, settings_admin
 from lib.i18n import t
 from tests.conftest import app_as, make_member
-from tests.test_auth_roles import real_routing  # noqa: F401 - fixture: AppTest runs app.py each time
 
 
 def test_empty_database_shows_only_the_first_admin_form(empty_db):

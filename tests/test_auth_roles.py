@@ -17,20 +17,6 @@ from tests.conftest import app_as, make_member, open_address
 ROLES = ("admin", "staff", "board", "member")
 
 
-@pytest.fixture(autouse=True)
-def real_routing(monkeypatch):
-    """Run app.py on every AppTest run, as a Streamlit server does once it left its
-    pages-folder mode (see the module docstring)."""
-    import sys
-    from pathlib import Path
-
-    from streamlit.runtime.scriptrunner import script_runner
-
-    def run_main_script(main_script_path: str) -> None:
-        code = compile(Path(main_script_path).read_text(encoding="utf-8"), main_script_path, "exec")
-        exec(code, sys.modules["__main__"].__dict__)  # noqa: S102 - the app's own entry point
-
-    monkeypatch.setattr(script_runner, "_mpa_v1", run_main_script)
 PASSWORD = "correct-horse-battery"
 
 

@@ -17,7 +17,6 @@ from lib.errors import UserError
 from lib.i18n import t
 from tests.conftest import app_as, make_member, user_id_of
 from tests.fake_gotrue import ANON_KEY, FakeGoTrue
-from tests.test_auth_roles import real_routing  # noqa: F401 - fixture: AppTest runs app.py each time
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from lib import accounts, auth
 from lib.errors import UserError
 from lib.i18n import t
 from tests.conftest import app_as, make_member
-from tests.test_auth_roles import real_routing  # noqa: F401 - fixture: AppTest runs app.py each time
 
 PASSWORD = "correct-horse-battery"
 

@@ -35,7 +35,7 @@ def test_signed_out_visitor_sees_sign_in_only(demo_db):
     assert not at.metric
 
 
-def test_member_checks_in_from_home_in_one_click(demo_db, real_routing):
+def test_member_checks_in_from_home_in_one_click(demo_db):
     booking = _book_today_for(DEMO["member"])
     at = app_as(DEMO["member"], lang="en")
     assert not at.exception

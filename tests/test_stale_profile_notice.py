@@ -5,7 +5,7 @@ from lib import db
 from tests.conftest import DEMO, app_as
 
 
-def test_member_is_told_once_their_profile_was_hidden(demo_db, real_routing):
+def test_member_is_told_once_their_profile_was_hidden(demo_db):
     with db.as_owner() as conn:
         conn.execute("update public.members set visibility = 'hidden', stale_hidden_at = now() where email = %s",
                      (DEMO["member"],))
