@@ -72,8 +72,13 @@ else:
     actions = [("staff.check_in", bookings.check_in, "checkin.done"), ("staff.approve", bookings.approve, "staff.approved"),
                ("staff.no_show", bookings.mark_no_show, "staff.marked"),
                ("staff.cancel", bookings.cancel, "mybookings.cancelled")]
+    # no-show only where mark_no_show accepts it: confirmed, started, not checked in, not yet marked
+    picked = frame[frame.id == chosen].iloc[0] if chosen in options else None
+    no_show_ok = (picked is not None and picked.status == "confirmed" and pd.isna(picked.checked_in_at)
+                  and pd.isna(picked.no_show_at) and picked.starts <= dt.datetime.now(dt.UTC))
     for col, (label, fn, done) in zip(act[1:], actions, strict=True):
-        if col.button(t(label), key=f"staff_{label}", width="stretch"):
+        if col.button(t(label), key=f"staff_{label}", width="stretch",
+                      disabled=label == "staff.no_show" and not no_show_ok):
             if run_action(lambda fn=fn: fn(claims, chosen)):
                 set_flash("staff", t(done))
                 st.rerun()
