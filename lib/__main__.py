@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lib import db
 
-COMMAND_MODULES: list[str] = ["lib.cli_booking", "lib.cli_export", "lib.cli_directory"]
+COMMAND_MODULES: list[str] = ["lib.cli_booking", "lib.cli_export", "lib.cli_directory", "lib.cli_notify"]
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
