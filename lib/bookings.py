@@ -100,6 +100,17 @@ def link_day_grid(token: str, day: dt.date, kind: str = "desk") -> pd.DataFrame:
     return _grid_frame(rows)
 
 
+def link_window_grids(token: str, days: list[dt.date], kind: str = "desk") -> dict[dt.date, pd.DataFrame]:
+    """The link's grid for several days, over one connection (the shared-link form loads its
+    whole booking window at once)."""
+    out = {}
+    with db.as_anon() as conn:
+        for day in days:
+            rows = conn.execute("select * from public.link_day_grid(%s, %s, %s)", (token, day, kind)).fetchall()
+            out[day] = _grid_frame(rows)
+    return out
+
+
 def _grid_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=GRID_COLUMNS)
     frame["resource_id"] = frame["resource_id"].astype(str)
@@ -129,6 +140,23 @@ def free_resources(grid: pd.DataFrame, slot: str) -> pd.DataFrame:
         ["resource_id", "resource_name", "zone_name", "pos_x", "pos_y"]]
 
 
+# When the person may check in, from the database's own rule (private.check_in_opens_at, used by
+# check_in); null for the team, who may check anyone in at any time on the day.
+CHECK_IN_FROM = sql.SQL("case when private.is_team() then null"
+                        " else private.check_in_opens_at(lower(b.during)) end as check_in_from")
+
+
+def check_in_state(check_in_from: dt.datetime | None, ends: dt.datetime, now: dt.datetime | None = None) -> str:
+    """Whether check_in will accept a confirmed booking of today now: 'open', 'early' (before
+    `check_in_from`) or 'ended'. `check_in_from` is the column above (None/NaT for the team)."""
+    if check_in_from is None or pd.isna(check_in_from):
+        return "open"
+    now = now or dt.datetime.now(dt.UTC)
+    if now < check_in_from:
+        return "early"
+    return "open" if now < ends else "ended"
+
+
 def my_bookings(claims: Claims, member_id: str, upcoming: bool = True, limit: int = 200) -> pd.DataFrame:
     """The person's bookings, upcoming (soonest first) or past (latest first)."""
     order = "asc" if upcoming else "desc"
@@ -136,13 +164,14 @@ def my_bookings(claims: Claims, member_id: str, upcoming: bool = True, limit: in
     with db.as_user(claims) as conn:
         rows = conn.execute(sql.SQL(
             "select b.id::text as id, r.name as resource_name, z.name as zone_name, r.kind, b.day,"
-            " lower(b.during) as starts, upper(b.during) as ends, b.status, b.checked_in_at"
+            " lower(b.during) as starts, upper(b.during) as ends, b.status, b.checked_in_at, {check_in_from}"
             " from public.bookings b join public.resources r on r.id = b.resource_id"
             " join public.zones z on z.id = r.zone_id"
             " where b.member_id = %s and {cond} order by lower(b.during) {order} limit %s").format(
-                cond=sql.SQL(cond), order=sql.SQL(order)), (member_id, limit)).fetchall()
+                cond=sql.SQL(cond), order=sql.SQL(order), check_in_from=CHECK_IN_FROM),
+            (member_id, limit)).fetchall()
     return pd.DataFrame(rows, columns=["id", "resource_name", "zone_name", "kind", "day", "starts", "ends",
-                                       "status", "checked_in_at"])
+                                       "status", "checked_in_at", "check_in_from"])
 
 
 def booking(claims: Claims, booking_id: str) -> dict[str, Any] | None:
@@ -157,12 +186,13 @@ def booking(claims: Claims, booking_id: str) -> dict[str, Any] | None:
 def today_bookings(claims: Claims, member_id: str) -> list[dict[str, Any]]:
     """The person's live bookings of today (for check-in on the home page)."""
     with db.as_user(claims) as conn:
-        return conn.execute(
+        return conn.execute(sql.SQL(
             "select b.id::text as id, r.name as resource_name, lower(b.during) as starts, upper(b.during) as ends,"
-            " b.status, b.checked_in_at from public.bookings b join public.resources r on r.id = b.resource_id"
+            " b.status, b.checked_in_at, {check_in_from}"
+            " from public.bookings b join public.resources r on r.id = b.resource_id"
             " where b.member_id = %s and b.status <> 'cancelled'"
             " and b.day = (now() at time zone (select time_zone from public.settings))::date"
-            " order by lower(b.during)", (member_id,)).fetchall()
+            " order by lower(b.during)").format(check_in_from=CHECK_IN_FROM), (member_id,)).fetchall()
 
 
 # --------------------------------------------------------------------------- writing
@@ -232,12 +262,15 @@ def mark_no_show(claims: Claims, booking_id: str) -> dict[str, Any]:
 
 
 def check_in_today(claims: Claims, member_id: str) -> dict[str, Any]:
-    """One click from the home page: check in to the person's first booking of today not yet
-    checked in. Raises UserError('checkin.none_today') when there is nothing to check in to."""
-    for row in today_bookings(claims, member_id):
-        if row["checked_in_at"] is None and row["status"] == "confirmed":
-            return check_in(claims, row["id"])
-    raise UserError("checkin.none_today")
+    """One click: check in to the person's first booking of today not yet checked in whose
+    check-in is open (else the first one, so the database says why: too early, ended).
+    Raises UserError('checkin.none_today') when there is nothing to check in to."""
+    waiting = [row for row in today_bookings(claims, member_id)
+               if row["checked_in_at"] is None and row["status"] == "confirmed"]
+    if not waiting:
+        raise UserError("checkin.none_today")
+    row = next((r for r in waiting if check_in_state(r["check_in_from"], r["ends"]) == "open"), waiting[0])
+    return check_in(claims, row["id"])
 
 
 def release_unclaimed(claims: Claims) -> int:

@@ -41,15 +41,20 @@ def _check_in_block() -> None:
         span = f"{fmt_time(row['starts'].astimezone(tz))}–{fmt_time(row['ends'].astimezone(tz))}"
         cols = st.columns([3, 1], vertical_alignment="center")
         cols[0].markdown(f"**{members.plain(row['resource_name'])}** · {span}")
+        # the button only while check_in will accept it; otherwise say from when (or that it is over)
+        state = bookings.check_in_state(row["check_in_from"], row["ends"])
         if row["checked_in_at"] is not None:
             cols[1].caption(t("checkin.checked", time=fmt_time(row["checked_in_at"].astimezone(tz))))
-        elif row["status"] == "confirmed":
-            if cols[1].button(t("checkin.button"), key=f"home_checkin_{row['id']}", type="primary"):
-                if run_action(lambda row=row: bookings.check_in(claims, row["id"])) is not None:
-                    set_flash("home", t("checkin.done"))
-                    st.rerun()
-        else:
+        elif row["status"] != "confirmed":
             cols[1].caption(t("checkin.pending"))
+        elif state == "early":
+            cols[1].caption(t("checkin.opens", time=fmt_time(row["check_in_from"].astimezone(tz))))
+        elif state == "ended":
+            cols[1].caption(t("checkin.ended"))
+        elif cols[1].button(t("checkin.button"), key=f"home_checkin_{row['id']}", type="primary"):
+            if run_action(lambda row=row: bookings.check_in(claims, row["id"])) is not None:
+                set_flash("home", t("checkin.done"))
+                st.rerun()
 
 
 def _here_today_block() -> None:
