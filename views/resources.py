@@ -6,7 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from lib import auth, resources_admin, share_links
+from lib import auth, notify, resources_admin, share_links
+from lib.errors import user_message
 from lib.flash import set_flash, show_flash
 from lib.i18n import fmt_date, t
 from lib.ui import run_action
@@ -16,6 +17,8 @@ claims = person.claims()
 
 st.title(t("resources.title"))
 show_flash("res")
+for level, line in st.session_state.pop("res_notify", []):
+    (st.success if level == "success" else st.warning)(line, icon=":material/mail:")
 
 
 def _report(result: resources_admin.SaveResult | None) -> None:
@@ -26,6 +29,15 @@ def _report(result: resources_admin.SaveResult | None) -> None:
     if not result.errors and not result.needs_decision:
         set_flash("res", t("resources.saved", n=result.changes) if result.changes else t("resources.nothing"))
         st.rerun()
+
+
+def _notify() -> None:
+    """After cancelling bookings: send the messages the database queued, and say how it went on
+    the next run of the page."""
+    try:
+        st.session_state["res_notify"] = notify.summary(notify.send_pending())
+    except Exception as exc:  # the cancellation stands; the messages wait in the outbox
+        st.session_state["res_notify"] = [("warning", user_message(exc))]
 
 
 def _base_address() -> str:
@@ -71,7 +83,8 @@ with res_tab:
         for item in pending:
             st.warning(t("resources.deactivate_has_future", resource=item["name"], n=item["count"]))
         choice = st.radio(" ", ["cancel", "keep"], key="res_future", horizontal=True, label_visibility="collapsed",
-                          format_func={c: t(f"resources.deactivate_{c}") for c in ("cancel", "keep")}.get)
+                          format_func={"cancel": t("notify.deactivate_cancel"),
+                                       "keep": t("resources.deactivate_keep")}.get)
         future = choice
     if st.button(t("resources.save"), type="primary", key="res_save"):
         result = run_action(lambda: resources_admin.save_resources(claims, edited, original, future))
@@ -79,6 +92,8 @@ with res_tab:
             st.session_state["res_needs"] = result.needs_decision
             st.rerun()
         st.session_state.pop("res_needs", None)
+        if result is not None and future == "cancel" and not result.errors:
+            _notify()
         _report(result)
 
 with zone_tab:
@@ -114,9 +129,10 @@ with closure_tab:
     if not hits.empty:
         st.subheader(t("resources.closure_hits"))
         st.dataframe(hits.drop(columns=["id"]), hide_index=True, width="stretch")
-        if st.button(t("resources.closure_cancel"), key="closure_cancel"):
+        if st.button(t("resources.closure_cancel"), key="closure_cancel", help=t("notify.closure_help")):
             n = run_action(lambda: resources_admin.cancel_bookings(claims, hits.id.tolist()))
             if n is not None:
+                _notify()
                 set_flash("res", t("resources.cancelled_n", n=n))
                 st.rerun()
 

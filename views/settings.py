@@ -1,9 +1,10 @@
 """Settings (admins): the space's name, time zone, opening days and hours, half-day boundary,
-booking window, cancellation cut-off and default language."""
+booking window, cancellation cut-off and default language; e-mail sending and its outbox."""
 
 import streamlit as st
 
-from lib import auth, settings_admin, space
+from lib import auth, notify, settings_admin, space
+from lib.errors import user_message
 from lib.i18n import current_language, t, weekday_name
 from lib.ui import run_action
 
@@ -57,3 +58,31 @@ if submitted:
               "profile_stale_months": int(stale), "guest_approval_required": bool(approval)}
     if run_action(lambda: settings_admin.save(person.claims(), values)) is not None:
         st.success(t("settings.saved"))
+
+# --- E-mail: whether sending is set up, the outbox in figures (counted in SQL), send now, test
+st.subheader(t("notify.section"))
+for level, line in st.session_state.pop("settings_notify", []):
+    (st.success if level == "success" else st.warning)(line, icon=":material/mail:")
+smtp = notify.smtp_settings()
+if smtp is None:
+    st.warning(t("notify.unconfigured"), icon=":material/mail:")
+else:
+    st.caption(t("notify.configured", server=smtp.describe(), sender=smtp.sender))
+outbox = notify.counts(person.claims())
+st.caption(t("notify.counts", pending=outbox["pending"], failed=outbox["failed"], sent=outbox["sent"]))
+if outbox["last_error"]:
+    st.text(t("notify.last_error", error=outbox["last_error"]))  # the server's words: plain text
+cols = st.columns(2)
+if cols[0].button(t("notify.send_now"), key="notify_send", disabled=smtp is None, icon=":material/send:"):
+    result = run_action(notify.send_pending)
+    if result is not None:
+        st.session_state["settings_notify"] = notify.summary(result) or [("success", t("notify.nothing_to_send"))]
+        st.rerun()
+if cols[1].button(t("notify.send_test"), key="notify_test", disabled=smtp is None):
+    try:  # not run_action: send_test returns nothing, so None could not tell success from refusal
+        notify.send_test(person.email, person.full_name, current_language())
+    except Exception as exc:
+        st.error(user_message(exc))
+    else:
+        st.session_state["settings_notify"] = [("success", t("notify.test_sent", email=person.email))]
+        st.rerun()

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from lib import auth, bookings
+from lib import auth, bookings, notify
+from lib.errors import user_message
 from lib.flash import set_flash, show_flash
 from lib.i18n import fmt_date, fmt_time, t
 from lib.ui import cache_key, run_action
@@ -33,6 +34,8 @@ today = bookings.local_today(settings)
 
 st.title(t("staff.title"))
 show_flash("staff")
+for level, line in st.session_state.pop("staff_notify", []):
+    (st.success if level == "success" else st.warning)(line, icon=":material/mail:")
 cols = st.columns([2, 3, 3])
 day = cols[0].date_input(t("book.day"), value=today, format="DD/MM/YYYY", key="staff_day")
 search = cols[1].text_input(t("staff.search"), key="staff_search", max_chars=100)
@@ -80,6 +83,11 @@ else:
         if col.button(t(label), key=f"staff_{label}", width="stretch",
                       disabled=label == "staff.no_show" and not no_show_ok):
             if run_action(lambda fn=fn: fn(claims, chosen)):
+                if fn is bookings.cancel:  # the database queued a message to the person: send it
+                    try:
+                        st.session_state["staff_notify"] = notify.summary(notify.send_pending())
+                    except Exception as exc:  # the cancellation stands; the message waits in the outbox
+                        st.session_state["staff_notify"] = [("warning", user_message(exc))]
                 set_flash("staff", t(done))
                 st.rerun()
 if settings["release_unclaimed_minutes"] and day == today:

@@ -29,17 +29,17 @@ STRINGS = {
     "notify.test.body": ("Si vous lisez ceci, l'envoi d'e-mails de {space} fonctionne.",
                          "If you can read this, e-mail sending from {space} works."),
     # --- what pages and the command line say about sending
-    "notify.sent_n": ("{n} personne(s) prévenue(s) par e-mail.", "{n} people notified by e-mail."),
-    "notify.not_configured": ("{n} message(s) attendent dans la boîte d'envoi : l'envoi d'e-mails n'est pas "
+    "notify.sent_n": ("{n} personne(s) prévenue(s) par e-mail.", "{n} person(s) notified by e-mail."),
+    "notify.not_configured": ("{n} message(s) en attente dans la boîte d'envoi : l'envoi d'e-mails n'est pas "
                               "configuré (voir le README, Configuration).",
-                              "{n} messages wait in the outbox: e-mail sending is not set up (see README, "
+                              "{n} message(s) wait in the outbox: e-mail sending is not set up (see README, "
                               "Configuration)."),
-    "notify.send_errors": ("{n} message(s) n'ont pas pu partir et restent dans la boîte d'envoi ; ils repartiront "
-                           "au prochain envoi. Erreur : {error}",
-                           "{n} messages could not be sent and stay in the outbox; they will be retried on the "
+    "notify.send_errors": ("Envoi impossible pour {n} message(s) : ils restent dans la boîte d'envoi et "
+                           "repartiront au prochain envoi. Erreur : {error}",
+                           "{n} message(s) could not be sent and stay in the outbox; they will be retried on the "
                            "next run. Error: {error}"),
     "notify.gave_up": ("{n} message(s) abandonné(s) après plusieurs échecs (voir Réglages, E-mail).",
-                       "{n} messages given up after several failures (see Settings, E-mail)."),
+                       "{n} message(s) given up after several failures (see Settings, E-mail)."),
     "notify.deactivate_cancel": ("Les annuler et prévenir les personnes par e-mail",
                                  "Cancel them and notify the people by e-mail"),
     "notify.closure_help": ("Les personnes concernées sont prévenues par e-mail.",
