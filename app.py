@@ -13,38 +13,11 @@ import dataclasses
 
 import streamlit as st
 
-from lib import accounts, auth, db, navigation, settings_admin, space, supabase_auth
+from lib import accounts, auth, link_page, navigation, space, startup, supabase_auth
 from lib.errors import user_message
 from lib.i18n import LANGUAGES, current_language, t
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/chair:", layout="wide")
-
-
-@st.cache_resource(show_spinner=False)
-def _database_ready() -> str:
-    """Once per process: start the embedded server if it is the one, apply migrations, and load
-    demo data into an empty embedded database so a first run shows something."""
-    from lib import seed
-
-    db.migrate()
-    if db.is_embedded() and settings_admin.demo_autoseed():
-        with db.as_owner() as conn:
-            empty = conn.execute("select count(*) as n from public.members").fetchone()["n"] == 0
-            if empty:
-                seed.seed_demo(conn)
-    return db.describe()
-
-
-@st.cache_resource(ttl=24 * 3600, show_spinner=False)
-def _daily_housekeeping() -> int:
-    """At most once a day per process: profiles unused and not updated for the configured months
-    fall back to hidden (their owners are told on next sign-in)."""
-    from lib import privacy
-
-    try:
-        return privacy.hide_stale_profiles(None)
-    except Exception:  # housekeeping must never stop a page; it runs again tomorrow
-        return 0
 
 
 def _stale_profile_notice(person: auth.Person) -> str | None:
@@ -247,9 +220,38 @@ def _signed_out_navigation() -> None:
     st.navigation([sign_in, *public, *stand_ins], position="hidden").run()
 
 
+def _browser_language() -> str | None:
+    """The visitor's browser language when it is one of ours (a first visit through a link)."""
+    try:
+        locale = (st.context.locale or "")[:2].lower()
+    except Exception:  # no browser behind this session (AppTest)
+        return None
+    return locale if locale in LANGUAGES else None
+
+
+def _shared_link_visit() -> bool:
+    """A shared link (`?t=…`) or its manage link (`?manage=…`) opens the public booking page
+    alone: no sign-in shell, menu or cookie. That is what each visitor of a newsletter burst
+    pays for, and the shell alone cost 2.4× a trivial page's rerun (bench/link_burst.py)."""
+    params = st.query_params
+    if params.get("t") is None and params.get("manage") is None:
+        return False
+    if st.session_state.get("lang") is None:
+        st.session_state["lang"] = _browser_language() or space.settings()["default_language"]
+    # `/link` is the link's address; the default page (the root address) shows it too, since a
+    # default page answers only at the root.
+    title = t("linkpage.title")
+    st.navigation([st.Page(link_page.show, title=title, icon=":material/link:", url_path="link"),
+                   st.Page(link_page.show, title=title, icon=":material/link:", url_path="shared", default=True)],
+                  position="hidden").run()
+    return True
+
+
 def main() -> None:
-    _database_ready()
-    _daily_housekeeping()
+    startup.database_ready()
+    startup.daily_housekeeping()
+    if _shared_link_visit():
+        return
     if "lang" not in st.session_state:
         st.session_state["lang"] = space.settings()["default_language"]
     person = _who_is_here()

@@ -108,9 +108,14 @@ def test_visitor_books_through_a_shared_link_and_cancels(demo_db):
     with running_app() as url, browser_page() as page:
         page.goto(f"{url}/link?t={token}")
         page.get_by_text("Réserver un poste").first.wait_for()
-        page.locator(".st-key-link_name input").fill("Vi Sitor")
-        page.locator(".st-key-link_email input").fill("visitor@example.net")
-        page.get_by_role("button", name="Réserver").click()
+        form = page.locator(".booker form")  # the form is drawn in the browser (lib/assets/link_booker.js)
+        form.locator("fieldset").get_by_text("Matin").click()  # a slot: the list of free desks follows, no server round trip
+        assert "poste(s) libre(s)" in form.locator(".hint").inner_text()
+        form.get_by_role("button", name="Réserver").click()  # nothing typed yet: said in French, nothing sent
+        assert form.locator(".error").inner_text() == "Indiquez votre nom (200 caractères au plus)."
+        form.get_by_label("Votre nom").fill("Vi Sitor")
+        form.get_by_label("Votre e-mail").fill("visitor@example.net")
+        form.get_by_role("button", name="Réserver").click()
         page.get_by_text("C'est réservé").wait_for()
         screenshot(page, "link-booked")
         with page.expect_popup() as popup:  # the private manage link opens in its own tab

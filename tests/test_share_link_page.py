@@ -1,43 +1,105 @@
-"""The shared-link page through AppTest, signed out: a visitor books with name and email, gets a
-manage link, cancels through it; a revoked link says so."""
+"""The shared-link page, signed out, through AppTest and the functions behind its form: the
+page opens without the sign-in shell and hands the form the whole booking window; a visitor
+books with name and email, gets a manage link, cancels through it; bad input gets its message
+and books nothing; an expired or revoked link says so. The form itself is clicked through in a
+real browser in test_browser_booking.py."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import share_links
+from lib import db, link_page, share_links
+from lib.errors import UserError
 from tests.conftest import APP
 
 
-def link_app(**params: str) -> AppTest:
+def link_app(lang: str = "en", **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["lang"] = "en"
+    at.session_state["lang"] = lang
     for key, value in params.items():
         at.query_params[key] = value
-    at.run()
-    at.switch_page("views/link.py")
-    at.run()
-    return at
+    return at.run()
 
 
-def test_visitor_books_then_cancels_through_manage_link(demo_db):
+def form_data(at: AppTest) -> dict:
+    (booker,) = at.get("bidi_component")
+    return json.loads(booker.proto.json)
+
+
+def first_free(data: dict, slot: str = "day") -> tuple[str, str]:
+    """A day and a desk free for the slot, read from the form's own data like the browser does."""
+    halves = (0, 1) if slot == "day" else ((0,) if slot == "am" else (1,))
+    for day, _ in data["days"]:
+        row = data["states"][day]
+        for i, desk in enumerate(data["desks"]):
+            if all(row[2 * i + h] == "f" for h in halves) and day > dt.date.today().isoformat():
+                return day, desk[0]
+    raise AssertionError("nothing free in the window")
+
+
+def test_link_page_opens_alone_with_the_whole_window(demo_db):
     token = share_links.create("Newsletter")
     at = link_app(t=token)
     assert not at.exception
     assert at.title[0].value == "Book a desk"
-    grid = next(m.value for m in at.markdown if m.value.startswith("| Zone"))  # availability at a glance
-    assert grid.count("\n") == 25 and "| Morning | Afternoon |" in grid and ("free" in grid or "taken" in grid)
-    at.text_input(key="link_name").set_value("Vi Sitor")
-    at.text_input(key="link_email").set_value("visitor@example.net")
-    at.button[0].click().run()  # the form's submit button
-    assert not at.exception and not at.error, [e.value for e in at.error]
-    assert any("Booked:" in s.value for s in at.success)
-    manage = at.code[0].value.split("?manage=", 1)[1]
-    page = link_app(manage=manage)
-    assert page.title[0].value == "Your booking"
-    page.button(key="link_cancel").click().run()
-    assert not page.exception
-    assert share_links.managed_booking(manage)["status"] == "cancelled"
+    assert not at.sidebar.button, "no sign-in shell, no menu on the public page"
+    data = form_data(at)
+    with db.as_owner() as conn:
+        desks = conn.execute("select count(*) as n from public.resources where kind = 'desk' and active").fetchone()["n"]
+    assert len(data["desks"]) == desks and data["days"]
+    assert all(len(row) == 2 * desks for row in data["states"].values())
+    assert data["labels"]["book"] == "Book" and data["other_lang"] == "fr"
+    assert data["default_day"] > dt.date.today().isoformat()  # most people book tomorrow
+    french = form_data(link_app("fr", t=token))
+    assert french["labels"]["book"] == "Réserver" and french["labels"]["other_language"] == "English"
+
+
+def test_visitor_books_then_cancels_through_manage_link(demo_db):
+    token = share_links.create("Newsletter")
+    day, desk = first_free(form_data(link_app(t=token)))
+    done = link_page.book_request(token, {"day": day, "slot": "day", "resource": desk, "name": "Vi Sitor",
+                                          "email": "visitor@example.net"})
+    assert done["resource"] and not done["pending"]
+    at = link_app(manage=done["manage"])
+    assert at.title[0].value == "Your booking"
+    at.button(key="link_cancel").click().run()
+    assert not at.exception
+    assert share_links.managed_booking(done["manage"])["status"] == "cancelled"
+
+
+@pytest.mark.parametrize("change, key", [
+    ({"day": "31/12/2026"}, "linkform.day_invalid"),
+    ({"slot": "evening"}, "linkform.slot_invalid"),
+    ({"resource": "desk 12"}, "linkform.resource_invalid"),
+    ({"email": "visitor.example.net"}, "link.email_invalid"),
+    ({"name": "  "}, "link.name_required"),
+])
+def test_bad_input_says_what_to_fix_and_books_nothing(demo_db, change, key):
+    token = share_links.create("Newsletter")
+    day, desk = first_free(form_data(link_app(t=token)))
+    request = {"day": day, "slot": "am", "resource": desk, "name": "Vi Sitor", "email": "visitor@example.net",
+               **change}
+    with pytest.raises(UserError) as refused:
+        link_page.book_request(token, request)
+    assert refused.value.key == key
+    assert refused.value.message("fr") != refused.value.message("en")
+    with db.as_owner() as conn:
+        assert conn.execute("select count(*) as n from public.bookings where share_link_id is not null"
+                            ).fetchone()["n"] == 0
+
+
+def test_a_desk_taken_a_second_ago_is_refused_clearly(demo_db):
+    token = share_links.create("Newsletter")
+    day, desk = first_free(form_data(link_app(t=token)))
+    request = {"day": day, "slot": "day", "resource": desk, "name": "First", "email": "first@example.net"}
+    link_page.book_request(token, request)
+    with pytest.raises(UserError) as refused:  # the second visitor still saw it free
+        link_page.book_request(token, {**request, "name": "Second", "email": "second@example.net"})
+    assert refused.value.key == "booking.taken"
 
 
 def test_revoked_link_says_so(demo_db):
@@ -45,3 +107,4 @@ def test_revoked_link_says_so(demo_db):
     share_links.revoke(share_links.list_links().id.iloc[0])
     at = link_app(t=token)
     assert any("switched off" in e.value for e in at.error)
+    assert not at.get("bidi_component")

@@ -1,0 +1,225 @@
+"""The shared-link page: anyone holding the link books a desk without an account, and manages
+that booking through a private `?manage=` link. Every read and write goes through the `link_*`
+functions as the anonymous role.
+
+Built for newsletter bursts. The booking form is one element (lib/assets/link_booker.js, a
+Streamlit components-v2 component): it receives the whole booking window at once — open days,
+desks, each desk's state per half-day — from a cache shared by every visitor of the link (it
+names no one), and answers changes of day or slot in the browser. A visitor thus costs one light
+rerun to open the page and one to book; app.py serves this page without the sign-in shell
+(`show`), so a rerun here costs about what a trivial Streamlit page costs (bench/link_burst.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from lib import bookings, share_links
+from lib.errors import UserError, user_message
+from lib.flash import set_flash, show_flash
+from lib.i18n import LANGUAGES, current_language, fmt_date, fmt_time, t, weekday_name
+
+_ASSETS = Path(__file__).parent / "assets"
+# Registered once per process (a module runs once); inline content, nothing to download.
+BOOKER = st.components.v2.component(
+    "cantine_link_booker",
+    html=None,
+    css=(_ASSETS / "link_booker.css").read_text(encoding="utf-8"),
+    js=(_ASSETS / "link_booker.js").read_text(encoding="utf-8"),
+)
+BOOKER_KEY = "link_booker"
+# One character per half-day and desk in `states` (see link_booker.js).
+_STATE_CHAR = {"free": "f", "taken": "t", "mine": "t", "closed": "c", "past": "p"}
+
+
+# --------------------------------------------------------------------------- data (cached, shared)
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=100)
+def link_space(token: str) -> dict[str, Any]:
+    """The space's booking settings for a link; raises for an unknown, expired or revoked link."""
+    return share_links.space(token)
+
+
+@st.cache_data(ttl=10, show_spinner=False, max_entries=200)
+def booking_window(token: str, lang: str) -> dict[str, Any]:
+    """Everything the form shows, for the whole booking window: computed once per link and
+    language every few seconds, whoever asks. Small on purpose (a few kB of JSON): desks once,
+    then one short string per day."""
+    space = link_space(token)
+    today = bookings.local_today(space)
+    last = today + dt.timedelta(days=space["booking_window_days"])
+    days = [today + dt.timedelta(days=i) for i in range((last - today).days + 1)]
+    days = [d for d in days if d.isoweekday() in space["open_days"]]
+    desks: list[list[str]] = []
+    states: dict[str, str] = {}
+    grids = bookings.link_window_grids(token, days, "desk")
+    for day in days:
+        grid = grids[day]
+        if not desks and not grid.empty:
+            first = grid.drop_duplicates("resource_id")
+            desks = [[r.resource_id, r.resource_name, r.zone_name] for r in first.itertuples(index=False)]
+        by_half = {(r.resource_id, r.slot): r.state for r in grid.itertuples(index=False)}
+        states[day.isoformat()] = "".join(_STATE_CHAR.get(by_half.get((d[0], half), "closed"), "c")
+                                          for d in desks for half in ("am", "pm"))
+    bookable = [d for d in days if "f" in states[d.isoformat()]]
+    default = next((d for d in bookable if d > today), bookable[0] if bookable else None)  # most book tomorrow
+    other = next(code for code in LANGUAGES if code != lang)
+    return {
+        "days": [[d.isoformat(), f"{weekday_name(d.isoweekday(), lang)} {fmt_date(d, 'long', lang)}"] for d in days],
+        "default_day": default.isoformat() if default else (days[0].isoformat() if days else ""),
+        "desks": desks,
+        "states": states,
+        "slots": [[s, t(f"book.slot.{s}", lang)] for s in ("day", "am", "pm")],
+        "other_lang": other,
+        "labels": {
+            "intro": t("linkpage.intro", lang, space=space["space_name"]),
+            "other_language": {"fr": "Français", "en": "English"}[other],
+            "day": t("book.day", lang), "slot": t("book.slot", lang), "resource": t("book.resource", lang),
+            "zone": t("book.zone", lang), "am": t("book.slot.am", lang), "pm": t("book.slot.pm", lang),
+            "name": t("linkpage.name", lang), "email": t("linkpage.email", lang), "book": t("linkpage.book", lang),
+            "booking": t("linkform.booking", lang), "free_count": t("linkform.free_count", lang),
+            "nothing_free": t("book.nothing_free", lang), "no_days": t("linkform.no_days", lang),
+            "grid_caption": t("book.grid_caption", lang, date="{date}"),
+            "name_required": t("link.name_required", lang), "email_invalid": t("link.email_invalid", lang),
+            "states": {s: t(f"book.state.{s}", lang) for s in ("free", "taken", "closed", "past")},
+        },
+    }
+
+
+# --------------------------------------------------------------------------- booking
+
+def book_request(token: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Book what the form sent ({day, slot, resource, name, email}); returns what the page shows
+    afterwards, with the private manage token. Raises UserError with what to fix; the database
+    checks every rule again (`link_book`)."""
+    space = link_space(token)
+    try:
+        day = dt.date.fromisoformat(str(request.get("day", "")))
+    except ValueError:
+        raise UserError("linkform.day_invalid") from None
+    slot = request.get("slot")
+    if slot not in bookings.SLOTS:
+        raise UserError("linkform.slot_invalid")
+    try:
+        resource = str(uuid.UUID(str(request.get("resource", ""))))
+    except ValueError:
+        raise UserError("linkform.resource_invalid") from None
+    starts, ends = bookings.slot_range(day, slot, space)
+    manage = share_links.book(token, str(request.get("email", "")), str(request.get("name", "")), resource,
+                              starts, ends)
+    found = share_links.managed_booking(manage) or {}
+    return {"manage": manage, "resource": found.get("resource_name", ""),
+            "when": _when(starts, ends, ZoneInfo(space["time_zone"])),
+            "pending": found.get("status") == "pending"}
+
+
+def _on_book(token: str) -> None:
+    """The form's "book" trigger, before the page runs again: book, or keep the reason to show."""
+    request = (st.session_state.get(BOOKER_KEY) or {}).get("book")
+    if not request:
+        return
+    try:
+        st.session_state["link_done"] = book_request(token, request)
+    except Exception as exc:
+        st.session_state["_link_error"] = user_message(exc)
+        if isinstance(exc, UserError) and exc.key == "booking.taken":
+            booking_window.clear()  # taken a second ago: show the fresh state at once
+
+
+def _on_lang() -> None:
+    chosen = (st.session_state.get(BOOKER_KEY) or {}).get("lang")
+    if chosen in LANGUAGES:
+        st.session_state["lang"] = chosen
+
+
+# --------------------------------------------------------------------------- page
+
+def _when(starts: dt.datetime, ends: dt.datetime, tz: ZoneInfo) -> str:
+    a, b = starts.astimezone(tz), ends.astimezone(tz)
+    return f"{weekday_name(a.isoweekday())} {fmt_date(a.date())}, {fmt_time(a)}–{fmt_time(b)}"
+
+
+def _page_address() -> str:
+    """This page's address without its query (st.context.url), for the private manage link."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # outside a browser session (AppTest)
+        url = ""
+    return url.split("?", 1)[0] if url else "/link"
+
+
+def _manage_page(manage: str) -> None:
+    st.title(t("linkpage.manage_title"))
+    try:
+        found = share_links.managed_booking(manage)
+    except UserError as exc:
+        st.error(exc.message())
+        return
+    if found is None:
+        st.error(t("link.manage_unknown"))
+        return
+    tz = ZoneInfo(bookings.booking_settings()["time_zone"])
+    with st.container(border=True):
+        st.markdown(f"**{_when(found['starts'], found['ends'], tz)}**")
+        st.text(f"{found['resource_name']} · {found['zone_name']} · {found['full_name']}")
+        st.caption(t(f"mybookings.status.{found['status']}"))
+    if found["status"] != "cancelled" and st.button(t("linkpage.cancel"), key="link_cancel"):
+        from lib.ui import run_action
+
+        if run_action(lambda: share_links.cancel(manage)):
+            set_flash("link", t("linkpage.cancelled"))
+            st.rerun()
+
+
+def _done(done: dict[str, Any]) -> None:
+    """The booking just made, with its private manage link."""
+    st.success(t("linkpage.booked", resource=done["resource"], when=done["when"]), icon=":material/check_circle:")
+    if done["pending"]:
+        st.info(t("linkpage.pending"))
+    st.write(t("linkpage.manage_intro"))
+    address = f"{_page_address()}?manage={done['manage']}"
+    st.link_button(t("linkpage.manage_title"), address, icon=":material/open_in_new:")
+    st.code(address, language=None)
+
+
+def _booking_page(token: str) -> None:
+    st.title(t("linkpage.title"))
+    lang = current_language()
+    try:
+        data = booking_window(token, lang)
+    except Exception as exc:  # unknown, expired, revoked: say which
+        st.error(user_message(exc))
+        return
+    error = st.session_state.pop("_link_error", None)
+    if error:  # a new object: the cached one is shared by every visitor
+        data = {**data, "error": error, "attempt": st.session_state.get("_link_attempt", 0) + 1}
+        st.session_state["_link_attempt"] = data["attempt"]
+    BOOKER(data=data, key=BOOKER_KEY, on_book_change=lambda: _on_book(token), on_lang_change=_on_lang)
+
+
+def show() -> None:
+    """The whole page: the manage page, or the booking form, or what was just booked."""
+    show_flash("link")
+    manage_token = st.query_params.get("manage")
+    link_token = st.query_params.get("t")
+    if manage_token:
+        _manage_page(manage_token)
+    elif link_token:
+        done = st.session_state.get("link_done")  # stays while the visitor is here: it holds their manage link
+        if done:
+            st.title(t("linkpage.title"))
+            _done(done)
+            if st.button(t("linkform.again"), icon=":material/add:", key="link_again"):
+                st.session_state.pop("link_done", None)
+                st.rerun()
+        else:
+            _booking_page(link_token)
+    else:
+        st.title(t("linkpage.title"))
+        st.info(t("linkpage.no_token"))
