@@ -74,9 +74,13 @@ def smtp_settings() -> SmtpSettings | None:
     sender = os.environ.get("CANTINE_SMTP_FROM") or secrets.get("from")
     if not host or not sender:
         return None
-    port = os.environ.get("CANTINE_SMTP_PORT") or secrets.get("port") or 587
+    try:
+        port = int(os.environ.get("CANTINE_SMTP_PORT") or secrets.get("port") or 587)
+    except ValueError:
+        log.warning("CANTINE_SMTP_PORT / [smtp] port is not a number: e-mail sending is off")
+        return None
     return SmtpSettings(
-        host=str(host).strip(), port=int(port), sender=str(sender).strip(),
+        host=str(host).strip(), port=port, sender=str(sender).strip(),
         user=os.environ.get("CANTINE_SMTP_USER") or secrets.get("user") or None,
         password=os.environ.get("CANTINE_SMTP_PASSWORD") or secrets.get("password") or None,
         starttls=_flag(os.environ.get("CANTINE_SMTP_STARTTLS", secrets.get("starttls")), True))
@@ -183,9 +187,9 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
                                               context=context)
     else:
         smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-        if settings.starttls:
-            smtp.starttls(context=context)
     try:
+        if settings.starttls and not settings.implicit_tls:
+            smtp.starttls(context=context)
         if settings.user:
             smtp.login(settings.user, settings.password or "")
     except BaseException:

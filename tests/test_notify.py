@@ -303,3 +303,13 @@ def test_render_keeps_names_out_of_other_headers():
     assert "\n" not in str(message["To"]) and "\n" not in str(message["Subject"])
     assert message["Message-ID"] == "<8a1c0f3e-0000-4000-8000-000000000001.booking_cancelled@cantine.test>"
     assert "1 Dec 2026" in message["Subject"] and "09:00 to 11:00" in body(message)
+
+
+def test_starttls_is_required_by_default(space, smtp_server, monkeypatch):
+    """A server that cannot upgrade to TLS gets nothing (the password would cross in clear)."""
+    monkeypatch.delenv("CANTINE_SMTP_STARTTLS")
+    row = book(space, ALICE, "am")
+    bookings.cancel(claims(HOST), row["id"])
+    result = notify.send_pending()
+    assert result.server_down and result.sent == 0 and "STARTTLS" in result.error
+    assert outbox()[0]["status"] == "pending" and smtp_server.received == []
