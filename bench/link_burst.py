@@ -26,6 +26,7 @@ from bench._scratch import discard, scratch_data_dir  # noqa: E402
 
 DATA = scratch_data_dir("burst")
 
+import psutil  # noqa: E402
 import psycopg  # noqa: E402
 import websockets  # noqa: E402
 from psycopg.rows import dict_row  # noqa: E402
@@ -82,18 +83,26 @@ def pct(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, int(round(p * len(ordered))) - 1))]
 
 
-def measure(label: str, base: str | list[str], page_name: str, query: str, visitors: int) -> dict[str, float]:
+def server_cpu(pids: list[int]) -> float:
+    """CPU seconds used so far by the server processes (user + system)."""
+    return sum(sum(psutil.Process(pid).cpu_times()[:2]) for pid in pids)
+
+
+def measure(label: str, base: str | list[str], page_name: str, query: str, visitors: int,
+            pids: list[int]) -> dict[str, float]:
     asyncio.run(crowd(base, page_name, query, 2))  # warm-up: imports, caches, pool
     single: list[float] = []
     for _ in range(5):
         samples, errors, _ = asyncio.run(crowd(base, page_name, query, 1))
         single += samples
+    cpu = server_cpu(pids)
     burst, errors, wall = asyncio.run(crowd(base, page_name, query, visitors))
+    cpu = server_cpu(pids) - cpu
     out = {"single_p50": pct(single, 0.5), "single_p95": pct(single, 0.95), "burst_p50": pct(burst, 0.5),
-           "burst_p95": pct(burst, 0.95), "rps": len(burst) / wall}
+           "burst_p95": pct(burst, 0.95), "rps": len(burst) / wall, "cpu_ms": 1000 * cpu / len(burst)}
     print(f"{label:<10} one visitor: p50 {out['single_p50']:7.0f} ms  p95 {out['single_p95']:7.0f} ms   |   "
           f"{visitors} at once: p50 {out['burst_p50']:7.0f} ms  p95 {out['burst_p95']:7.0f} ms  "
-          f"{out['rps']:5.1f} reruns/s   errors {errors}")
+          f"{out['rps']:5.1f} reruns/s  server CPU {out['cpu_ms']:4.1f} ms/rerun   errors {errors}")
     return out
 
 
@@ -125,18 +134,19 @@ def main() -> None:
         procs.append(trivial)
         print(f"{args.visitors} visitors x {RERUNS} reruns each; same config (.streamlit/config.toml), same machine"
               + (f"; with {' '.join(args.env)}" if args.env else ""))
-        base = measure("trivial", trivial_url, "", "", args.visitors)
-        shell = measure("sign-in", app_url, "", "", args.visitors)
-        link = measure("link page", app_url, "link", f"t={token}", args.visitors)
+        base = measure("trivial", trivial_url, "", "", args.visitors, [trivial.pid])
+        shell = measure("sign-in", app_url, "", "", args.visitors, [app.pid])
+        link = measure("link page", app_url, "link", f"t={token}", args.visitors, [app.pid])
         print(f"link / trivial p95: one visitor {link['single_p95'] / base['single_p95']:.2f}x, "
-              f"burst {link['burst_p95'] / base['burst_p95']:.2f}x   (target: within 1.3x)")
+              f"burst {link['burst_p95'] / base['burst_p95']:.2f}x   (target: within 1.3x); "
+              f"server CPU per rerun {link['cpu_ms'] / base['cpu_ms']:.2f}x")
         if args.processes > 1:
             urls = [app_url]
             for _ in range(args.processes - 1):
                 proc, url = start_app({"DATABASE_URL": info, **extra})
                 procs.append(proc)
                 urls.append(url)
-            measure(f"link x{args.processes}", urls, "link", f"t={token}", args.visitors)
+            measure(f"link x{args.processes}", urls, "link", f"t={token}", args.visitors, [p.pid for p in procs[:1] + procs[2:]])
         print(f"app shell (sign-in page) / trivial p95: one visitor {shell['single_p95'] / base['single_p95']:.2f}x, "
               f"burst {shell['burst_p95'] / base['burst_p95']:.2f}x   (what every page of app.py pays)")
     finally:

@@ -13,6 +13,9 @@ rerun to open the page and one to book; app.py serves this page without the sign
 from __future__ import annotations
 
 import datetime as dt
+import json
+import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -26,13 +29,17 @@ from lib.flash import set_flash, show_flash
 from lib.i18n import LANGUAGES, current_language, fmt_date, fmt_time, t, weekday_name
 
 _ASSETS = Path(__file__).parent / "assets"
+
+
+def _asset(name: str) -> str:
+    """An asset without its comment lines and indentation: it travels with every rerun."""
+    lines = (line.strip() for line in (_ASSETS / name).read_text(encoding="utf-8").splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
 # Registered once per process (a module runs once); inline content, nothing to download.
-BOOKER = st.components.v2.component(
-    "cantine_link_booker",
-    html=None,
-    css=(_ASSETS / "link_booker.css").read_text(encoding="utf-8"),
-    js=(_ASSETS / "link_booker.js").read_text(encoding="utf-8"),
-)
+BOOKER = st.components.v2.component("cantine_link_booker", html=None, css=_asset("link_booker.css"),
+                                    js=_asset("link_booker.js"))
 BOOKER_KEY = "link_booker"
 # One character per half-day and desk in `states` (see link_booker.js).
 _STATE_CHAR = {"free": "f", "taken": "t", "mine": "t", "closed": "c", "past": "p"}
@@ -40,18 +47,42 @@ _STATE_CHAR = {"free": "f", "taken": "t", "mine": "t", "closed": "c", "past": "p
 
 # --------------------------------------------------------------------------- data (cached, shared)
 
-@st.cache_data(ttl=60, show_spinner=False, max_entries=100)
-def link_space(token: str) -> dict[str, Any]:
-    """The space's booking settings for a link; raises for an unknown, expired or revoked link."""
-    return share_links.space(token)
+_WINDOW_SECONDS = 10  # how stale the free/taken states may be; the database decides at booking time
+_window_cache: dict[tuple[str, str], tuple[float, bytes]] = {}
+_window_lock = threading.Lock()
 
 
-@st.cache_data(ttl=10, show_spinner=False, max_entries=200)
+def window_payload(token: str, lang: str) -> bytes:
+    """The form's data as JSON bytes, computed once per link and language every few seconds for
+    every visitor (it names no one). A plain dict under a lock, not `st.cache_data`: that one
+    hashes its arguments and inspects the function on every call, a fifth of a rerun here; and
+    bytes go to the browser as they are, where a dict is walked looking for dataframes. The lock
+    also makes a burst arriving on an expired entry compute it once, not once per visitor."""
+    key = (token, lang)
+    hit = _window_cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    with _window_lock:
+        hit = _window_cache.get(key)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1]
+        payload = json.dumps(booking_window(token, lang), ensure_ascii=False, separators=(",", ":")).encode()
+        if len(_window_cache) >= 200:  # links × languages: a bound, not an eviction policy
+            _window_cache.clear()
+        _window_cache[key] = (time.monotonic() + _WINDOW_SECONDS, payload)
+        return payload
+
+
+def forget_windows() -> None:
+    """Drop the cached windows (a desk was just taken under someone's nose)."""
+    with _window_lock:
+        _window_cache.clear()
+
+
 def booking_window(token: str, lang: str) -> dict[str, Any]:
-    """Everything the form shows, for the whole booking window: computed once per link and
-    language every few seconds, whoever asks. Small on purpose (a few kB of JSON): desks once,
-    then one short string per day."""
-    space = link_space(token)
+    """Everything the form shows, for the whole booking window: desks once, then one short string
+    per day. Raises for an unknown, expired or revoked link."""
+    space = share_links.space(token)
     today = bookings.local_today(space)
     last = today + dt.timedelta(days=space["booking_window_days"])
     days = [today + dt.timedelta(days=i) for i in range((last - today).days + 1)]
@@ -78,6 +109,7 @@ def booking_window(token: str, lang: str) -> dict[str, Any]:
         "slots": [[s, t(f"book.slot.{s}", lang)] for s in ("day", "am", "pm")],
         "other_lang": other,
         "labels": {
+            "title": t("linkpage.title", lang),
             "intro": t("linkpage.intro", lang, space=space["space_name"]),
             "other_language": {"fr": "Français", "en": "English"}[other],
             "day": t("book.day", lang), "slot": t("book.slot", lang), "resource": t("book.resource", lang),
@@ -98,7 +130,7 @@ def book_request(token: str, request: dict[str, Any]) -> dict[str, Any]:
     """Book what the form sent ({day, slot, resource, name, email}); returns what the page shows
     afterwards, with the private manage token. Raises UserError with what to fix; the database
     checks every rule again (`link_book`)."""
-    space = link_space(token)
+    space = share_links.space(token)
     try:
         day = dt.date.fromisoformat(str(request.get("day", "")))
     except ValueError:
@@ -129,7 +161,7 @@ def _on_book(token: str) -> None:
     except Exception as exc:
         st.session_state["_link_error"] = user_message(exc)
         if isinstance(exc, UserError) and exc.key == "booking.taken":
-            booking_window.clear()  # taken a second ago: show the fresh state at once
+            forget_windows()  # taken a second ago: show the fresh state at once
 
 
 def _on_lang() -> None:
@@ -189,18 +221,19 @@ def _done(done: dict[str, Any]) -> None:
 
 
 def _booking_page(token: str) -> None:
-    st.title(t("linkpage.title"))
-    lang = current_language()
     try:
-        data = booking_window(token, lang)
+        payload = window_payload(token, current_language())
     except Exception as exc:  # unknown, expired, revoked: say which
+        st.title(t("linkpage.title"))
         st.error(user_message(exc))
         return
-    error = st.session_state.pop("_link_error", None)
-    if error:  # a new object: the cached one is shared by every visitor
-        data = {**data, "error": error, "attempt": st.session_state.get("_link_attempt", 0) + 1}
-        st.session_state["_link_attempt"] = data["attempt"]
-    BOOKER(data=data, key=BOOKER_KEY, on_book_change=lambda: _on_book(token), on_lang_change=_on_lang)
+    error = st.session_state.get("_link_error")  # .get, not `in`: `in` copies the whole state
+    if error:
+        del st.session_state["_link_error"]  # the visitor's own copy, with the reason and a new attempt number so the form redraws
+        attempt = st.session_state.get("_link_attempt", 0) + 1
+        st.session_state["_link_attempt"] = attempt
+        payload = json.dumps({**json.loads(payload), "error": error, "attempt": attempt}).encode()
+    BOOKER(data=payload, key=BOOKER_KEY, on_book_change=lambda: _on_book(token), on_lang_change=_on_lang)
 
 
 def show() -> None:

@@ -42,9 +42,10 @@ function draw(component) {
   const root = parentElement.querySelector(".booker");
   root.replaceChildren();
 
+  // The page's title is drawn here rather than by st.title: one element less on every rerun.
   const lang = el("button", { type: "button", class: "lang", lang: data.other_lang, text: L.other_language });
   lang.addEventListener("click", () => setTriggerValue("lang", data.other_lang));
-  root.append(el("p", { class: "intro" }, el("span", { text: L.intro }), lang));
+  root.append(el("h1", { text: L.title }), el("p", { class: "intro" }, el("span", { text: L.intro }), lang));
 
   if (!data.days.length) {
     root.append(el("p", { class: "notice", role: "status", text: L.no_days }));
@@ -137,9 +138,15 @@ function draw(component) {
   refresh(before.resource);
 }
 
+// Python sends the data as JSON bytes (cheaper on its side than a dict, see window_payload).
+function decode(raw) {
+  if (raw instanceof ArrayBuffer || ArrayBuffer.isView(raw)) return JSON.parse(new TextDecoder().decode(raw));
+  return typeof raw === "string" ? JSON.parse(raw) : raw;
+}
+
 export default function (component) {
   if (!component.parentElement.querySelector(".booker")) {
     component.parentElement.append(el("div", { class: "booker" }));
   }
-  draw(component);
+  draw({ ...component, data: decode(component.data) });
 }
