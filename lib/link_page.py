@@ -112,7 +112,7 @@ def booking_window(token: str, lang: str) -> dict[str, Any]:
             "title": t("linkpage.title", lang),
             "intro": t("linkpage.intro", lang, space=space["space_name"]),
             "other_language": {"fr": "Français", "en": "English"}[other],
-            "day": t("book.day", lang), "slot": t("book.slot", lang), "resource": t("book.resource", lang),
+            "day": t("book.day", lang), "slot": t("book.slot", lang), "resource": t("linkform.desk", lang),
             "zone": t("book.zone", lang), "am": t("book.slot.am", lang), "pm": t("book.slot.pm", lang),
             "name": t("linkpage.name", lang), "email": t("linkpage.email", lang), "book": t("linkpage.book", lang),
             "booking": t("linkform.booking", lang), "free_count": t("linkform.free_count", lang),

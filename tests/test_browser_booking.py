@@ -103,6 +103,24 @@ def test_member_books_by_grid_and_by_floor_plan_then_cancels(demo_db):
     assert live == 1
 
 
+def _take_morning(resource_id: str, day: str) -> None:
+    starts, ends = bookings.slot_range(dt.date.fromisoformat(day), "am", bookings.booking_settings())
+    with db.as_owner() as conn:
+        conn.execute("insert into public.bookings (resource_id, guest_name, guest_email, during, status, source)"
+                     " values (%s, 'Quick', 'quick@example.net', tstzrange(%s, %s), 'confirmed', 'admin')",
+                     (resource_id, starts, ends))
+
+
+def test_visitor_switches_to_english_in_the_form(demo_db):
+    token = share_links.create("Newsletter")
+    with running_app() as url, browser_page() as page:
+        page.goto(f"{url}/link?t={token}")
+        page.locator(".booker").get_by_role("button", name="English").click()
+        page.get_by_role("heading", name="Book a desk").wait_for()
+        assert page.locator(".booker form").get_by_label("Your email").is_visible()
+        screenshot(page, "link-english")
+
+
 def test_visitor_books_through_a_shared_link_and_cancels(demo_db):
     token = share_links.create("Newsletter")
     with running_app() as url, browser_page() as page:
@@ -115,6 +133,13 @@ def test_visitor_books_through_a_shared_link_and_cancels(demo_db):
         assert form.locator(".error").inner_text() == "Indiquez votre nom (200 caractères au plus)."
         form.get_by_label("Votre nom").fill("Vi Sitor")
         form.get_by_label("Votre e-mail").fill("visitor@example.net")
+        chosen = form.get_by_label("Poste", exact=True).input_value()
+        _take_morning(chosen, form.get_by_label("Jour", exact=True).input_value())  # someone else, a second before
+        form.get_by_role("button", name="Réserver").click()
+        form.locator(".error", has_text="vient d'être pris").wait_for()  # said in the form, typed text kept
+        assert form.get_by_label("Votre e-mail").input_value() == "visitor@example.net"
+        screenshot(page, "link-taken")
+        assert form.get_by_label("Poste", exact=True).input_value() != chosen  # the fresh list no longer offers it
         form.get_by_role("button", name="Réserver").click()
         page.get_by_text("C'est réservé").wait_for()
         screenshot(page, "link-booked")
