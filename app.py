@@ -17,7 +17,6 @@ from lib import accounts, auth, link_page, navigation, space, startup, supabase_
 from lib.errors import user_message
 from lib.i18n import LANGUAGES, current_language, t
 
-st.set_page_config(page_title=t("app.title"), page_icon=":material/chair:", layout="wide")
 
 
 def _stale_profile_notice(person: auth.Person) -> str | None:
@@ -252,6 +251,9 @@ def main() -> None:
     startup.daily_housekeeping()
     if _shared_link_visit():
         return
+    # After the shared link, which keeps Streamlit's centred layout and takes its tab title from
+    # its page: one message less on each of its reruns.
+    st.set_page_config(page_title=t("app.title"), page_icon=":material/chair:", layout="wide")
     if "lang" not in st.session_state:
         st.session_state["lang"] = space.settings()["default_language"]
     person = _who_is_here()

@@ -43,3 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("action", choices=["send", "status"])
     p.add_argument("--limit", type=int, default=200, help="messages to send at most in this run (send)")
     p.set_defaults(func=_cmd_notify)
+    # DESIGN.md's name for sending the outbox (what cron jobs written from it call)
+    p = sub.add_parser("send-mail", help="send the e-mail outbox (same as: notify send)")
+    p.add_argument("--limit", type=int, default=200, help="messages to send at most in this run")
+    p.set_defaults(func=_cmd_notify, action="send")

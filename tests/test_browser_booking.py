@@ -67,13 +67,13 @@ def test_member_books_by_grid_and_by_floor_plan_then_cancels(demo_db):
         _sign_in(page, url, DEMO["member"])
         # a new page load would be a new Streamlit session: move with the menu, as people do
         page.get_by_role("link", name="Réserver", exact=True).first.click()
-        page.locator(".st-key-book_slot").get_by_text("Matin", exact=True).click()
+        page.locator(".st-key-book_slot").get_by_text("Matin", exact=True).first.click()
         page.get_by_role("tab", name="Grille").click()
         page.locator(".st-key-book_go button").click()
         page.get_by_text("Réservé :").first.wait_for()
         screenshot(page, "booking-grid")
 
-        page.locator(".st-key-book_slot").get_by_text("Après-midi", exact=True).click()
+        page.locator(".st-key-book_slot").get_by_text("Après-midi", exact=True).first.click()  # .first: the old element may linger during a rerun
         page.get_by_role("tab", name="Plan").click()
         _click_desk_on_plan(page, desk)
         _wait_chosen(page, desk)

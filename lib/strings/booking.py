@@ -218,7 +218,6 @@ STRINGS = {
     "resources.err.reason": ("indiquez une raison", "give a reason"),
     "resources.deactivate_has_future": ("{resource} a {n} réservation(s) à venir. Que faire ?",
                                         "{resource} has {n} upcoming booking(s). What should happen to them?"),
-    "resources.deactivate_cancel": ("Les annuler", "Cancel them"),
     "resources.deactivate_keep": ("Les garder", "Keep them"),
     "resources.closure_hits": ("Réservations touchées par les fermetures", "Bookings hit by closures"),
     "resources.closure_cancel": ("Annuler ces réservations", "Cancel these bookings"),
