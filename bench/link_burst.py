@@ -4,10 +4,12 @@ Starts two Streamlit servers with the same configuration (this repository's .str
 app on a fresh embedded database with demo data, and a trivial script (a title and a button).
 Each visitor is a websocket session speaking Streamlit's own protocol (what a browser tab
 does): it asks for the page, then reruns it twice more — 3 reruns; a rerun's time is from the
-request to `script_finished`. Prints p50/p95 and reruns per second for one visitor at a time,
-then for 50 visitors at once, and the link page's p95 as a multiple of the trivial page's.
+request to `script_finished`. The pages are measured in turns over several rounds (so that
+whatever else the machine does weighs on all alike); prints p50/p95, reruns per second and the
+server's CPU time per rerun, for one visitor at a time and for 50 at once, and the link page's
+p95 as a multiple of the trivial page's.
 
-Usage: python bench/link_burst.py [--visitors 50] [--processes 2] [--env STREAMLIT_RUNNER_POST_SCRIPT_GC=false]
+Usage: python bench/link_burst.py [--visitors 50] [--rounds 3] [--processes 2] [--env STREAMLIT_RUNNER_POST_SCRIPT_GC=false]
 """
 
 from __future__ import annotations
@@ -90,25 +92,46 @@ def server_cpu(pids: list[int]) -> float:
 
 def measure(label: str, base: str | list[str], page_name: str, query: str, visitors: int,
             pids: list[int]) -> dict[str, float]:
-    asyncio.run(crowd(base, page_name, query, 2))  # warm-up: imports, caches, pool
-    single: list[float] = []
-    for _ in range(5):
-        samples, errors, _ = asyncio.run(crowd(base, page_name, query, 1))
-        single += samples
-    cpu = server_cpu(pids)
-    burst, errors, wall = asyncio.run(crowd(base, page_name, query, visitors))
-    cpu = server_cpu(pids) - cpu
-    out = {"single_p50": pct(single, 0.5), "single_p95": pct(single, 0.95), "burst_p50": pct(burst, 0.5),
-           "burst_p95": pct(burst, 0.95), "rps": len(burst) / wall, "cpu_ms": 1000 * cpu / len(burst)}
-    print(f"{label:<10} one visitor: p50 {out['single_p50']:7.0f} ms  p95 {out['single_p95']:7.0f} ms   |   "
-          f"{visitors} at once: p50 {out['burst_p50']:7.0f} ms  p95 {out['burst_p95']:7.0f} ms  "
-          f"{out['rps']:5.1f} reruns/s  server CPU {out['cpu_ms']:4.1f} ms/rerun   errors {errors}")
+    """One page alone: one visitor at a time (5 × 3 reruns), then `visitors` at once."""
+    return compare([(label, base, page_name, query, pids)], visitors, rounds=1)[label]
+
+
+def compare(pages: list[tuple[str, str | list[str], str, str, list[int]]], visitors: int,
+            rounds: int) -> dict[str, dict[str, float]]:
+    """Several pages measured in turns (a round = one burst of each), so that whatever else the
+    machine does weighs on all of them alike; figures pool every round's samples."""
+    single: dict[str, list[float]] = {label: [] for label, *_ in pages}
+    burst: dict[str, list[float]] = {label: [] for label, *_ in pages}
+    totals = {label: {"wall": 0.0, "cpu": 0.0, "errors": 0} for label, *_ in pages}
+    for _label, base, page_name, query, _ in pages:
+        asyncio.run(crowd(base, page_name, query, 2))  # warm-up: imports, caches, pool
+    for _ in range(rounds):
+        for label, base, page_name, query, pids in pages:
+            for _ in range(5):
+                samples, errors, _ = asyncio.run(crowd(base, page_name, query, 1))
+                single[label] += samples
+            cpu = server_cpu(pids)
+            samples, errors, wall = asyncio.run(crowd(base, page_name, query, visitors))
+            totals[label]["cpu"] += server_cpu(pids) - cpu
+            totals[label]["wall"] += wall
+            totals[label]["errors"] += errors
+            burst[label] += samples
+    out = {}
+    for label, *_ in pages:
+        n = len(burst[label])
+        fig = out[label] = {"single_p50": pct(single[label], 0.5), "single_p95": pct(single[label], 0.95),
+                            "burst_p50": pct(burst[label], 0.5), "burst_p95": pct(burst[label], 0.95),
+                            "rps": n / totals[label]["wall"], "cpu_ms": 1000 * totals[label]["cpu"] / n}
+        print(f"{label:<10} one visitor: p50 {fig['single_p50']:7.0f} ms  p95 {fig['single_p95']:7.0f} ms   |   "
+              f"{visitors} at once: p50 {fig['burst_p50']:7.0f} ms  p95 {fig['burst_p95']:7.0f} ms  "
+              f"{fig['rps']:5.1f} reruns/s  server CPU {fig['cpu_ms']:4.1f} ms/rerun   errors {totals[label]['errors']}")
     return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--visitors", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3, help="bursts per page, taken in turns")
     parser.add_argument("--processes", type=int, default=1,
                         help="also run the link page on this many app processes, visitors spread over them")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
@@ -134,9 +157,11 @@ def main() -> None:
         procs.append(trivial)
         print(f"{args.visitors} visitors x {RERUNS} reruns each; same config (.streamlit/config.toml), same machine"
               + (f"; with {' '.join(args.env)}" if args.env else ""))
-        base = measure("trivial", trivial_url, "", "", args.visitors, [trivial.pid])
-        shell = measure("sign-in", app_url, "", "", args.visitors, [app.pid])
-        link = measure("link page", app_url, "link", f"t={token}", args.visitors, [app.pid])
+        print(f"{args.rounds} rounds, the three pages in turns in each")
+        figures = compare([("trivial", trivial_url, "", "", [trivial.pid]),
+                           ("sign-in", app_url, "", "", [app.pid]),
+                           ("link page", app_url, "link", f"t={token}", [app.pid])], args.visitors, args.rounds)
+        base, shell, link = figures["trivial"], figures["sign-in"], figures["link page"]
         print(f"link / trivial p95: one visitor {link['single_p95'] / base['single_p95']:.2f}x, "
               f"burst {link['burst_p95'] / base['burst_p95']:.2f}x   (target: within 1.3x); "
               f"server CPU per rerun {link['cpu_ms'] / base['cpu_ms']:.2f}x")
