@@ -117,6 +117,12 @@ def _reason(payload: Mapping[str, Any], lang: str) -> str:
 def render(row: Mapping[str, Any], sender: str | None = None, app_url: str | None = None) -> EmailMessage:
     """The e-mail for an outbox row, in the recipient's language, as plain text. `sender` is the
     From address (the sender's settings), `app_url` where members can book again."""
+    # --- event management's kinds (event cancelled, place from the waiting list): lib/events.py
+    if row.get("kind") in ("event_cancelled", "waitlist_promoted"):
+        from lib.events import render_notice
+
+        return render_notice(dict(row), sender, app_url)
+    # --- bookings
     lang = row.get("locale") if row.get("locale") in LANGUAGES else DEFAULT_LANGUAGE
     payload = row.get("payload") or {}
     space = payload.get("space") or "Cantine"
