@@ -1,4 +1,5 @@
-"""`python -m lib share-link create|list|revoke`: shared links for booking without an account.
+"""`python -m lib share-link create|list|revoke`: shared links for booking (or registering for
+events, `--purpose events|all`) without an account.
 
 The token is printed once, when the link is made (only its hash is stored), and never logged.
 """
@@ -30,7 +31,12 @@ def _cmd_share_link(args: argparse.Namespace) -> int:
         if args.expires:
             day = dt.date.fromisoformat(args.expires)
             expires = dt.datetime.combine(day, dt.time(23, 59), dt.UTC)
-        token = share_links.create(args.label, expires, args.max_per_day, args.max_per_email)
+        if args.purpose == "booking":
+            token = share_links.create(args.label, expires, args.max_per_day, args.max_per_email)
+        else:  # a link for events (or for both): event management's helper passes the purpose
+            from lib import events
+
+            token = events.create_link(args.label, expires, args.max_per_day, args.max_per_email, args.purpose)
         print(f"created link {args.label!r}; give out this address (shown only now):")
         print(_link_url(token))
         return 0
@@ -58,4 +64,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--expires", help="last day the link works, YYYY-MM-DD (create; default: never)")
     p.add_argument("--max-per-day", type=int, default=200, help="bookings a day through this link (create)")
     p.add_argument("--max-per-email", type=int, default=2, help="bookings a day per email (create)")
+    p.add_argument("--purpose", choices=["booking", "events", "all"], default="booking",
+                   help="what the link opens: desk booking, event registration, or both (create)")
     p.set_defaults(func=_cmd_share_link)

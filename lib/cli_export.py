@@ -28,6 +28,8 @@ def _export_bookings(args: argparse.Namespace) -> tuple[str, int]:
 EXPORTERS: dict[str, Callable[[argparse.Namespace], tuple[str, int]]] = {
     "bookings": _export_bookings,
     "members": lambda args: __import__("lib.csv_export", fromlist=["cli_export"]).cli_export(args),
+    "events": lambda args: __import__("lib.events", fromlist=["cli_export"]).cli_export("events"),
+    "registrations": lambda args: __import__("lib.events", fromlist=["cli_export"]).cli_export("registrations"),
 }
 
 

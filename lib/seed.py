@@ -77,7 +77,7 @@ class SeedRefused(RuntimeError):
 
 # Modules that add their own demo data, in this order. Each has
 # `seed_demo(conn, rng, scale) -> str` (one line for the report), called after members exist.
-DEMO_SEEDER_MODULES: list[str] = ["lib.bookings_demo", "lib.directory_demo"]
+DEMO_SEEDER_MODULES: list[str] = ["lib.bookings_demo", "lib.directory_demo", "lib.events_demo"]
 
 
 def _email_for(first: str, last: str, n: int) -> str:
