@@ -55,8 +55,10 @@ def upcoming(claims: Claims, limit: int = 100) -> pd.DataFrame:
     """Coming published events with places left, the waiting list and the person's own status."""
     rows = _user_call(claims, "select * from public.upcoming_events(%s)", (limit,))
     frame = pd.DataFrame(rows, columns=UPCOMING_COLUMNS)
-    for col in ("event_id", "my_registration_id"):
-        frame[col] = frame[col].map(lambda v: str(v) if v is not None else None)
+    for col in ("event_id", "my_registration_id", "my_status", "room_name", "speakers", "description"):
+        # pandas 3 reads text columns as `str`, where None becomes NaN (truthy): pages test for None
+        frame[col] = pd.Series([str(v) if v is not None and not (isinstance(v, float) and pd.isna(v)) else None
+                                for v in frame[col]], dtype=object, index=frame.index)
     return frame
 
 

@@ -107,7 +107,6 @@ STRINGS = {
                              "be told by e-mail if a place frees up."),
     "events.cancelled_ok": ("Inscription annulée.", "Registration cancelled."),
     "events.you_are": ("Vous : {status}", "You: {status}"),
-    "events.search": ("Rechercher", "Search"),
 
     # --- the team's page
     "eventsadmin.title": ("Événements (équipe)", "Events (team)"),

@@ -1,0 +1,100 @@
+"""The public page of an events link (lib/event_link_page.py), through AppTest: the link's events
+as cards, a registration form giving a private manage link, the manage page cancelling (and the
+waiting list moving up), a refused link saying why, both languages. app.py routes links for
+events to `show(token)`; here a one-line script stands in for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import db, event_link_page, events, share_links
+from lib.i18n import t
+
+SCRIPT = """
+import streamlit as st
+from lib import event_link_page
+event_link_page.show(st.query_params.get("t", ""))
+"""
+
+
+@pytest.fixture
+def link(empty_db):
+    event_link_page.forget()
+    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=5)
+    with db.as_owner() as conn:
+        event = conn.execute("insert into public.events (title, starts_at, ends_at, capacity, status) values"
+                             " ('Café UX', %s, %s, 1, 'published') returning id::text",
+                             (starts, starts + dt.timedelta(hours=2))).fetchone()["id"]
+        conn.execute("insert into public.event_speakers (event_id, name) values (%s, 'Léa Martin')", (event,))
+    yield {"token": events.create_link("Newsletter"), "event": event}
+    event_link_page.forget()
+
+
+def page(token: str, lang: str = "fr", manage: str | None = None) -> AppTest:
+    at = AppTest.from_string(SCRIPT, default_timeout=30)
+    at.query_params["t"] = token
+    if manage:
+        at.query_params["manage"] = manage
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+def test_a_visitor_registers_and_gets_a_private_manage_link(link):
+    at = page(link["token"])
+    assert not at.exception
+    assert at.title[0].value == "Événements"
+    assert any(s.value == "Café UX" for s in at.subheader) and any("Léa Martin" in x.value for x in at.text)
+    at.text_input(key="evl_name").input("Vi Sitor")
+    at.text_input(key="evl_email").input("visitor@example.net")
+    at.button[-1].click().run()  # the form's submit button
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("vous êtes inscrit·e à « Café UX »" in s.value for s in at.success)
+    address = at.code[0].value
+    assert f"?t={link['token']}&manage=" in address
+    manage = address.split("manage=", 1)[1]
+    assert events.link_registration(manage)["status"] == "registered"
+
+
+def test_the_form_says_what_to_fix_in_english(link):
+    at = page(link["token"], "en")
+    at.text_input(key="evl_name").input("Vi")
+    at.text_input(key="evl_email").input("not-an-email")
+    at.button[-1].click().run()
+    assert [e.value for e in at.error] == ["Email address not valid: write it as name@domain.com."]
+    with db.as_owner() as conn:
+        assert conn.execute("select count(*) as n from public.registrations").fetchone()["n"] == 0
+
+
+def test_manage_page_cancels_and_the_waiting_list_moves_up(link):
+    first = events.link_register(link["token"], link["event"], "one@example.net", "One")
+    second = events.link_register(link["token"], link["event"], "two@example.net", "Two")
+    at = page(link["token"], "en", manage=first)
+    assert at.title[0].value == "Your registration" and any("registered" == c.value for c in at.caption)
+    at.button(key="evl_cancel").click().run()
+    assert not at.exception and any("Your registration is cancelled." in s.value for s in at.success)
+    assert events.link_registration(second)["status"] == "registered"
+    at = page(link["token"], "fr", manage="nope")
+    assert [e.value for e in at.error] == [t("link.manage_unknown", "fr")]
+
+
+def test_a_full_event_says_waiting_list_and_a_revoked_link_says_so(link):
+    events.link_register(link["token"], link["event"], "one@example.net", "One")
+    event_link_page.forget()
+    at = page(link["token"], "en")
+    assert any("Full: waiting list" in w.value for w in at.warning)
+    share_links.revoke(share_links.list_links().id.iloc[0])
+    event_link_page.forget()
+    at = page(link["token"], "fr")
+    assert at.error and "désactivé" in at.error[0].value and not at.get("form")
+
+
+def test_the_list_is_read_once_for_every_visitor(link, monkeypatch):
+    calls = []
+    real = events.link_events
+    monkeypatch.setattr(events, "link_events", lambda token: calls.append(token) or real(token))
+    for _ in range(3):
+        event_link_page.link_events(link["token"])
+    assert len(calls) == 1

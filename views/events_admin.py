@@ -1,0 +1,185 @@
+"""The team's events: the programme edited in place (create, edit, publish), cancelling an event
+(with a confirmation saying who will be told), and per event the attendees, the waiting list,
+attendance check-off and a CSV of attendees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from lib import auth, events, notify
+from lib.errors import user_message
+from lib.flash import set_flash, show_flash
+from lib.i18n import current_language, fmt_date, fmt_time, t
+from lib.ui import cache_key, run_action
+
+person = auth.require_page(__file__)
+claims = person.claims()
+tz = events.space_tz()
+today = dt.datetime.now(tz).date()
+
+
+@st.cache_data(ttl=15, show_spinner=False)
+def _programme(_claims: dict, who: str, first: dt.date, last: dt.date) -> pd.DataFrame:
+    return events.team_events(_claims, first, last)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _rooms(_claims: dict, who: str) -> dict[str, str]:
+    return events.rooms(_claims)
+
+
+def _label(row) -> str:
+    starts = row.starts_at
+    return f"{fmt_date(starts.date())} {fmt_time(starts)} · {row.title}"
+
+
+def _notify() -> None:
+    """After cancelling an event: send the messages the database queued; say how it went."""
+    try:
+        st.session_state["events_notify"] = notify.summary(notify.send_pending())
+    except Exception as exc:  # the cancellation stands; the messages wait in the outbox
+        st.session_state["events_notify"] = [("warning", user_message(exc))]
+
+
+st.title(t("eventsadmin.title"))
+show_flash("eventsadmin")
+for level, line in st.session_state.pop("events_notify", []):
+    (st.success if level == "success" else st.warning)(line, icon=":material/mail:")
+
+who = cache_key(claims)
+periods = {"upcoming": t("eventsadmin.period.upcoming"), "past": t("eventsadmin.period.past")}
+period = st.segmented_control(t("eventsadmin.period"), list(periods), format_func=periods.get, default="upcoming",
+                              key="eva_period") or "upcoming"
+first, last = ((today, today + dt.timedelta(days=365)) if period == "upcoming"
+               else (today - dt.timedelta(days=183), today - dt.timedelta(days=1)))
+programme = _programme(claims, who, first, last)
+room_names = list(_rooms(claims, who))
+edit_tab, people_tab = st.tabs([t("eventsadmin.tab.edit"), t("eventsadmin.tab.attendees")])
+
+with edit_tab:
+    st.caption(t("eventsadmin.help"))
+    statuses = ["draft", "published", "cancelled"]
+    edited = st.data_editor(
+        programme, key="eva_editor", num_rows="dynamic", hide_index=True, width="stretch",
+        column_order=["title", "kind", "starts_at", "ends_at", "room", "capacity", "status", "speakers",
+                      "registered", "waitlisted", "description"],
+        disabled=["registered", "waitlisted"],
+        column_config={
+            "title": st.column_config.TextColumn(t("eventsadmin.col.title"), required=True, max_chars=200),
+            "kind": st.column_config.SelectboxColumn(t("eventsadmin.col.kind"), options=list(events.KINDS),
+                                                     required=True, default="talk",
+                                                     format_func=lambda k: t(f"events.kind.{k}")),
+            "starts_at": st.column_config.DatetimeColumn(t("eventsadmin.col.starts_at"), required=True,
+                                                         format="DD/MM/YYYY HH:mm", step=dt.timedelta(minutes=15)),
+            "ends_at": st.column_config.DatetimeColumn(t("eventsadmin.col.ends_at"), required=True,
+                                                       format="DD/MM/YYYY HH:mm", step=dt.timedelta(minutes=15)),
+            "room": st.column_config.SelectboxColumn(t("eventsadmin.col.room"), options=room_names),
+            "capacity": st.column_config.NumberColumn(t("eventsadmin.col.capacity"), min_value=1, max_value=10000,
+                                                      step=1, default=30, required=True),
+            "status": st.column_config.SelectboxColumn(t("eventsadmin.col.status"), options=statuses, default="draft",
+                                                       required=True, format_func=lambda s: t(f"events.status.{s}")),
+            "speakers": st.column_config.TextColumn(t("eventsadmin.col.speakers"), max_chars=500),
+            "description": st.column_config.TextColumn(t("eventsadmin.col.description"), max_chars=5000),
+            "registered": st.column_config.NumberColumn(t("eventsadmin.col.registered")),
+            "waitlisted": st.column_config.NumberColumn(t("eventsadmin.col.waitlisted")),
+        })
+    if st.button(t("eventsadmin.save"), type="primary", key="eva_save"):
+        result = run_action(lambda: events.save_events(claims, edited, programme))
+        if result is not None:
+            for number, key, params in result.errors:
+                st.error(t("eventsadmin.row_error", row=number, message=t(key, **params)) if number else t(key, **params))
+            if not result.errors:
+                set_flash("eventsadmin", t("eventsadmin.saved", n=result.changes) if result.changes
+                          else t("eventsadmin.nothing"))
+                st.rerun()
+
+    live = programme[(programme.status != "cancelled") & (programme.ends_at > pd.Timestamp(dt.datetime.now(tz)
+                                                                                         .replace(tzinfo=None)))]
+    if not live.empty:
+        st.subheader(t("eventsadmin.cancel_section"), anchor=False)
+        labels = {row.id: _label(row) for row in live.itertuples()}
+        chosen = st.selectbox(t("eventsadmin.cancel_pick"), list(labels), format_func=labels.get, index=None,
+                              key="eva_cancel_pick")
+        if chosen:
+            n = events.live_registrations(claims, chosen)
+            st.warning(t("eventsadmin.cancel_warning", n=n), icon=":material/warning:")
+            sure = st.checkbox(t("eventsadmin.cancel_confirm"), key="eva_cancel_sure")
+            if st.button(t("eventsadmin.cancel_go"), key="eva_cancel_go", disabled=not sure, icon=":material/event_busy:"):
+                done = run_action(lambda: events.cancel_event(claims, chosen))
+                if done is not None:
+                    _notify()
+                    st.session_state.pop("eva_cancel_pick", None)
+                    st.session_state.pop("eva_cancel_sure", None)
+                    set_flash("eventsadmin", t("eventsadmin.cancelled_ok", n=done))
+                    st.rerun()
+
+with people_tab:
+    shown = programme[programme.status != "draft"]
+    if shown.empty:
+        st.info(t("eventsadmin.no_events"))
+    else:
+        labels = {row.id: _label(row) for row in shown.itertuples()}
+        event_id = st.selectbox(t("eventsadmin.pick_event"), list(labels), format_func=labels.get, key="eva_event")
+        event = shown.set_index("id").loc[event_id]
+        people = events.attendees(claims, event_id)
+        attended = int((people.status == "attended").sum()) if not people.empty else 0
+        st.caption(t("eventsadmin.counts", registered=int(event.registered), capacity=int(event.capacity),
+                     waitlisted=int(event.waitlisted), attended=attended)
+                   + f" · {t('events.status.' + event.status)}")
+        started = event.starts_at.to_pydatetime().replace(tzinfo=tz) <= dt.datetime.now(tz)
+        placed = people[people.status != "waitlisted"].reset_index(drop=True)
+        waiting = people[people.status == "waitlisted"].reset_index(drop=True)
+        if people.empty:
+            st.info(t("eventsadmin.no_attendees"))
+        else:
+            if not started:
+                st.caption(t("eventsadmin.att_too_early"))
+            view = pd.DataFrame({
+                "id": placed.id,
+                "who": [f"{w} ({t('eventsadmin.att.guest')})" if g else w for w, g in zip(placed.who, placed.guest,
+                                                                                          strict=False)],
+                "email": placed.email,
+                "arrived": [c.astimezone(tz).replace(tzinfo=None) for c in placed.created_at],
+                "present": placed.present,
+            })
+            ticked = st.data_editor(
+                view, key=f"eva_att_{event_id}", hide_index=True, width="stretch",
+                column_order=["present", "who", "email", "arrived"],
+                disabled=["who", "email", "arrived"] + ([] if started else ["present"]),
+                column_config={
+                    "present": st.column_config.CheckboxColumn(t("eventsadmin.att.present")),
+                    "who": st.column_config.TextColumn(t("eventsadmin.att.who")),
+                    "email": st.column_config.TextColumn(t("eventsadmin.att.email")),
+                    "arrived": st.column_config.DatetimeColumn(t("eventsadmin.att.arrived"), format="DD/MM HH:mm"),
+                })
+            if started and st.button(t("eventsadmin.att_save"), type="primary", key="eva_att_save"):
+                n = run_action(lambda: events.save_attendance(claims, ticked, view))
+                if n is not None:
+                    set_flash("eventsadmin", t("eventsadmin.att_saved", n=n))
+                    st.rerun()
+            if not waiting.empty:
+                st.subheader(t("eventsadmin.waitlist"), anchor=False)
+                st.dataframe(pd.DataFrame({
+                    "#": waiting.position.astype(int),
+                    t("eventsadmin.att.who"): waiting.who,
+                    t("eventsadmin.att.email"): waiting.email,
+                    t("eventsadmin.att.arrived"): [fmt_date(c.astimezone(tz).date()) + " " + fmt_time(c.astimezone(tz))
+                                                   for c in waiting.created_at],
+                }), hide_index=True, width="stretch")
+            st.download_button(t("eventsadmin.export"), events.attendees_csv(claims, event_id, current_language()),
+                               file_name=f"inscrits-{event.starts_at.date()}.csv", mime="text/csv",
+                               key="eva_export", icon=":material/download:")
+        if event.status == "published" and not started:
+            with st.form("eva_register"):
+                members = events.bookable_members(claims)
+                names = {m["id"]: f"{m['full_name']} · {m['email']}" for m in members}
+                member = st.selectbox(t("eventsadmin.register_member"), list(names), format_func=names.get,
+                                      index=None, key="eva_member")
+                if st.form_submit_button(t("eventsadmin.register_go")) and member:
+                    done = run_action(lambda: events.register(claims, event_id, member))
+                    if done is not None:
+                        set_flash("eventsadmin", t("events.registered_ok", title=event.title))
+                        st.rerun()
