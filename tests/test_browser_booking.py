@@ -142,6 +142,8 @@ def test_visitor_books_through_a_shared_link_and_cancels(demo_db):
         assert form.get_by_label("Poste", exact=True).input_value() != chosen  # the fresh list no longer offers it
         form.get_by_role("button", name="Réserver").click()
         page.get_by_text("C'est réservé").wait_for()
+        page.locator("[data-testid=stCode]").get_by_text("?manage=").wait_for()  # the private link, to copy
+        page.wait_for_timeout(500)  # its monospace font
         screenshot(page, "link-booked")
         with page.expect_popup() as popup:  # the private manage link opens in its own tab
             page.get_by_role("link", name="Votre réservation").click()
