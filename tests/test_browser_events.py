@@ -1,0 +1,95 @@
+"""End to end in a real Chromium: a member registers for an event from its card and cancels; a
+host opens the team's events page, picks the evening's event and ticks an attendee present."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lib import db
+from lib.seed import DEMO_PASSWORD
+from tests.browser import browser_page, running_app, screenshot
+from tests.conftest import DEMO
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, url: str, email: str) -> None:
+    page.goto(url)
+    page.locator(".st-key-sign_in_email input").fill(email)
+    page.locator(".st-key-sign_in_password input").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("link", name="Accueil", exact=True).first.wait_for()
+
+
+def _open(page, link: str, marker) -> None:
+    """Open a page from the menu; a click landing during the previous page's rerun can be
+    dropped, so click again until the page shows `marker` (a locator)."""
+    for _ in range(6):
+        page.get_by_role("link", name=link, exact=True).first.click()
+        try:
+            marker.wait_for(timeout=5000)
+            return
+        except Exception:  # noqa: BLE001 (playwright's timeout: try the click again)
+            continue
+    marker.wait_for()
+
+
+def _setup() -> tuple[str, str]:
+    """An open event the demo member is not registered for, and one that started 30 minutes ago
+    (the first of the day, so the team's page shows it first) with the demo member registered."""
+    now = dt.datetime.now(dt.UTC)
+    with db.as_owner() as conn:
+        member = conn.execute("select id from public.members where email = %s", (DEMO["member"],)).fetchone()["id"]
+        conn.execute("delete from public.registrations where member_id = %s", (member,))
+        opened = conn.execute(
+            "insert into public.events (title, starts_at, ends_at, capacity, status) values"
+            " ('Conférence navigateur', %s, %s, 20, 'published') returning id::text",
+            (now - dt.timedelta(minutes=1) + dt.timedelta(hours=1), now + dt.timedelta(hours=3))).fetchone()["id"]
+        conn.execute("update public.events set starts_at = starts_at + interval '400 days',"
+                     " ends_at = ends_at + interval '400 days' where id <> %s and starts_at > now()"
+                     " and starts_at < now() + interval '1 hour'", (opened,))
+        started = conn.execute(
+            "insert into public.events (title, starts_at, ends_at, capacity, status) values"
+            " ('Soirée présence', %s, %s, 20, 'published') returning id::text",
+            (now - dt.timedelta(minutes=30), now + dt.timedelta(hours=1))).fetchone()["id"]
+        conn.execute("insert into public.registrations (event_id, member_id) values (%s, %s)", (started, member))
+        # nothing else starts earlier today: the team's page opens on this event
+        conn.execute("delete from public.events where id <> %s and starts_at::date = %s::date"
+                     " and starts_at < %s", (started, now, now - dt.timedelta(minutes=30)))
+    return opened, started
+
+
+def test_member_registers_and_cancels_then_the_team_marks_attendance(demo_db):
+    opened, started = _setup()
+    with running_app() as url:
+        with browser_page() as page:
+            _sign_in(page, url, DEMO["member"])
+            _open(page, "Événements", page.locator(f".st-key-reg_{opened} button"))
+            page.locator(f".st-key-reg_{opened} button").click()
+            page.get_by_text("Vous êtes inscrit·e à « Conférence navigateur »").wait_for()
+            screenshot(page, "events-registered")
+            page.locator(f".st-key-unreg_{opened} button").click()
+            page.get_by_text("Inscription annulée.").wait_for()
+            page.locator(f".st-key-reg_{opened} button").wait_for()
+            screenshot(page, "events-cancelled")
+        with browser_page() as page:
+            _sign_in(page, url, DEMO["staff"])
+            _open(page, "Événements (équipe)", page.get_by_role("tab", name="Inscrits et présence"))
+            page.get_by_role("tab", name="Inscrits et présence").click()
+            editor = page.locator(f".st-key-eva_att_{started}")
+            editor.wait_for()
+            box = editor.bounding_box()
+            # the grid is a canvas: the "present" box is drawn in the middle of the first column
+            # (about a sixth of the grid's width), in the row under the header
+            page.mouse.click(box["x"] + box["width"] * 0.1 + 20, box["y"] + 36 + 17)
+            page.wait_for_timeout(500)
+            page.locator(".st-key-eva_att_save button").click()
+            page.get_by_text("Présences enregistrées (1 changement(s)).").wait_for()
+            screenshot(page, "events-attendance")
+    with db.as_owner() as conn:
+        rows = {r["event_id"]: r["status"] for r in conn.execute(
+            "select x.event_id::text, x.status from public.registrations x join public.members m on m.id = x.member_id"
+            " where m.email = %s", (DEMO["member"],)).fetchall()}
+    assert rows == {opened: "cancelled", started: "attended"}
