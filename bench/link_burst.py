@@ -149,6 +149,16 @@ def main() -> None:
             seed.seed_demo(conn)
             conn.commit()
         token = share_links.create("Burst")
+        from lib import link_page
+
+        timings = []
+        for _ in range(5):
+            start = time.perf_counter()
+            payload = link_page.window_payload(token, "fr")
+            timings.append((time.perf_counter() - start) * 1000)
+            link_page.forget_windows()
+        print(f"link form data: {len(payload) / 1024:.1f} kB, computed in {sorted(timings)[2]:.0f} ms (median of 5),"
+              f" then served from memory for {link_page._WINDOW_SECONDS} s")
         db.close_pools()
         (trivial_dir / "trivial.py").write_text(TRIVIAL)
         app, app_url = start_app({"DATABASE_URL": info, **extra})

@@ -47,6 +47,9 @@ _STATE_CHAR = {"free": "f", "taken": "t", "mine": "t", "closed": "c", "past": "p
 
 # --------------------------------------------------------------------------- data (cached, shared)
 
+# The form offers at most this many days ahead, whatever the booking window (up to two years):
+# what a newsletter reader books, in a payload that stays small with hundreds of desks.
+LINK_WINDOW_DAYS = 92
 _WINDOW_SECONDS = 10  # how stale the free/taken states may be; the database decides at booking time
 _window_cache: dict[tuple[str, str], tuple[float, bytes]] = {}
 _window_lock = threading.Lock()
@@ -84,27 +87,24 @@ def booking_window(token: str, lang: str) -> dict[str, Any]:
     per day. Raises for an unknown, expired or revoked link."""
     space = share_links.space(token)
     today = bookings.local_today(space)
-    last = today + dt.timedelta(days=space["booking_window_days"])
+    last = today + dt.timedelta(days=min(space["booking_window_days"], LINK_WINDOW_DAYS))
     days = [today + dt.timedelta(days=i) for i in range((last - today).days + 1)]
     days = [d for d in days if d.isoweekday() in space["open_days"]]
-    desks: list[list[str]] = []
-    states: dict[str, str] = {}
-    grids = bookings.link_window_grids(token, days, "desk")
-    for day in days:
-        grid = grids[day]
-        if not desks and not grid.empty:
-            first = grid.drop_duplicates("resource_id")
-            desks = [[r.resource_id, r.resource_name, r.zone_name] for r in first.itertuples(index=False)]
-        by_half = {(r.resource_id, r.slot): r.state for r in grid.itertuples(index=False)}
-        states[day.isoformat()] = "".join(_STATE_CHAR.get(by_half.get((d[0], half), "closed"), "c")
-                                          for d in desks for half in ("am", "pm"))
+    desks: dict[str, list[str]] = {}  # resource id → [id, name, zone], in the grid's order
+    halves: dict[dt.date, dict[tuple[str, str], str]] = {d: {} for d in days}
+    for row in bookings.link_window_states(token, days, "desk"):
+        desks.setdefault(row["resource_id"], [row["resource_id"], row["resource_name"], row["zone_name"]])
+        halves[row["day"]][(row["resource_id"], row["slot"])] = row["state"]
+    states = {day.isoformat(): "".join(_STATE_CHAR.get(halves[day].get((desk, half), "closed"), "c")
+                                       for desk in desks for half in ("am", "pm"))
+              for day in days}
     bookable = [d for d in days if "f" in states[d.isoformat()]]
     default = next((d for d in bookable if d > today), bookable[0] if bookable else None)  # most book tomorrow
     other = next(code for code in LANGUAGES if code != lang)
     return {
         "days": [[d.isoformat(), f"{weekday_name(d.isoweekday(), lang)} {fmt_date(d, 'long', lang)}"] for d in days],
         "default_day": default.isoformat() if default else (days[0].isoformat() if days else ""),
-        "desks": desks,
+        "desks": list(desks.values()),
         "states": states,
         "slots": [[s, t(f"book.slot.{s}", lang)] for s in ("day", "am", "pm")],
         "other_lang": other,

@@ -107,3 +107,12 @@ def test_revoked_link_says_so(demo_db):
     at = link_app(t=token)
     assert any("switched off" in e.value for e in at.error)
     assert not at.get("bidi_component")
+
+
+def test_the_form_offers_at_most_three_months_whatever_the_window(demo_db):
+    with db.as_owner() as conn:
+        conn.execute("update public.settings set booking_window_days = 700")
+    token = share_links.create("Newsletter")
+    data = form_data(link_app(t=token))
+    last = dt.date.fromisoformat(data["days"][-1][0])
+    assert dt.date.today() + dt.timedelta(days=80) < last <= dt.date.today() + dt.timedelta(days=link_page.LINK_WINDOW_DAYS + 1)
