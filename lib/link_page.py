@@ -108,6 +108,7 @@ def booking_window(token: str, lang: str) -> dict[str, Any]:
         "states": states,
         "slots": [[s, t(f"book.slot.{s}", lang)] for s in ("day", "am", "pm")],
         "other_lang": other,
+        "space": space["space_name"],
         "labels": {
             "title": t("linkpage.title", lang),
             "intro": t("linkpage.intro", lang, space=space["space_name"]),
@@ -236,16 +237,20 @@ def _booking_page(token: str) -> None:
     BOOKER(data=payload, key=BOOKER_KEY, on_book_change=lambda: _on_book(token), on_lang_change=_on_lang)
 
 
-def show() -> None:
-    """The whole page: the manage page, or the booking form, or what was just booked."""
+def show(params: dict[str, str] | None = None) -> None:
+    """The whole page: the manage page, or the booking form, or what was just booked. `params`:
+    the address's query, when the caller already read it."""
     show_flash("link")
-    manage_token = st.query_params.get("manage")
-    link_token = st.query_params.get("t")
+    params = st.query_params.to_dict() if params is None else params
+    manage_token = params.get("manage")
+    link_token = params.get("t")
     if manage_token:
+        st.set_page_config(page_title=t("linkpage.manage_title"))
         _manage_page(manage_token)
     elif link_token:
         done = st.session_state.get("link_done")  # stays while the visitor is here: it holds their manage link
         if done:
+            st.set_page_config(page_title=t("linkpage.title"))
             st.title(t("linkpage.title"))
             _done(done)
             if st.button(t("linkform.again"), icon=":material/add:", key="link_again"):

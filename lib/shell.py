@@ -233,19 +233,16 @@ def _browser_language() -> str | None:
 
 def _shared_link_visit() -> bool:
     """A shared link (`?t=…`) or its manage link (`?manage=…`) opens the public booking page
-    alone: no sign-in shell, menu or cookie. That is what each visitor of a newsletter burst
-    pays for, and the shell alone cost 2.4× a trivial page's rerun (bench/link_burst.py)."""
-    params = st.query_params
+    alone: no sign-in shell, menu or cookie, and no `st.navigation` (the page is the same at
+    `/link` and at the root; the form sets the tab's title). That is what each visitor of a
+    newsletter burst pays for: the shell alone cost 2.4× a trivial page's rerun, navigation
+    another 6% (bench/link_burst.py, py-spy)."""
+    params = st.query_params.to_dict()
     if params.get("t") is None and params.get("manage") is None:
         return False
     if st.session_state.get("lang") is None:
         st.session_state["lang"] = _browser_language() or space.settings()["default_language"]
-    # `/link` is the link's address; the default page (the root address) shows it too, since a
-    # default page answers only at the root.
-    title = t("linkpage.title")
-    st.navigation([st.Page(link_page.show, title=title, icon=":material/link:", url_path="link"),
-                   st.Page(link_page.show, title=title, icon=":material/link:", url_path="shared", default=True)],
-                  position="hidden").run()
+    link_page.show(params)
     return True
 
 

@@ -127,6 +127,8 @@ def test_visitor_books_through_a_shared_link_and_cancels(demo_db):
         page.goto(f"{url}/link?t={token}")
         page.get_by_text("Réserver un poste").first.wait_for()
         form = page.locator(".booker form")  # the form is drawn in the browser (lib/assets/link_booker.js)
+        assert page.title().startswith("Réserver un poste ·")
+        assert not page.get_by_text("Page not found").is_visible()
         form.locator("fieldset").get_by_text("Matin").click()  # a slot: the list of free desks follows, no server round trip
         assert "poste(s) libre(s)" in form.locator(".hint").inner_text()
         form.get_by_role("button", name="Réserver").click()  # nothing typed yet: said in French, nothing sent

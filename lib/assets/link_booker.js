@@ -46,6 +46,7 @@ function draw(component) {
   const lang = el("button", { type: "button", class: "lang", lang: data.other_lang, text: L.other_language });
   lang.addEventListener("click", () => setTriggerValue("lang", data.other_lang));
   root.append(el("h1", { text: L.title }), el("p", { class: "intro" }, el("span", { text: L.intro }), lang));
+  document.title = `${L.title} · ${data.space}`;  // the page has no st.navigation or page config to do it
 
   if (!data.days.length) {
     root.append(el("p", { class: "notice", role: "status", text: L.no_days }));
