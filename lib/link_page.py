@@ -152,15 +152,25 @@ def book_request(token: str, request: dict[str, Any]) -> dict[str, Any]:
             "pending": found.get("status") == "pending"}
 
 
+def _visit() -> dict[str, Any]:
+    """What this visitor's session keeps — the booking just made (it holds their manage link),
+    the reason a booking failed, the attempt number — in one session-state entry: every read of
+    session state costs, and the form page is kept cheap."""
+    visit = st.session_state.get("_link_visit")
+    if visit is None:
+        visit = st.session_state["_link_visit"] = {}
+    return visit
+
+
 def _on_book(token: str) -> None:
     """The form's "book" trigger, before the page runs again: book, or keep the reason to show."""
     request = (st.session_state.get(BOOKER_KEY) or {}).get("book")
     if not request:
         return
     try:
-        st.session_state["link_done"] = book_request(token, request)
+        _visit()["done"] = book_request(token, request)
     except Exception as exc:
-        st.session_state["_link_error"] = user_message(exc)
+        _visit()["error"] = user_message(exc)
         if isinstance(exc, UserError) and exc.key == "booking.taken":
             forget_windows()  # taken a second ago: show the fresh state at once
 
@@ -221,18 +231,16 @@ def _done(done: dict[str, Any]) -> None:
     st.code(address, language=None)
 
 
-def _booking_page(token: str) -> None:
+def _booking_page(token: str, visit: dict[str, Any]) -> None:
     try:
         payload = window_payload(token, current_language())
     except Exception as exc:  # unknown, expired, revoked: say which
         st.title(t("linkpage.title"))
         st.error(user_message(exc))
         return
-    error = st.session_state.get("_link_error")  # .get, not `in`: `in` copies the whole state
-    if error:
-        del st.session_state["_link_error"]  # the visitor's own copy, with the reason and a new attempt number so the form redraws
-        attempt = st.session_state.get("_link_attempt", 0) + 1
-        st.session_state["_link_attempt"] = attempt
+    error = visit.pop("error", None)
+    if error:  # the visitor's own copy, with the reason and a new attempt number so the form redraws
+        visit["attempt"] = attempt = visit.get("attempt", 0) + 1
         payload = json.dumps({**json.loads(payload), "error": error, "attempt": attempt}).encode()
     BOOKER(data=payload, key=BOOKER_KEY, on_book_change=lambda: _on_book(token), on_lang_change=_on_lang)
 
@@ -240,24 +248,25 @@ def _booking_page(token: str) -> None:
 def show(params: dict[str, str] | None = None) -> None:
     """The whole page: the manage page, or the booking form, or what was just booked. `params`:
     the address's query, when the caller already read it."""
-    show_flash("link")
     params = st.query_params.to_dict() if params is None else params
     manage_token = params.get("manage")
     link_token = params.get("t")
     if manage_token:
         st.set_page_config(page_title=t("linkpage.manage_title"))
+        show_flash("link")
         _manage_page(manage_token)
     elif link_token:
-        done = st.session_state.get("link_done")  # stays while the visitor is here: it holds their manage link
+        visit = _visit()
+        done = visit.get("done")
         if done:
             st.set_page_config(page_title=t("linkpage.title"))
             st.title(t("linkpage.title"))
             _done(done)
             if st.button(t("linkform.again"), icon=":material/add:", key="link_again"):
-                st.session_state.pop("link_done", None)
+                visit.pop("done", None)
                 st.rerun()
         else:
-            _booking_page(link_token)
+            _booking_page(link_token, visit)
     else:
         st.title(t("linkpage.title"))
         st.info(t("linkpage.no_token"))
