@@ -80,13 +80,20 @@ def test_member_registers_and_cancels_then_the_team_marks_attendance(demo_db):
             page.get_by_role("tab", name="Inscrits et présence").click()
             editor = page.locator(f".st-key-eva_att_{started}")
             editor.wait_for()
-            box = editor.bounding_box()
-            # the grid is a canvas: the "present" box is drawn in the middle of the first column
-            # (about a sixth of the grid's width), in the row under the header
-            page.mouse.click(box["x"] + box["width"] * 0.1 + 20, box["y"] + 36 + 17)
-            page.wait_for_timeout(500)
-            page.locator(".st-key-eva_att_save button").click()
-            page.get_by_text("Présences enregistrées (1 changement(s)).").wait_for()
+            page.locator(".st-key-eva_export").wait_for()  # drawn after the grid: the layout is settled
+            page.wait_for_timeout(1000)
+            saved = page.get_by_text("Présences enregistrées")
+            for _ in range(3):  # a click on the canvas during a rerun can be lost: check what was saved
+                box = editor.bounding_box()
+                # the "present" box is drawn in the middle of the first column, in the row under the header
+                page.mouse.click(box["x"] + box["width"] * 0.1 + 20, box["y"] + 36 + 17)
+                page.wait_for_timeout(700)
+                page.locator(".st-key-eva_att_save button").click()
+                saved.wait_for()
+                if "(1 changement(s))" in saved.inner_text():
+                    break
+                page.wait_for_timeout(1000)
+            assert "(1 changement(s))" in saved.inner_text()
             screenshot(page, "events-attendance")
     with db.as_owner() as conn:
         rows = {r["event_id"]: r["status"] for r in conn.execute(
