@@ -143,6 +143,7 @@ def _done(token: str, done: dict[str, Any]) -> None:
 
 def show_manage(manage: str) -> None:
     """The private manage page of one registration: what it is, and cancel."""
+    show_flash("evl")
     st.title(t("eventlink.manage_title"))
     try:
         found = events.link_registration(manage)
@@ -179,11 +180,11 @@ def show(token: str) -> None:
     """The whole page for an events link: the manage page (`?manage=`), or what was just
     registered, or the coming events and the form."""
     _language_switch()
-    show_flash("evl")
     manage = st.query_params.get("manage")
     if manage:
         show_manage(manage)
         return
+    show_flash("evl")
     st.title(t("eventlink.title"))
     if not token:
         st.info(t("eventlink.no_token"))

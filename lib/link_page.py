@@ -76,6 +76,34 @@ def window_payload(token: str, lang: str) -> bytes:
         return payload
 
 
+_serves_cache: dict[str, tuple[float, tuple[bool, bool]]] = {}
+
+
+def link_serves(token: str) -> tuple[bool, bool]:
+    """Whether a link opens desk booking, events, or both (its purpose), known for a minute. A
+    link that is revoked or expired "serves" what it was made for, so its page says why not."""
+    hit = _serves_cache.get(token)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    from lib import events
+
+    def accepts(read: Any) -> bool:
+        try:
+            read(token)
+        except UserError as exc:
+            return exc.key != "link.unknown"  # another purpose reads as unknown
+        return True
+
+    serves = (accepts(share_links.space), accepts(events.link_events))
+    if serves == (False, False):  # an unknown link: the booking page says so
+        serves = (True, False)
+    with _window_lock:
+        if len(_serves_cache) >= 200:
+            _serves_cache.clear()
+        _serves_cache[token] = (time.monotonic() + 60, serves)
+    return serves
+
+
 def forget_windows() -> None:
     """Drop the cached windows (a desk was just taken under someone's nose)."""
     with _window_lock:
@@ -109,8 +137,10 @@ def booking_window(token: str, lang: str) -> dict[str, Any]:
         "slots": [[s, t(f"book.slot.{s}", lang)] for s in ("day", "am", "pm")],
         "other_lang": other,
         "space": space["space_name"],
+        "events_too": link_serves(token)[1],
         "labels": {
             "title": t("linkpage.title", lang),
+            "events": t("linkform.events", lang),
             "intro": t("linkpage.intro", lang, space=space["space_name"]),
             "other_language": {"fr": "Français", "en": "English"}[other],
             "day": t("book.day", lang), "slot": t("book.slot", lang), "resource": t("linkform.desk", lang),
@@ -198,15 +228,18 @@ def _page_address() -> str:
 
 
 def _manage_page(manage: str) -> None:
-    st.title(t("linkpage.manage_title"))
     try:
         found = share_links.managed_booking(manage)
     except UserError as exc:
+        st.title(t("linkpage.manage_title"))
         st.error(exc.message())
         return
-    if found is None:
-        st.error(t("link.manage_unknown"))
+    if found is None:  # not a booking: a registration to an event, else unknown
+        from lib import event_link_page
+
+        event_link_page.show_manage(manage)
         return
+    st.title(t("linkpage.manage_title"))
     tz = ZoneInfo(bookings.booking_settings()["time_zone"])
     with st.container(border=True):
         st.markdown(f"**{_when(found['starts'], found['ends'], tz)}**")
@@ -245,6 +278,12 @@ def _booking_page(token: str, visit: dict[str, Any]) -> None:
     BOOKER(data=payload, key=BOOKER_KEY, on_book_change=lambda: _on_book(token), on_lang_change=_on_lang)
 
 
+def _wants_events(token: str, params: dict[str, str]) -> bool:
+    """A link made for events opens them; a link for both opens booking unless `view=events`."""
+    booking, events_too = link_serves(token)
+    return events_too and (not booking or params.get("view") == "events")
+
+
 def show(params: dict[str, str] | None = None) -> None:
     """The whole page: the manage page, or the booking form, or what was just booked. `params`:
     the address's query, when the caller already read it."""
@@ -255,6 +294,11 @@ def show(params: dict[str, str] | None = None) -> None:
         st.set_page_config(page_title=t("linkpage.manage_title"))
         show_flash("link")
         _manage_page(manage_token)
+    elif link_token and _wants_events(link_token, params):
+        from lib import event_link_page
+
+        st.set_page_config(page_title=t("eventlink.title"))
+        event_link_page.show(link_token)
     elif link_token:
         visit = _visit()
         done = visit.get("done")

@@ -100,3 +100,28 @@ def test_member_registers_and_cancels_then_the_team_marks_attendance(demo_db):
             "select x.event_id::text, x.status from public.registrations x join public.members m on m.id = x.member_id"
             " where m.email = %s", (DEMO["member"],)).fetchall()}
     assert rows == {opened: "cancelled", started: "attended"}
+
+
+def test_a_visitor_goes_from_a_link_for_both_to_its_events_registers_and_cancels(demo_db):
+    from lib import events
+
+    token = events.create_link("Newsletter", purpose="all")
+    with running_app() as url, browser_page() as page:
+        page.goto(f"{url}/link?t={token}")
+        page.locator(".booker").get_by_role("link", name="Voir aussi les événements à venir").click()
+        page.get_by_role("heading", name="Événements").wait_for()
+        screenshot(page, "event-link")
+        page.locator(".st-key-evl_name input").fill("Vi Sitor")
+        page.locator(".st-key-evl_email input").fill("visitor@example.net")
+        page.get_by_role("button", name="S'inscrire").click()
+        page.get_by_text("inscrit").first.wait_for()
+        address = page.locator("[data-testid=stCode]").inner_text()
+        assert f"t={token}&manage=" in address
+        page.goto(address.replace("http://localhost:8501", url))
+        page.locator(".st-key-evl_cancel button").click()
+        page.get_by_text("annulée").first.wait_for()
+        screenshot(page, "event-link-cancelled")
+    with db.as_owner() as conn:
+        row = conn.execute("select status from public.registrations where guest_email = 'visitor@example.net'"
+                           ).fetchone()
+    assert row["status"] == "cancelled"

@@ -1,23 +1,20 @@
 """The public page of an events link (lib/event_link_page.py), through AppTest: the link's events
 as cards, a registration form giving a private manage link, the manage page cancelling (and the
-waiting list moving up), a refused link saying why, both languages. app.py routes links for
-events to `show(token)`; here a one-line script stands in for it."""
+waiting list moving up), a refused link saying why, both languages. Through app.py, which
+routes a link made for events to this page and a manage link it does not know as a booking
+here."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import db, event_link_page, events, share_links
 from lib.i18n import t
-
-SCRIPT = """
-import streamlit as st
-from lib import event_link_page
-event_link_page.show(st.query_params.get("t", ""))
-"""
+from tests.conftest import APP
 
 
 @pytest.fixture
@@ -34,7 +31,7 @@ def link(empty_db):
 
 
 def page(token: str, lang: str = "fr", manage: str | None = None) -> AppTest:
-    at = AppTest.from_string(SCRIPT, default_timeout=30)
+    at = AppTest.from_file(APP, default_timeout=30)
     at.query_params["t"] = token
     if manage:
         at.query_params["manage"] = manage
@@ -91,10 +88,23 @@ def test_a_full_event_says_waiting_list_and_a_revoked_link_says_so(link):
     assert at.error and "désactivé" in at.error[0].value and not at.get("form")
 
 
-def test_the_list_is_read_once_for_every_visitor(link, monkeypatch):
-    calls = []
-    real = events.link_events
-    monkeypatch.setattr(events, "link_events", lambda token: calls.append(token) or real(token))
-    for _ in range(3):
-        event_link_page.link_events(link["token"])
-    assert len(calls) == 1
+def test_the_list_is_read_once_for_every_visitor(link):
+    first = event_link_page.link_events(link["token"])
+    with db.as_owner() as conn:  # a change within the few seconds the list is shared...
+        conn.execute("update public.events set title = 'Café UI' where id = %s", (link["event"],))
+    assert event_link_page.link_events(link["token"]) == first  # ...is not read again for each visitor
+    event_link_page.forget(link["token"])
+    assert event_link_page.link_events(link["token"])[0]["title"] == "Café UI"
+
+
+def test_a_link_for_both_opens_booking_then_its_events(link):
+    token = events.create_link("Both", purpose="all")
+    at = page(token, "en")
+    (booker,) = at.get("bidi_component")  # the desk booking form first...
+    assert json.loads(booker.proto.bytes)["events_too"] is True
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["t"] = token
+    at.query_params["view"] = "events"
+    at.session_state["lang"] = "en"
+    at.run()  # ...and its events one link away
+    assert at.title[0].value == "Events" and any(s.value == "Café UX" for s in at.subheader)

@@ -47,6 +47,11 @@ function draw(component) {
   lang.addEventListener("click", () => setTriggerValue("lang", data.other_lang));
   root.append(el("h1", { text: L.title }), el("p", { class: "intro" }, el("span", { text: L.intro }), lang));
   document.title = `${L.title} · ${data.space}`;  // the page has no st.navigation or page config to do it
+  if (data.events_too) {  // a link made for both: its events are one page away
+    const query = new URLSearchParams(window.location.search);
+    query.set("view", "events");
+    root.append(el("p", { class: "events" }, el("a", { href: `?${query}`, text: L.events, target: "_self" })));
+  }
 
   if (!data.days.length) {
     root.append(el("p", { class: "notice", role: "status", text: L.no_days }));

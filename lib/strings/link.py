@@ -2,6 +2,7 @@
 
 STRINGS = {
     "linkform.free_count": ("{n} poste(s) libre(s) sur ce créneau.", "{n} desk(s) free for this slot."),
+    "linkform.events": ("Voir aussi les événements à venir", "See the coming events too"),
     "linkform.desk": ("Poste", "Desk"),
     "linkform.again": ("Réserver un autre jour", "Book another day"),
     "linkform.booking": ("Réservation en cours…", "Booking…"),
