@@ -77,6 +77,7 @@ def window_payload(token: str, lang: str) -> bytes:
 
 
 _serves_cache: dict[str, tuple[float, tuple[bool, bool]]] = {}
+_serves_lock = threading.Lock()  # its own: booking_window asks for it while holding _window_lock
 
 
 def link_serves(token: str) -> tuple[bool, bool]:
@@ -97,7 +98,7 @@ def link_serves(token: str) -> tuple[bool, bool]:
     serves = (accepts(share_links.space), accepts(events.link_events))
     if serves == (False, False):  # an unknown link: the booking page says so
         serves = (True, False)
-    with _window_lock:
+    with _serves_lock:
         if len(_serves_cache) >= 200:
             _serves_cache.clear()
         _serves_cache[token] = (time.monotonic() + 60, serves)

@@ -116,3 +116,12 @@ def test_the_form_offers_at_most_three_months_whatever_the_window(demo_db):
     data = form_data(link_app(t=token))
     last = dt.date.fromisoformat(data["days"][-1][0])
     assert dt.date.today() + dt.timedelta(days=80) < last <= dt.date.today() + dt.timedelta(days=link_page.LINK_WINDOW_DAYS + 1)
+
+
+@pytest.mark.timeout(60)
+def test_the_form_data_is_built_for_a_link_never_seen_before(demo_db):
+    """The data asks what the link serves while holding its own cache's lock: it must not wait
+    on itself (it did once, and the page hung)."""
+    token = share_links.create("Fresh")
+    data = json.loads(link_page.window_payload(token, "fr"))
+    assert data["desks"] and data["events_too"] is False
