@@ -59,21 +59,30 @@ def window_payload(token: str, lang: str) -> bytes:
     """The form's data as JSON bytes, computed once per link and language every few seconds for
     every visitor (it names no one). A plain dict under a lock, not `st.cache_data`: that one
     hashes its arguments and inspects the function on every call, a fifth of a rerun here; and
-    bytes go to the browser as they are, where a dict is walked looking for dataframes. The lock
-    also makes a burst arriving on an expired entry compute it once, not once per visitor."""
+    bytes go to the browser as they are, where a dict is walked looking for dataframes.
+
+    When an entry is due, one visitor computes the new one (about 50 ms) while the others keep
+    getting the previous one, so a burst never queues behind the database; only a link nobody
+    asked for yet makes its first visitors wait for it."""
     key = (token, lang)
     hit = _window_cache.get(key)
     if hit is not None and hit[0] > time.monotonic():
         return hit[1]
-    with _window_lock:
-        hit = _window_cache.get(key)
-        if hit is not None and hit[0] > time.monotonic():
-            return hit[1]
+    if hit is not None and not _window_lock.acquire(blocking=False):
+        return hit[1]  # someone is already refreshing it
+    if hit is None:
+        _window_lock.acquire()
+    try:
+        fresh = _window_cache.get(key)
+        if fresh is not None and fresh[0] > time.monotonic():
+            return fresh[1]
         payload = json.dumps(booking_window(token, lang), ensure_ascii=False, separators=(",", ":")).encode()
         if len(_window_cache) >= 200:  # links × languages: a bound, not an eviction policy
             _window_cache.clear()
         _window_cache[key] = (time.monotonic() + _WINDOW_SECONDS, payload)
         return payload
+    finally:
+        _window_lock.release()
 
 
 _serves_cache: dict[str, tuple[float, tuple[bool, bool]]] = {}

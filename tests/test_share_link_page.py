@@ -125,3 +125,14 @@ def test_the_form_data_is_built_for_a_link_never_seen_before(demo_db):
     token = share_links.create("Fresh")
     data = json.loads(link_page.window_payload(token, "fr"))
     assert data["desks"] and data["events_too"] is False
+
+
+@pytest.mark.timeout(60)
+def test_while_one_visitor_refreshes_the_data_the_others_keep_the_previous_copy(demo_db):
+    token = share_links.create("Burst")
+    first = link_page.window_payload(token, "fr")
+    link_page._window_cache[(token, "fr")] = (0.0, first)  # due now
+    with link_page._window_lock:  # another visitor is refreshing it
+        assert link_page.window_payload(token, "fr") is first  # served at once, not queued
+    link_page.window_payload(token, "fr")  # the next one refreshes it
+    assert link_page._window_cache[(token, "fr")][0] > 0.0
