@@ -4,6 +4,7 @@ function's signature (together 7% of a shared-link rerun under a burst, measured
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -29,6 +30,10 @@ def database_ready() -> str:
                         if conn.execute("select count(*) as n from public.members").fetchone()["n"] == 0:
                             seed.seed_demo(conn)
                 _described = db.describe()
+                # Everything loaded so far (modules, settings, pools) lives as long as the
+                # process: keep it out of the garbage collector's full passes, which otherwise
+                # walk it all and pause every visitor's rerun (the tail of bench/link_burst.py).
+                gc.freeze()
     return _described
 
 
