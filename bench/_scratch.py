@@ -34,3 +34,26 @@ def percentile(samples: list[float], p: float) -> float:
     """The p-th percentile (0 < p <= 1) by nearest rank."""
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, max(0, int(round(p * len(ordered))) - 1))]
+
+
+def act_as(conn, user_id: str, email: str) -> None:
+    """Act as a signed-in person in this transaction, as Supabase's REST API does."""
+    import json
+
+    from lib import db
+
+    conn.execute("select set_config('request.jwt.claims', %s, true)", (json.dumps(db.claims_for(user_id, email)),))
+    conn.execute("set local role authenticated")
+
+
+def people(conn, n: int, prefix: str = "bench", plan: str | None = None) -> list[tuple[str, str, str]]:
+    """n members with accounts: (member id, user id, email)."""
+    from lib import accounts
+
+    out = []
+    for i in range(n):
+        email = f"{prefix}{i}@example.org"
+        member = conn.execute("insert into public.members (email, full_name, plan_id) values (%s, %s, %s)"
+                              " returning id::text", (email, f"{prefix.title()} {i}", plan)).fetchone()["id"]
+        out.append((member, str(accounts.create_account(conn, email, None)), email))
+    return out

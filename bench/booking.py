@@ -14,7 +14,6 @@ Usage: python bench/booking.py [--quick]   (--quick skips the large data set)
 from __future__ import annotations
 
 import datetime as dt
-import json
 import random
 import sys
 import threading
@@ -23,14 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._scratch import discard, percentile, scratch_data_dir  # noqa: E402
+from bench._scratch import act_as, discard, people, percentile, scratch_data_dir  # noqa: E402
 
 DATA = scratch_data_dir("booking")
 
 import psycopg  # noqa: E402
 from psycopg.rows import dict_row  # noqa: E402
 
-from lib import accounts, bookings, db, embedded, seed  # noqa: E402
+from lib import bookings, db, embedded, seed  # noqa: E402
 from lib.bookings_demo import tiny_space  # noqa: E402
 from lib.errors import from_db_error  # noqa: E402
 
@@ -46,26 +45,10 @@ def fresh(name: str) -> str:
     return info
 
 
-def people(conn: psycopg.Connection, n: int, plan: str | None = None) -> list[tuple[str, str, str]]:
-    """n members with accounts: (member id, user id, email)."""
-    out = []
-    for i in range(n):
-        email = f"bench{i}@example.org"
-        member = conn.execute("insert into public.members (email, full_name, plan_id) values (%s, %s, %s)"
-                              " returning id::text", (email, f"Bench {i}", plan)).fetchone()["id"]
-        out.append((member, str(accounts.create_account(conn, email, None)), email))
-    return out
-
-
-def act_as(conn: psycopg.Connection, user_id: str, email: str) -> None:
-    conn.execute("select set_config('request.jwt.claims', %s, true)", (json.dumps(db.claims_for(user_id, email)),))
-    conn.execute("set local role authenticated")
-
-
 def throughput(info: str) -> None:
     with db.as_owner() as conn:
         space = tiny_space(conn, desks=20)
-        crowd = people(conn, 20, space["plan_unlimited"])
+        crowd = people(conn, 20, plan=space["plan_unlimited"])
     settings = bookings.booking_settings()
     today = bookings.local_today(settings)
     plan = [(k, today + dt.timedelta(days=d), half) for d in range(1, 31) for half in ("am", "pm") for k in range(20)]
@@ -93,9 +76,9 @@ def throughput(info: str) -> None:
 
 def race(info: str, attempts: int = 50) -> None:
     with db.as_owner() as conn:
-        conn.execute("truncate public.bookings")
+        conn.execute("truncate public.bookings cascade")  # and what refers to them (the outbox)
         desk = conn.execute("select id::text from public.resources where kind = 'desk' limit 1").fetchone()["id"]
-        crowd = people_offset(conn, attempts)
+        crowd = people(conn, attempts, prefix="racer")
     settings = bookings.booking_settings()
     starts, ends = bookings.slot_range(bookings.local_today(settings) + dt.timedelta(days=2), "am", settings)
     barrier = threading.Barrier(attempts)
@@ -126,16 +109,6 @@ def race(info: str, attempts: int = 50) -> None:
         th.join()
     summary = {k: outcomes.count(k) for k in sorted(set(outcomes))}
     print(f"50 concurrent attempts on one desk/half-day: {summary}   slowest answer {max(times):.0f} ms")
-
-
-def people_offset(conn: psycopg.Connection, n: int) -> list[tuple[str, str, str]]:
-    out = []
-    for i in range(n):
-        email = f"racer{i}@example.org"
-        member = conn.execute("insert into public.members (email, full_name) values (%s, %s) returning id::text",
-                              (email, f"Racer {i}")).fetchone()["id"]
-        out.append((member, str(accounts.create_account(conn, email, None)), email))
-    return out
 
 
 def grid_latency(info: str, label: str, n: int = 200) -> None:
