@@ -23,6 +23,7 @@ from lib import events
 from lib.errors import UserError, user_message
 from lib.flash import set_flash, show_flash
 from lib.i18n import LANGUAGES, current_language, fmt_date, fmt_time, t, weekday_name
+from lib.ui import page_address
 
 # --------------------------------------------------------------------------- data (cached, shared)
 
@@ -70,18 +71,9 @@ def when(starts: dt.datetime, ends: dt.datetime, tz: ZoneInfo, lang: str | None 
              start=fmt_time(a, lang), end=fmt_time(b, lang))
 
 
-def _page_address() -> str:
-    """This page's address without its query, for the private manage link."""
-    try:
-        url = st.context.url or ""
-    except Exception:  # outside a browser session (AppTest)
-        url = ""
-    return url.split("?", 1)[0] if url else "/link"
-
-
 def manage_address(token: str, manage: str, base: str | None = None) -> str:
     """The private manage link: it keeps the event link (`t`) so the app routes it here."""
-    return f"{base or _page_address()}?t={token}&manage={manage}"
+    return f"{base or page_address()}?t={token}&manage={manage}"
 
 
 def _language_switch() -> None:

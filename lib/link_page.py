@@ -6,8 +6,9 @@ Built for newsletter bursts. The booking form is one element (lib/assets/link_bo
 Streamlit components-v2 component): it receives the whole booking window at once — open days,
 desks, each desk's state per half-day — from a cache shared by every visitor of the link (it
 names no one), and answers changes of day or slot in the browser. A visitor thus costs one light
-rerun to open the page and one to book; app.py serves this page without the sign-in shell
-(`show`), so a rerun here costs about what a trivial Streamlit page costs (bench/link_burst.py).
+rerun to open the page and one to book; lib/shell.py serves this page without the sign-in shell
+or navigation (`show`), so a rerun here costs about what a trivial Streamlit page's does
+(bench/link_burst.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from lib import bookings, share_links
 from lib.errors import UserError, user_message
 from lib.flash import set_flash, show_flash
 from lib.i18n import LANGUAGES, current_language, fmt_date, fmt_time, t, weekday_name
+from lib.ui import page_address, run_action
 
 _ASSETS = Path(__file__).parent / "assets"
 
@@ -228,15 +230,6 @@ def _when(starts: dt.datetime, ends: dt.datetime, tz: ZoneInfo) -> str:
     return f"{weekday_name(a.isoweekday())} {fmt_date(a.date())}, {fmt_time(a)}–{fmt_time(b)}"
 
 
-def _page_address() -> str:
-    """This page's address without its query (st.context.url), for the private manage link."""
-    try:
-        url = st.context.url or ""
-    except Exception:  # outside a browser session (AppTest)
-        url = ""
-    return url.split("?", 1)[0] if url else "/link"
-
-
 def _manage_page(manage: str) -> None:
     try:
         found = share_links.managed_booking(manage)
@@ -256,8 +249,6 @@ def _manage_page(manage: str) -> None:
         st.text(f"{found['resource_name']} · {found['zone_name']} · {found['full_name']}")
         st.caption(t(f"mybookings.status.{found['status']}"))
     if found["status"] != "cancelled" and st.button(t("linkpage.cancel"), key="link_cancel"):
-        from lib.ui import run_action
-
         if run_action(lambda: share_links.cancel(manage)):
             set_flash("link", t("linkpage.cancelled"))
             st.rerun()
@@ -269,7 +260,7 @@ def _done(done: dict[str, Any]) -> None:
     if done["pending"]:
         st.info(t("linkpage.pending"))
     st.write(t("linkpage.manage_intro"))
-    address = f"{_page_address()}?manage={done['manage']}"
+    address = f"{page_address()}?manage={done['manage']}"
     st.link_button(t("linkpage.manage_title"), address, icon=":material/open_in_new:")
     st.code(address, language=None)
 

@@ -33,3 +33,12 @@ def show_error(exc: BaseException) -> None:
 def cache_key(claims: dict[str, Any] | None) -> str:
     """Cached reads are keyed by who asks, so nobody sees what another may see."""
     return "" if not claims else str(claims.get("sub"))
+
+
+def page_address() -> str:
+    """This page's address without its query (st.context.url), for private links made here."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # outside a browser session (AppTest)
+        url = ""
+    return url.split("?", 1)[0] if url else "/link"

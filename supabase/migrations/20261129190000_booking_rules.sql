@@ -121,6 +121,22 @@ as $$
 $$;
 revoke all on function private.email_key(text) from public;
 
+/** What every shared-link form checks of its visitor (booking, events): an address that looks
+ * like one, and a name. Refuses with the message to show. */
+create or replace function private.check_link_visitor(p_email text, p_name text) returns void
+language plpgsql set search_path = ''
+as $$
+begin
+  if p_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' or length(p_email) > 254 then
+    perform private.refuse('link.email_invalid');
+  end if;
+  if length(p_name) not between 1 and 200 then
+    perform private.refuse('link.name_required');
+  end if;
+end
+$$;
+revoke all on function private.check_link_visitor(text, text) from public;
+
 /**
  * The shared-link path, for anyone: validates the link and its abuse limits, books as the
  * member who has this email (within their quota) or as a guest (pending when guests need
@@ -145,12 +161,7 @@ declare
 begin
   l := private.share_link_check(p_token, 'booking');
   select * into s from public.settings;
-  if v_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' or length(v_email) > 254 then
-    perform private.refuse('link.email_invalid');
-  end if;
-  if length(v_name) not between 1 and 200 then
-    perform private.refuse('link.name_required');
-  end if;
+  perform private.check_link_visitor(v_email, v_name);
   v_key := private.email_key(v_email);
   v_day := (p_starts at time zone s.time_zone)::date;
   -- counting then inserting must not interleave with another visitor of the same link

@@ -417,12 +417,7 @@ declare
 begin
   l := private.share_link_check(p_token, 'events');
   select * into s from public.settings;
-  if v_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' or length(v_email) > 254 then
-    perform private.refuse('link.email_invalid');
-  end if;
-  if length(v_name) not between 1 and 200 then
-    perform private.refuse('link.name_required');
-  end if;
+  perform private.check_link_visitor(v_email, v_name);
   v_key := private.email_key(v_email);
   v_since := date_trunc('day', now() at time zone s.time_zone) at time zone s.time_zone;
   -- counting then inserting must not interleave with another visitor of the same link
