@@ -1,5 +1,5 @@
 """The shared link for events (public page): anyone holding a link made for events (or for
-everything) sees the coming events and registers with a name and an e-mail, then gets a private
+everything) sees the coming events, picks one and registers with a name and an e-mail, then gets a private
 manage link (`?manage=`) to see or cancel the registration. Every read and write goes through
 the `link_*` functions as the anonymous role.
 
@@ -87,35 +87,67 @@ def _language_switch() -> None:
 
 # --------------------------------------------------------------------------- parts of the page
 
+def _places(row: dict[str, Any]) -> None:
+    if row["places_left"] > 1:
+        st.markdown(f"**{t('events.places_left', n=row['places_left'])}**")
+    elif row["places_left"] == 1:
+        st.markdown(f"**{t('events.places_left_one')}**")
+    else:
+        st.warning(t("events.full_waitlist", n=row["waitlisted"]), icon=":material/hourglass_top:")
+
+
 def _event_card(row: dict[str, Any], tz: ZoneInfo) -> None:
+    """One event of the list: what, when, where, who, places; its button opens the form for it."""
     with st.container(border=True):
+        cols = st.columns([3, 1])
+        cols[0].subheader(row["title"], anchor=False)  # text, never HTML
+        cols[0].markdown(f"**{when(row['starts_at'], row['ends_at'], tz)}**")
+        line = f"{t('events.kind.' + row['kind'])} · {row['room_name'] or t('events.online_or_elsewhere')}"
+        if row["speakers"]:
+            line += " · " + t("events.speakers", names=row["speakers"])
+        cols[0].caption(line)
+        with cols[1]:
+            _places(row)
+            full = row["places_left"] <= 0
+            # a click only reruns this visitor's page on the shared list: no query until they register
+            if st.button(t("eventlink.pick_waitlist") if full else t("eventlink.pick"), key=f"evl_pick_{row['event_id']}",
+                         type="secondary" if full else "primary", icon=":material/how_to_reg:"):
+                st.session_state["evl"] = {"pick": row["event_id"]}
+                st.rerun()
+
+
+def _chosen(token: str, row: dict[str, Any], tz: ZoneInfo) -> None:
+    """The event picked, in full, and the form to register for it."""
+    if st.button(t("eventlink.back"), key="evl_back", type="tertiary", icon=":material/arrow_back:"):
+        st.session_state.pop("evl", None)
+        st.rerun()
+    with st.container(border=True):
+        st.subheader(row["title"], anchor=False)
         st.markdown(f"**{when(row['starts_at'], row['ends_at'], tz)}**")
-        st.subheader(row["title"], anchor=False)  # text, never HTML
         st.caption(f"{t('events.kind.' + row['kind'])} · {row['room_name'] or t('events.online_or_elsewhere')}")
         if row["speakers"]:
             st.text(t("events.speakers", names=row["speakers"]))
-        if row["places_left"] > 0:
-            st.markdown(t("events.places_left", n=row["places_left"]))
-        else:
-            st.warning(t("events.full_waitlist", n=row["waitlisted"]), icon=":material/hourglass_top:")
-
-
-def _form(token: str, rows: list[dict[str, Any]], tz: ZoneInfo) -> None:
-    labels = {r["event_id"]: f"{when(r['starts_at'], r['ends_at'], tz)} · {r['title']}" for r in rows}
+        if row.get("description"):
+            st.text(row["description"])
+        _places(row)
+    full = row["places_left"] <= 0
     with st.form("evl_form"):
-        event_id = st.selectbox(t("eventsadmin.pick_event"), list(labels), format_func=labels.get, key="evl_event")
+        st.markdown(f"**{t('eventlink.form_title')}**")
+        if full:
+            st.caption(t("eventlink.form_waitlist"))
         name = st.text_input(t("eventlink.name"), max_chars=200, key="evl_name", autocomplete="name")
         email = st.text_input(t("eventlink.email"), max_chars=254, key="evl_email", autocomplete="email")
-        if st.form_submit_button(t("eventlink.register"), type="primary", icon=":material/how_to_reg:"):
+        if st.form_submit_button(t("eventlink.register_waitlist") if full else t("eventlink.register"),
+                                 type="primary", icon=":material/how_to_reg:"):
             try:
-                manage = events.link_register(token, event_id, email, name)
+                manage = events.link_register(token, row["event_id"], email, name)
             except Exception as exc:  # every refusal becomes a sentence
                 st.error(user_message(exc))
                 return
             forget(token)
             found = events.link_registration(manage) or {}
-            st.session_state["evl_done"] = {"manage": manage, "title": found.get("title", ""),
-                                            "status": found.get("status", "registered")}
+            st.session_state["evl"] = {"done": {"manage": manage, "title": found.get("title", row["title"]),
+                                                "status": found.get("status", "registered")}}
             st.rerun()
 
 
@@ -127,9 +159,9 @@ def _done(token: str, done: dict[str, Any]) -> None:
     st.write(t("eventlink.manage_intro"))
     address = manage_address(token, done["manage"])
     st.link_button(t("eventlink.manage_title"), address, icon=":material/open_in_new:")
-    st.code(address, language=None)
+    st.code(address, language=None, wrap_lines=True)
     if st.button(t("eventlink.another"), icon=":material/add:", key="evl_again"):
-        st.session_state.pop("evl_done", None)
+        st.session_state.pop("evl", None)
         st.rerun()
 
 
@@ -147,15 +179,18 @@ def show_manage(manage: str) -> None:
         return
     tz = ZoneInfo(found["time_zone"])
     with st.container(border=True):
+        st.subheader(found["title"], anchor=False)  # text, never HTML
         st.markdown(f"**{when(found['starts_at'], found['ends_at'], tz)}**")
-        st.text(f"{found['title']} · {found['room_name'] or t('events.online_or_elsewhere')}")
+        st.caption(found["room_name"] or t("events.online_or_elsewhere"))
         if found["full_name"]:
             st.text(found["full_name"])
         status = t("event.cancelled") if found["event_status"] == "cancelled" \
-            else t(f"events.reg_status.{found['status']}")
+            else t("eventlink.status", status=t(f"events.reg_status.{found['status']}"))
         st.caption(status)
+    # the database refuses a cancellation once the event has started: no button then
     if found["status"] in ("registered", "waitlisted") and found["event_status"] == "published" \
-            and st.button(t("eventlink.cancel"), key="evl_cancel"):
+            and found["starts_at"] > dt.datetime.now(dt.UTC) \
+            and st.button(t("eventlink.cancel"), key="evl_cancel", icon=":material/close:"):
         try:
             events.link_unregister(manage)
         except Exception as exc:
@@ -170,7 +205,7 @@ def show_manage(manage: str) -> None:
 
 def show(token: str) -> None:
     """The whole page for an events link: the manage page (`?manage=`), or what was just
-    registered, or the coming events and the form."""
+    registered, or the event picked and its form, or the coming events (each with its button)."""
     _language_switch()
     manage = st.query_params.get("manage")
     if manage:
@@ -186,16 +221,18 @@ def show(token: str) -> None:
     except Exception as exc:  # unknown, expired, revoked: say which
         st.error(user_message(exc))
         return
-    done = st.session_state.get("evl_done")
-    if done:
-        _done(token, done)
+    state = st.session_state.get("evl") or {}  # one entry: what this visitor picked or just did
+    if state.get("done"):
+        _done(token, state["done"])
         return
-    if rows:
-        st.write(t("eventlink.intro", space=rows[0]["space_name"]))
     if not rows:
         st.info(t("events.none"))
         return
     tz = ZoneInfo(rows[0]["time_zone"])
-    _form(token, rows, tz)
+    picked = next((r for r in rows if r["event_id"] == state.get("pick")), None)
+    if picked is not None:  # (an event gone from the list since: back to the list)
+        _chosen(token, picked, tz)
+        return
+    st.write(t("eventlink.intro", space=rows[0]["space_name"]))
     for row in rows:
         _event_card(row, tz)

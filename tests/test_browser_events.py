@@ -111,9 +111,10 @@ def test_a_visitor_goes_from_a_link_for_both_to_its_events_registers_and_cancels
         page.locator(".booker").get_by_role("link", name="Voir aussi les événements à venir").click()
         page.get_by_role("heading", name="Événements").wait_for()
         screenshot(page, "event-link")
+        page.locator("[class*='st-key-evl_pick_'] button").first.click()
         page.locator(".st-key-evl_name input").fill("Vi Sitor")
         page.locator(".st-key-evl_email input").fill("visitor@example.net")
-        page.get_by_role("button", name="S'inscrire").click()
+        page.locator("[data-testid=stFormSubmitButton] button").click()
         page.get_by_text("inscrit").first.wait_for()
         address = page.locator("[data-testid=stCode]").inner_text()
         assert f"t={token}&manage=" in address

@@ -1,5 +1,5 @@
 """The public page of an events link (lib/event_link_page.py), through AppTest: the link's events
-as cards, a registration form giving a private manage link, the manage page cancelling (and the
+as cards, the one picked with its registration form giving a private manage link, the manage page cancelling (and the
 waiting list moving up), a refused link saying why, both languages. Through app.py, which
 routes a link made for events to this page and a manage link it does not know as a booking
 here."""
@@ -43,7 +43,10 @@ def test_a_visitor_registers_and_gets_a_private_manage_link(link):
     at = page(link["token"])
     assert not at.exception
     assert at.title[0].value == "Événements"
-    assert any(s.value == "Café UX" for s in at.subheader) and any("Léa Martin" in x.value for x in at.text)
+    assert any(s.value == "Café UX" for s in at.subheader) and any("Léa Martin" in x.value for x in at.caption)
+    assert not at.get("form"), "the list first: the form comes with the event picked"
+    at.button(key=f"evl_pick_{link['event']}").click().run()
+    assert at.get("form") and any(s.value == "Café UX" for s in at.subheader)
     at.text_input(key="evl_name").input("Vi Sitor")
     at.text_input(key="evl_email").input("visitor@example.net")
     at.button[-1].click().run()  # the form's submit button
@@ -57,6 +60,7 @@ def test_a_visitor_registers_and_gets_a_private_manage_link(link):
 
 def test_the_form_says_what_to_fix_in_english(link):
     at = page(link["token"], "en")
+    at.button(key=f"evl_pick_{link['event']}").click().run()
     at.text_input(key="evl_name").input("Vi")
     at.text_input(key="evl_email").input("not-an-email")
     at.button[-1].click().run()
@@ -69,7 +73,7 @@ def test_manage_page_cancels_and_the_waiting_list_moves_up(link):
     first = events.link_register(link["token"], link["event"], "one@example.net", "One")
     second = events.link_register(link["token"], link["event"], "two@example.net", "Two")
     at = page(link["token"], "en", manage=first)
-    assert at.title[0].value == "Your registration" and any("registered" == c.value for c in at.caption)
+    assert at.title[0].value == "Your registration" and any("Status: registered" == c.value for c in at.caption)
     at.button(key="evl_cancel").click().run()
     assert not at.exception and any("Your registration is cancelled." in s.value for s in at.success)
     assert events.link_registration(second)["status"] == "registered"
@@ -82,6 +86,7 @@ def test_a_full_event_says_waiting_list_and_a_revoked_link_says_so(link):
     event_link_page.forget()
     at = page(link["token"], "en")
     assert any("Full: waiting list" in w.value for w in at.warning)
+    assert at.button(key=f"evl_pick_{link['event']}").label == "Waiting list"
     share_links.revoke(share_links.list_links().id.iloc[0])
     event_link_page.forget()
     at = page(link["token"], "fr")

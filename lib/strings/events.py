@@ -2,7 +2,8 @@
 link for events and the e-mails about events."""
 
 # keys built at run time: t(f"events.kind.{kind}"), t(f"events.status.{status}")…
-DYNAMIC_PREFIXES = ("events.kind.", "events.status.", "events.reg_status.", "eventsadmin.col.", "eventsadmin.att.")
+DYNAMIC_PREFIXES = ("events.kind.", "events.status.", "events.reg_status.", "events.you.", "eventsadmin.col.",
+                    "eventsadmin.att.")
 
 STRINGS = {
     # --- refusals raised by the database (one key per rule)
@@ -85,7 +86,8 @@ STRINGS = {
     "events.reg_status.waitlisted": ("liste d'attente", "waiting list"),
     "events.reg_status.cancelled": ("annulée", "cancelled"),
     "events.reg_status.attended": ("présent·e", "attended"),
-    "events.places_left": ("{n} place(s) restante(s)", "{n} place(s) left"),
+    "events.places_left": ("{n} places restantes", "{n} places left"),
+    "events.places_left_one": ("1 place restante", "1 place left"),
     "events.full_waitlist": ("Complet : liste d'attente ({n} en attente)", "Full: waiting list ({n} waiting)"),
     "events.speakers": ("Avec {names}", "With {names}"),
     "events.online_or_elsewhere": ("Lieu à préciser", "Place to be announced"),
@@ -106,7 +108,15 @@ STRINGS = {
                              "Full: you are on the waiting list for “{title}”, in position {position}. You will "
                              "be told by e-mail if a place frees up."),
     "events.cancelled_ok": ("Inscription annulée.", "Registration cancelled."),
-    "events.you_are": ("Vous : {status}", "You: {status}"),
+    "events.you.registered": ("Vous êtes inscrit·e", "You are registered"),
+    "events.you.waitlisted": ("Vous êtes sur la liste d'attente (position {position})",
+                              "You are on the waiting list (position {position})"),
+    "events.you.attended": ("Vous êtes venu·e", "You came"),
+    "events.you.cancelled": ("Inscription annulée", "Registration cancelled"),
+    "events.details": ("En savoir plus", "More about it"),
+    "events.under_way": ("En cours : les inscriptions sont closes.", "Under way: registration is closed."),
+    "events.mine_help": ("Vos inscriptions aux événements à venir ou en cours.",
+                         "Your registrations for events coming up or under way."),
 
     # --- the team's page
     "eventsadmin.title": ("Événements (équipe)", "Events (team)"),
@@ -161,7 +171,13 @@ STRINGS = {
     "eventsadmin.no_events": ("Aucun événement sur cette période.", "No events in this period."),
     "eventsadmin.counts": ("{registered} inscrit·es sur {capacity} · {waitlisted} en attente · {attended} présent·es",
                            "{registered} registered of {capacity} · {waitlisted} waiting · {attended} attended"),
-    "eventsadmin.no_attendees": ("Personne n'est encore inscrit.", "Nobody has registered yet."),
+    "eventsadmin.no_attendees": ("Aucune inscription pour cet événement.", "No registrations for this event."),
+    "eventsadmin.placed": ("Inscrit·es", "Registered"),
+    "eventsadmin.cancel_warning_none": ("Personne n'est inscrit : aucun e-mail ne partira. L'annulation est "
+                                        "définitive.",
+                                        "Nobody is registered: no e-mail will be sent. Cancelling is final."),
+    "eventsadmin.all_registered": ("Tous les membres actifs sont déjà inscrits ou en attente.",
+                                   "Every active member is already registered or waiting."),
     "eventsadmin.att.who": ("Nom", "Name"),
     "eventsadmin.att.email": ("E-mail", "E-mail"),
     "eventsadmin.att.status": ("Statut", "Status"),
@@ -179,10 +195,21 @@ STRINGS = {
 
     # --- the shared link for events (public page)
     "eventlink.title": ("Événements", "Events"),
-    "eventlink.intro": ("Inscrivez-vous aux prochains événements de {space}. Aucun compte n'est nécessaire.",
-                        "Register for the coming events at {space}. No account needed."),
+    "eventlink.intro": ("Les prochains événements de {space}. Choisissez-en un pour vous inscrire : aucun compte "
+                        "n'est nécessaire.",
+                        "The coming events at {space}. Pick one to register: no account needed."),
+    "eventlink.pick": ("S'inscrire", "Register"),
+    "eventlink.pick_waitlist": ("Liste d'attente", "Waiting list"),
+    "eventlink.back": ("Tous les événements", "All events"),
+    "eventlink.form_title": ("Vos coordonnées", "Your details"),
+    "eventlink.form_waitlist": ("L'événement est complet : vous serez inscrit·e sur la liste d'attente et prévenu·e "
+                                "par e-mail si une place se libère.",
+                                "The event is full: you will join the waiting list and be told by e-mail if a "
+                                "place frees up."),
+    "eventlink.register_waitlist": ("Rejoindre la liste d'attente", "Join the waiting list"),
+    "eventlink.status": ("Statut : {status}", "Status: {status}"),
     "eventlink.name": ("Votre nom", "Your name"),
-    "eventlink.email": ("Votre e-mail", "Your email"),
+    "eventlink.email": ("Votre e-mail", "Your e-mail"),
     "eventlink.register": ("S'inscrire", "Register"),
     "eventlink.done_registered": ("C'est noté : vous êtes inscrit·e à « {title} ».",
                                   "Done: you are registered for “{title}”."),
