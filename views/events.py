@@ -3,6 +3,7 @@ register or cancel in one click, and my registrations."""
 
 from __future__ import annotations
 
+import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -29,6 +30,15 @@ def when(starts, ends) -> str:
              end=fmt_time(b))
 
 
+def places_left(n: int) -> str:
+    return t("events.places_left_one") if n == 1 else t("events.places_left", n=n)
+
+
+def my_status(row) -> str:
+    position = int(row.my_position) if row.my_status == "waitlisted" else None  # a float column (NaN elsewhere)
+    return t(f"events.you.{row.my_status}", position=position)
+
+
 def _register(row) -> None:
     done = run_action(lambda: events.register(claims, row.event_id))
     if done is None:
@@ -50,32 +60,39 @@ def _cancel(registration_id: str) -> None:
 st.title(t("events.title"))
 show_flash("events")
 coming = _upcoming(claims, cache_key(claims))
-upcoming_tab, mine_tab = st.tabs([t("events.upcoming"), t("events.mine")])
+now = dt.datetime.now(dt.UTC)
+mine = coming[coming.my_status.notna()]
+upcoming_tab, mine_tab = st.tabs([t("events.upcoming"), f"{t('events.mine')} ({len(mine)})"])
 
 with upcoming_tab:
     if coming.empty:
         st.info(t("events.none"))
     for row in coming.itertuples():
+        # the database refuses registering or cancelling once an event has started: offer neither
+        under_way = row.starts_at <= now
         with st.container(border=True, key=f"event_{row.event_id}"):
             cols = st.columns([5, 2])
-            cols[0].markdown(f"**{when(row.starts_at, row.ends_at)}**")
             cols[0].subheader(row.title, anchor=False)  # text, never HTML
+            cols[0].markdown(f"**{when(row.starts_at, row.ends_at)}**")
             place = row.room_name or t("events.online_or_elsewhere")
-            cols[0].caption(f"{t('events.kind.' + row.kind)} · {place}")
+            line = f"{t('events.kind.' + row.kind)} · {place}"
             if row.speakers:
-                cols[0].text(t("events.speakers", names=row.speakers))
+                line += " · " + t("events.speakers", names=row.speakers)
+            cols[0].caption(line)
             if row.description:
-                with cols[0].expander(t("eventsadmin.col.description")):
+                with cols[0].expander(t("events.details")):
                     st.text(row.description)
-            if row.places_left > 0:
-                cols[1].markdown(f"**{t('events.places_left', n=row.places_left)}**")
+            if row.my_status:
+                cols[1].success(my_status(row), icon=":material/check_circle:")
+            elif under_way:
+                pass
+            elif row.places_left > 0:
+                cols[1].markdown(f"**{places_left(row.places_left)}**")
             else:
                 cols[1].warning(t("events.full_waitlist", n=row.waitlisted), icon=":material/hourglass_top:")
-            if row.my_status:
-                status = t(f"events.reg_status.{row.my_status}")
-                if row.my_status == "waitlisted":
-                    status += f" ({row.my_position})"
-                cols[1].success(t("events.you_are", status=status), icon=":material/check_circle:")
+            if under_way:
+                cols[1].caption(t("events.under_way"))
+            elif row.my_status:
                 if cols[1].button(t("events.cancel"), key=f"unreg_{row.event_id}", icon=":material/close:"):
                     _cancel(row.my_registration_id)
             else:
@@ -84,16 +101,16 @@ with upcoming_tab:
                     _register(row)
 
 with mine_tab:
-    mine = coming[coming.my_status.notna()]
     if mine.empty:
         st.info(t("events.none_mine"))
+    else:
+        st.caption(t("events.mine_help"))
     for row in mine.itertuples():
-        cols = st.columns([5, 2, 2])
-        status = t(f"events.reg_status.{row.my_status}")
-        if row.my_status == "waitlisted":
-            status += f" ({row.my_position})"
-        cols[0].markdown(f"**{when(row.starts_at, row.ends_at)}**")
-        cols[0].text(f"{row.title} · {row.room_name or t('events.online_or_elsewhere')}")
-        cols[1].caption(status)
-        if cols[2].button(t("events.cancel"), key=f"mine_unreg_{row.event_id}", icon=":material/close:"):
-            _cancel(row.my_registration_id)
+        with st.container(border=True, key=f"mine_{row.event_id}"):
+            cols = st.columns([5, 2], vertical_alignment="center")
+            cols[0].markdown(f"**{row.title}**")  # markdown renders no HTML
+            cols[0].caption(f"{when(row.starts_at, row.ends_at)} · {row.room_name or t('events.online_or_elsewhere')}")
+            cols[0].text(my_status(row))
+            if row.starts_at > now and cols[1].button(t("events.cancel"), key=f"mine_unreg_{row.event_id}",
+                                                      icon=":material/close:"):
+                _cancel(row.my_registration_id)

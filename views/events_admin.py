@@ -64,8 +64,9 @@ with edit_tab:
     statuses = ["draft", "published", "cancelled"]
     edited = st.data_editor(
         programme, key="eva_editor", num_rows="dynamic", hide_index=True, width="stretch",
-        column_order=["title", "kind", "starts_at", "ends_at", "room", "capacity", "status", "speakers",
-                      "registered", "waitlisted", "description"],
+        # what the team checks first (title, status, when) before the grid scrolls sideways
+        column_order=["title", "status", "starts_at", "ends_at", "kind", "room", "capacity", "registered",
+                      "waitlisted", "speakers", "description"],
         disabled=["registered", "waitlisted"],
         column_config={
             "title": st.column_config.TextColumn(t("eventsadmin.col.title"), required=True, max_chars=200),
@@ -102,10 +103,11 @@ with edit_tab:
         st.subheader(t("eventsadmin.cancel_section"), anchor=False)
         labels = {row.id: _label(row) for row in live.itertuples()}
         chosen = st.selectbox(t("eventsadmin.cancel_pick"), list(labels), format_func=labels.get, index=None,
-                              key="eva_cancel_pick")
+                              placeholder=t("app.choose"), key="eva_cancel_pick")
         if chosen:
             n = events.live_registrations(claims, chosen)
-            st.warning(t("eventsadmin.cancel_warning", n=n), icon=":material/warning:")
+            st.warning(t("eventsadmin.cancel_warning", n=n) if n else t("eventsadmin.cancel_warning_none"),
+                       icon=":material/warning:")
             sure = st.checkbox(t("eventsadmin.cancel_confirm"), key="eva_cancel_sure")
             if st.button(t("eventsadmin.cancel_go"), key="eva_cancel_go", disabled=not sure, icon=":material/event_busy:"):
                 done = run_action(lambda: events.cancel_event(claims, chosen))
@@ -117,7 +119,8 @@ with edit_tab:
                     st.rerun()
 
 with people_tab:
-    shown = programme[programme.status != "draft"]
+    # a draft has no one yet and a cancelled event no one left; past events: the latest first
+    shown = programme[programme.status == "published"].sort_values("starts_at", ascending=period == "upcoming")
     if shown.empty:
         st.info(t("eventsadmin.no_events"))
     else:
@@ -135,6 +138,7 @@ with people_tab:
         if people.empty:
             st.info(t("eventsadmin.no_attendees"))
         else:
+            st.subheader(t("eventsadmin.placed"), anchor=False)
             if not started:
                 st.caption(t("eventsadmin.att_too_early"))
             view = pd.DataFrame({
@@ -147,7 +151,8 @@ with people_tab:
             })
             ticked = st.data_editor(
                 view, key=f"eva_att_{event_id}", hide_index=True, width="stretch",
-                column_order=["present", "who", "email", "arrived"],
+                # before the start nothing can be ticked: no boxes that look clickable
+                column_order=(["present"] if started else []) + ["who", "email", "arrived"],
                 disabled=["who", "email", "arrived"] + ([] if started else ["present"]),
                 column_config={
                     "present": st.column_config.CheckboxColumn(t("eventsadmin.att.present")),
@@ -163,21 +168,29 @@ with people_tab:
             if not waiting.empty:
                 st.subheader(t("eventsadmin.waitlist"), anchor=False)
                 st.dataframe(pd.DataFrame({
-                    "#": waiting.position.astype(int),
-                    t("eventsadmin.att.who"): waiting.who,
-                    t("eventsadmin.att.email"): waiting.email,
-                    t("eventsadmin.att.arrived"): [fmt_date(c.astimezone(tz).date()) + " " + fmt_time(c.astimezone(tz))
-                                                   for c in waiting.created_at],
-                }), hide_index=True, width="stretch")
+                    "position": waiting.position.astype(int),
+                    "who": waiting.who,
+                    "email": waiting.email,
+                    "arrived": [c.astimezone(tz).replace(tzinfo=None) for c in waiting.created_at],
+                }), hide_index=True, width="stretch", column_config={
+                    "position": st.column_config.NumberColumn("#", width="small"),
+                    "who": st.column_config.TextColumn(t("eventsadmin.att.who")),
+                    "email": st.column_config.TextColumn(t("eventsadmin.att.email")),
+                    "arrived": st.column_config.DatetimeColumn(t("eventsadmin.att.arrived"), format="DD/MM HH:mm"),
+                })
             st.download_button(t("eventsadmin.export"), events.attendees_csv(claims, event_id, current_language()),
                                file_name=f"inscrits-{event.starts_at.date()}.csv", mime="text/csv",
                                key="eva_export", icon=":material/download:")
         if event.status == "published" and not started:
+            # those already registered or waiting would only be refused
+            taken = {str(e).casefold() for e in people.email}
+            names = {m["id"]: f"{m['full_name']} · {m['email']}" for m in events.bookable_members(claims)
+                     if m["email"].casefold() not in taken}
             with st.form("eva_register"):
-                members = events.bookable_members(claims)
-                names = {m["id"]: f"{m['full_name']} · {m['email']}" for m in members}
                 member = st.selectbox(t("eventsadmin.register_member"), list(names), format_func=names.get,
-                                      index=None, key="eva_member")
+                                      index=None, placeholder=t("app.choose"), key="eva_member")
+                if not names:
+                    st.caption(t("eventsadmin.all_registered"))
                 if st.form_submit_button(t("eventsadmin.register_go")) and member:
                     done = run_action(lambda: events.register(claims, event_id, member))
                     if done is not None:
