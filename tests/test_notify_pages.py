@@ -29,7 +29,7 @@ def test_settings_email_section_in_english_sends_now_and_a_test(space, smtp_serv
     at = app_as(BOSS, "views/settings.py", lang="en")
     assert not at.exception
     assert "E-mail" in [h.value for h in at.subheader]
-    assert f"E-mails leave through 127.0.0.1:{smtp_server.port}, sender Cantine <noreply@cantine.test>." in _texts(at)
+    assert f"E-mails are sent through 127.0.0.1:{smtp_server.port}, from Cantine <noreply@cantine.test>." in _texts(at)
     assert "Waiting: 2 · Failed: 0 · Sent: 0" in _texts(at)
     at.button(key="notify_send").click().run()
     assert not at.exception

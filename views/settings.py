@@ -72,13 +72,14 @@ outbox = notify.counts(person.claims())
 st.caption(t("notify.counts", pending=outbox["pending"], failed=outbox["failed"], sent=outbox["sent"]))
 if outbox["last_error"]:
     st.text(t("notify.last_error", error=outbox["last_error"]))  # the server's words: plain text
-cols = st.columns(2)
-if cols[0].button(t("notify.send_now"), key="notify_send", disabled=smtp is None, icon=":material/send:"):
+buttons = st.container(horizontal=True)  # the two buttons side by side, not half a page apart
+if buttons.button(t("notify.send_now"), key="notify_send", disabled=smtp is None, icon=":material/send:"):
     result = run_action(notify.send_pending)
     if result is not None:
         st.session_state["settings_notify"] = notify.summary(result) or [("success", t("notify.nothing_to_send"))]
         st.rerun()
-if cols[1].button(t("notify.send_test"), key="notify_test", disabled=smtp is None):
+if buttons.button(t("notify.send_test"), key="notify_test", disabled=smtp is None,
+               icon=":material/forward_to_inbox:"):
     try:  # not run_action: send_test returns nothing, so None could not tell success from refusal
         notify.send_test(person.email, person.full_name, current_language())
     except Exception as exc:

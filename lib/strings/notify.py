@@ -46,8 +46,8 @@ STRINGS = {
                             "The people concerned are told by e-mail."),
     # --- the settings page
     "notify.section": ("E-mail", "E-mail"),
-    "notify.configured": ("Les e-mails partent par {server}, expéditeur {sender}.",
-                          "E-mails leave through {server}, sender {sender}."),
+    "notify.configured": ("Les e-mails partent par le serveur {server}, avec l'expéditeur {sender}.",
+                          "E-mails are sent through {server}, from {sender}."),
     "notify.unconfigured": ("L'envoi d'e-mails n'est pas configuré : les messages attendent dans la boîte "
                             "d'envoi (voir le README, Configuration).",
                             "E-mail sending is not set up: messages wait in the outbox (see README, "
