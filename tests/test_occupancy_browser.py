@@ -18,7 +18,7 @@ def test_board_member_reads_the_dashboard_in_both_languages(demo_db):
         open_from_menu(page, "Occupation", "Par jour et demi-journée")
         page.get_by_text("Jour record").wait_for()
         page.wait_for_selector('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg')
-        assert page.locator('[data-testid="stMetric"]').count() == 5
+        assert page.locator('[data-testid="stMetric"]').count() == 5 + 4  # the space, then its events
         assert page.locator('[data-testid="stVegaLiteChart"]').count() == 4
         screenshot(page, "occupancy_browser_fr")
         page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import db, occupancy
+from lib import db, events, occupancy
 from lib.auth import person_for_user
-from lib.i18n import fmt_percent
+from lib.i18n import fmt_number, fmt_percent, t
 from tests.conftest import DEMO, app_as, user_id_of
 
 PAGE = "views/occupancy.py"
@@ -32,10 +32,13 @@ def test_board_sees_figures_and_charts(demo_db, lang, title, occupancy_label):
     at = app_as(DEMO["board"], PAGE, lang)
     assert not at.exception, at.exception
     assert at.title[0].value == title
-    assert len(at.metric) == 5
+    assert len(at.metric) == 5 + 4  # the space's five, then the events' four
     assert len(at.get("vega_lite_chart")) == 4
     claims = db.claims_for(user_id_of(DEMO["board"]), DEMO["board"])
     today = occupancy.space_today(claims)
+    month = occupancy.period_for("month", today)
+    held = events.stats_summary(events.event_stats(claims, month.first, month.last))
+    assert held["events"] > 0 and _metrics(at)[t("dash.events.held", lang)] == fmt_number(held["events"], lang)
     expected = occupancy.summary(claims, occupancy.period_for("month", today))
     assert _metrics(at)[occupancy_label] == fmt_percent(expected["occupancy"], lang)
     # this month is compared with the days just before it, in points
@@ -86,7 +89,7 @@ def test_zone_filter_changes_the_figures(demo_db):
     at.segmented_control(key="occ_kind").set_value("room").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="occ_zone_fr").value == "", "the zone falls back to all zones"
-    assert len(at.metric) == 5
+    assert len(at.metric) == 5 + 4
 
 
 def test_staff_has_the_page_in_the_menu_and_members_do_not(demo_db):
@@ -96,7 +99,7 @@ def test_staff_has_the_page_in_the_menu_and_members_do_not(demo_db):
     assert "views/occupancy.py" in [p.path for p in navigation.pages_for("staff")]
     assert "views/occupancy.py" not in [p.path for p in navigation.pages_for("member")]
     at = app_as(DEMO["staff"], PAGE, "en")
-    assert not at.exception and len(at.metric) == 5
+    assert not at.exception and len(at.metric) == 5 + 4
 
 
 def test_a_member_opening_the_page_is_refused(demo_db):

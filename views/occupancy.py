@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from lib import auth, charts, occupancy
+from lib import auth, charts, events, occupancy
 from lib.errors import user_message
 from lib.i18n import current_language, fmt_date, fmt_number, fmt_percent, t
 
@@ -49,6 +49,11 @@ def _by_zone(key: str, first: dt.date, last: dt.date, kind: str, _claims: dict):
 @st.cache_data(ttl=300, show_spinner=False)
 def _by_plan(key: str, first: dt.date, last: dt.date, _claims: dict):
     return occupancy.by_plan(_claims, occupancy.Period(first, last))
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _events(key: str, first: dt.date, last: dt.date, _claims: dict):
+    return events.event_stats(_claims, first, last)
 
 
 def _points(value: float | None) -> str | None:
@@ -215,3 +220,23 @@ st.altair_chart(charts.plan_bars(occupancy.plan_rows(by_plan, lang, t("occupancy
 st.download_button(t("occupancy.download"), occupancy.daily_csv(days),
                    file_name=f"occupancy-{kind}-{period.first:%Y-%m-%d}-{period.last:%Y-%m-%d}.csv",
                    mime="text/csv", icon=":material/download:", on_click="ignore")
+
+# ------------------------------------------------------------------ events of the period
+st.subheader(t("dash.events.title"))
+try:
+    held = _events(key, period.first, period.last, claims)
+except Exception as exc:
+    st.error(user_message(exc))
+    st.stop()
+figures = events.stats_summary(held)
+if not figures["events"]:
+    st.info(t("dash.events.none"), icon=":material/event_busy:")
+else:
+    ev = st.columns(4)
+    ev[0].metric(t("dash.events.held"), fmt_number(figures["events"]),
+                 help=t("dash.events.held_help", registrations=fmt_number(figures["registrations"])), **common)
+    ev[1].metric(t("dash.events.fill"), fmt_percent(figures["fill_rate"]), help=t("dash.events.fill_help"), **common)
+    ev[2].metric(t("dash.events.attendance"), fmt_percent(figures["attendance_rate"])
+                 if figures["attendance_rate"] is not None else "—", help=t("dash.events.attendance_help"), **common)
+    ev[3].metric(t("dash.events.waitlist"), fmt_percent(figures["waitlist_share"]),
+                 help=t("dash.events.waitlist_help"), **common)

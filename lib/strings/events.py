@@ -244,4 +244,19 @@ STRINGS = {
                                           "If you can no longer come, cancel with the private link you received "
                                           "when registering, so someone else can have the place."),
     "eventnotice.where": ("Lieu : {room}", "Place: {room}"),
+    # the board's dashboard (views/occupancy.py)
+    "dash.events.title": ("Événements sur la période", "Events in the period"),
+    "dash.events.none": ("Aucun événement sur cette période.", "No event in this period."),
+    "dash.events.held": ("Événements", "Events"),
+    "dash.events.held_help": ("Événements publiés tenus sur la période, {registrations} inscriptions en tout.",
+                              "Published events held in the period, {registrations} registrations in all."),
+    "dash.events.fill": ("Remplissage moyen", "Average fill"),
+    "dash.events.fill_help": ("Places prises ÷ places offertes, en moyenne par événement.",
+                              "Places taken ÷ places offered, averaged over events."),
+    "dash.events.attendance": ("Présence", "Attendance"),
+    "dash.events.attendance_help": ("Personnes venues ÷ personnes inscrites, sur les événements déjà commencés.",
+                                    "People who came ÷ people registered, over events that have started."),
+    "dash.events.waitlist": ("Avec liste d'attente", "With a waiting list"),
+    "dash.events.waitlist_help": ("Part des événements où quelqu'un a dû attendre une place.",
+                                  "Share of events where someone had to wait for a place."),
 }
