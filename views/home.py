@@ -88,7 +88,7 @@ shortcuts = [p for p in navigation.pages_for(person.role)
              if p.path != "views/home.py" and p.path in navigation.existing_paths()]
 if shortcuts:
     st.markdown(f"**{t('home.shortcuts')}**")
-    cols = st.columns(min(len(shortcuts), 4))
+    cols = st.columns(min(len(shortcuts), 3))  # 4 cut "Compétences de la communauté" and the like
     for i, spec in enumerate(shortcuts):
         cols[i % len(cols)].page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
 if person.role == "admin":
