@@ -39,7 +39,10 @@ MIGRATION_LOCK_KEY = 7_204_511_001
 # --------------------------------------------------------------------------- configuration
 
 def secrets_file() -> Path:
-    return ROOT / ".streamlit" / "secrets.toml"
+    """`.streamlit/secrets.toml`, or the file CANTINE_SECRETS_FILE names (secrets mounted
+    elsewhere by a host; a test's own file)."""
+    named = os.environ.get("CANTINE_SECRETS_FILE")
+    return Path(named).expanduser() if named else ROOT / ".streamlit" / "secrets.toml"
 
 
 def read_secrets() -> dict[str, Any]:

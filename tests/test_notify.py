@@ -58,11 +58,12 @@ class Sink:
 
 
 @pytest.fixture
-def no_smtp(monkeypatch):
-    """No SMTP settings at all (whatever the machine's environment holds)."""
+def no_smtp(monkeypatch, tmp_path):
+    """No SMTP settings at all (whatever the machine's environment or secrets file hold): the
+    secrets file is the test's own, absent until a test writes it."""
     for name in SMTP_ENV:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(db, "read_secrets", lambda: {})
+    monkeypatch.setenv("CANTINE_SECRETS_FILE", str(tmp_path / "secrets.toml"))
 
 
 @pytest.fixture
@@ -274,9 +275,9 @@ def test_past_bookings_and_released_desks_are_not_announced(space):
 # --------------------------------------------------------------------------- settings and rendering
 
 def test_settings_come_from_the_environment_or_secrets_and_hide_the_password(no_smtp, monkeypatch):
-    monkeypatch.setattr(db, "read_secrets", lambda: {"smtp": {"host": "smtp.example.net", "port": 465,
-                                                              "user": "cantine", "password": "s3cret-pw",
-                                                              "from": "Cantine <hello@example.net>"}})
+    secrets = db.secrets_file()
+    secrets.write_text('[smtp]\nhost = "smtp.example.net"\nport = 465\nuser = "cantine"\n'
+                       'password = "s3cret-pw"\nfrom = "Cantine <hello@example.net>"\n', encoding="utf-8")
     settings = notify.smtp_settings()
     assert (settings.host, settings.port, settings.user, settings.implicit_tls) == ("smtp.example.net", 465,
                                                                                    "cantine", True)
@@ -287,7 +288,7 @@ def test_settings_come_from_the_environment_or_secrets_and_hide_the_password(no_
     settings = notify.smtp_settings()
     assert (settings.host, settings.port, settings.starttls, settings.password) == ("mail.local", 2525, False,
                                                                                    "s3cret-pw")
-    monkeypatch.setattr(db, "read_secrets", lambda: {})
+    secrets.unlink()
     monkeypatch.delenv("CANTINE_SMTP_HOST")
     assert notify.smtp_settings() is None  # no host: not configured
 
