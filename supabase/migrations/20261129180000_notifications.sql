@@ -50,6 +50,24 @@ create policy "Admins read the outbox" on public.notifications
   for select to authenticated using ((select private.is_admin()));
 
 /**
+ * Who a message about a booking or a registration goes to: the member, in their language (else
+ * the space's), or the guest who gave a name and an address. No row for an erased member.
+ */
+create or replace function private.notice_recipient(p_member_id uuid, p_guest_email text, p_guest_name text)
+returns table (email text, full_name text, locale text)
+language sql stable security definer set search_path = ''
+as $$
+  select m.email::text, m.full_name, coalesce(m.locale, s.default_language)
+    from public.members m cross join public.settings s
+   where p_member_id is not null and m.id = p_member_id and m.erased_at is null
+  union all
+  select p_guest_email, p_guest_name, s.default_language
+    from public.settings s
+   where p_member_id is null and p_guest_email is not null
+$$;
+revoke all on function private.notice_recipient(uuid, text, text) from public;
+
+/**
  * Trigger: queue a message when a booking becomes cancelled by someone other than its holder —
  * the team ('team'), a closure ('closure'), a resource taken out of service ('resource_inactive').
  * Not when the holder cancelled ('member', or 'link' through their manage link), nor for a desk
@@ -61,7 +79,6 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   s public.settings;
-  m public.members;
   v_email text;
   v_name text;
   v_locale text;
@@ -75,19 +92,8 @@ begin
     return null;
   end if;
   select * into s from public.settings;
-  if new.member_id is not null then
-    select * into m from public.members where id = new.member_id;
-    if not found or m.erased_at is not null then
-      return null;
-    end if;
-    v_email := m.email::text;
-    v_name := m.full_name;
-    v_locale := coalesce(m.locale, s.default_language);
-  else
-    v_email := new.guest_email;
-    v_name := new.guest_name;
-    v_locale := s.default_language;
-  end if;
+  select r.email, r.full_name, r.locale into v_email, v_name, v_locale
+    from private.notice_recipient(new.member_id, new.guest_email, new.guest_name) r;
   if v_email is null then
     return null;
   end if;

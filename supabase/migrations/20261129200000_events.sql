@@ -730,7 +730,6 @@ as $$
 declare
   s public.settings;
   e public.events;
-  m public.members;
   v_kind text;
   v_email text;
   v_name text;
@@ -749,19 +748,8 @@ begin
     return null;
   end if;
   select * into s from public.settings;
-  if new.member_id is not null then
-    select * into m from public.members where id = new.member_id;
-    if not found or m.erased_at is not null then
-      return null;
-    end if;
-    v_email := m.email::text;
-    v_name := m.full_name;
-    v_locale := coalesce(m.locale, s.default_language);
-  else
-    v_email := new.guest_email;
-    v_name := new.guest_name;
-    v_locale := s.default_language;
-  end if;
+  select r.email, r.full_name, r.locale into v_email, v_name, v_locale
+    from private.notice_recipient(new.member_id, new.guest_email, new.guest_name) r;
   if v_email is null then
     return null;
   end if;
