@@ -57,3 +57,19 @@ def people(conn, n: int, prefix: str = "bench", plan: str | None = None) -> list
                               " returning id::text", (email, f"{prefix.title()} {i}", plan)).fetchone()["id"]
         out.append((member, str(accounts.create_account(conn, email, None)), email))
     return out
+
+
+def fresh_database(data: Path, name: str) -> str:
+    """A new, migrated database `name` on the scratch server in `data`, made the process's
+    database; returns its connection string."""
+    import psycopg
+
+    from lib import db, embedded
+
+    with psycopg.connect(embedded.conninfo(data, "postgres"), autocommit=True) as conn:
+        conn.execute(f"drop database if exists {name} with (force)")
+        conn.execute(f"create database {name}")
+    info = embedded.conninfo(data, name)
+    db.migrate(info)
+    db.use_database(info)
+    return info

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._scratch import act_as, discard, people, percentile, scratch_data_dir  # noqa: E402
+from bench._scratch import act_as, discard, fresh_database, people, percentile, scratch_data_dir  # noqa: E402
 
 DATA = scratch_data_dir("booking")
 
@@ -32,17 +32,6 @@ from psycopg.rows import dict_row  # noqa: E402
 from lib import bookings, db, embedded, seed  # noqa: E402
 from lib.bookings_demo import tiny_space  # noqa: E402
 from lib.errors import from_db_error  # noqa: E402
-
-
-def fresh(name: str) -> str:
-    admin = embedded.conninfo(DATA, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"drop database if exists {name} with (force)")
-        conn.execute(f"create database {name}")
-    info = embedded.conninfo(DATA, name)
-    db.migrate(info)
-    db.use_database(info)
-    return info
 
 
 def throughput(info: str) -> None:
@@ -135,7 +124,7 @@ def grid_latency(info: str, label: str, n: int = 200) -> None:
 
 
 def seeded(name: str, scale: str) -> str:
-    info = fresh(name)
+    info = fresh_database(DATA, name)
     t0 = time.perf_counter()
     with psycopg.connect(info, row_factory=dict_row) as conn:
         report = seed.seed_demo(conn, scale=scale)
@@ -148,7 +137,7 @@ def main() -> None:
     quick = "--quick" in sys.argv
     try:
         embedded.ensure_running(DATA)
-        info = fresh("bench_rules")
+        info = fresh_database(DATA, "bench_rules")
         throughput(info)
         race(info)
         grid_latency(seeded("bench_small", "small"), "small")

@@ -21,26 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._scratch import act_as, discard, people, percentile, scratch_data_dir  # noqa: E402
+from bench._scratch import act_as, discard, fresh_database, people, percentile, scratch_data_dir  # noqa: E402
 
 DATA = scratch_data_dir("events")
 
 import psycopg  # noqa: E402
 from psycopg.rows import dict_row  # noqa: E402
 
-from lib import db, embedded, seed  # noqa: E402
+from lib import embedded, seed  # noqa: E402
 from lib.errors import from_db_error  # noqa: E402
-
-
-def fresh(name: str) -> str:
-    admin = embedded.conninfo(DATA, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"drop database if exists {name} with (force)")
-        conn.execute(f"create database {name}")
-    info = embedded.conninfo(DATA, name)
-    db.migrate(info)
-    db.use_database(info)
-    return info
 
 
 def new_events(conn: psycopg.Connection, n: int, capacity: int) -> list[str]:
@@ -143,9 +132,9 @@ def latency(info: str, n: int = 200) -> None:
 def main() -> None:
     try:
         embedded.ensure_running(DATA)
-        throughput(fresh("bench_events"))
-        race(fresh("bench_race"))
-        latency(fresh("bench_demo"))
+        throughput(fresh_database(DATA, "bench_events"))
+        race(fresh_database(DATA, "bench_race"))
+        latency(fresh_database(DATA, "bench_demo"))
     finally:
         discard(DATA)
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._scratch import discard, percentile, scratch_data_dir  # noqa: E402
+from bench._scratch import discard, fresh_database, percentile, scratch_data_dir  # noqa: E402
 
 DATA = scratch_data_dir("occupancy")
 
@@ -31,12 +31,7 @@ from lib import db, embedded, occupancy, seed  # noqa: E402
 
 
 def seeded(name: str, scale: str) -> str:
-    admin = embedded.conninfo(DATA, "postgres")
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"drop database if exists {name} with (force)")
-        conn.execute(f"create database {name}")
-    info = embedded.conninfo(DATA, name)
-    db.migrate(info)
+    info = fresh_database(DATA, name)
     t0 = time.perf_counter()
     with psycopg.connect(info, row_factory=dict_row) as conn:
         report = seed.seed_demo(conn, scale=scale)
