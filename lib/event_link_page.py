@@ -6,7 +6,8 @@ the `link_*` functions as the anonymous role.
 Built for a newsletter burst: the list of events (places left included) is read once per link
 every few seconds and shared by every visitor (it names no one but the speakers); a visitor costs
 no query of their own until they register. The form is an `st.form`, so typing sends nothing.
-app.py routes links whose purpose is 'events' here (`show(token)`).
+lib/link_page.py routes links whose purpose is 'events' here (`show(token)`), and manage links it does not
+know as a booking to `show_manage`.
 """
 
 from __future__ import annotations
@@ -204,13 +205,10 @@ def show_manage(manage: str) -> None:
 # --------------------------------------------------------------------------- page
 
 def show(token: str) -> None:
-    """The whole page for an events link: the manage page (`?manage=`), or what was just
-    registered, or the event picked and its form, or the coming events (each with its button)."""
+    """The whole page for an events link: what was just registered, or the event picked and its
+    form, or the coming events (each with its button). Manage links (`?manage=`) reach
+    `show_manage` through lib/link_page.py, which tries them as a booking first."""
     _language_switch()
-    manage = st.query_params.get("manage")
-    if manage:
-        show_manage(manage)
-        return
     show_flash("evl")
     st.title(t("eventlink.title"))
     if not token:
