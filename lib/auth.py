@@ -26,7 +26,7 @@ from typing import Any
 
 import jwt
 
-from lib import accounts, db
+from lib import accounts, clock, db
 from lib.errors import UserError
 
 COOKIE_NAME = "cantine_session"
@@ -128,7 +128,7 @@ def cookie_hours() -> float:
 
 def cookie_token(person: Person, now: dt.datetime | None = None) -> str:
     """The cookie's value: who, which session version, until when; signed with the key."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     expires = now + dt.timedelta(hours=cookie_hours())
     return jwt.encode({"username": person.user_id, "ver": person.session_version,
                        "exp_date": expires.timestamp(), "exp": int(expires.timestamp())},

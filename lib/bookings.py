@@ -20,7 +20,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from lib import db
+from lib import clock, db
 from lib.errors import UserError, from_db_error
 
 Claims = dict[str, Any]
@@ -40,7 +40,7 @@ def booking_settings() -> dict[str, Any]:
 
 
 def local_today(settings: dict[str, Any]) -> dt.date:
-    return dt.datetime.now(ZoneInfo(settings["time_zone"])).date()
+    return clock.space_today(settings["time_zone"])
 
 
 def slot_range(day: dt.date, slot: str, settings: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
@@ -152,7 +152,7 @@ def check_in_state(check_in_from: dt.datetime | None, ends: dt.datetime, now: dt
     `check_in_from`) or 'ended'. `check_in_from` is the column above (None/NaT for the team)."""
     if check_in_from is None or pd.isna(check_in_from):
         return "open"
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     if now < check_in_from:
         return "early"
     return "open" if now < ends else "ended"

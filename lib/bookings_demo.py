@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
+from lib import clock
+
 # share of desks taken on an ISO weekday (1 = Monday)
 WEEKDAY_LOAD = {1: 0.45, 2: 0.75, 3: 0.8, 4: 0.75, 5: 0.4, 6: 0.1, 7: 0.05}
 
@@ -28,7 +30,7 @@ def seed_demo(conn: psycopg.Connection, rng: random.Random, scale: str) -> str:
     """A year (small) or three years (large) of bookings up to today, and the next two weeks."""
     s = _settings(conn)
     tz = ZoneInfo(s["time_zone"])
-    today = dt.datetime.now(tz).date()
+    today = clock.now().astimezone(tz).date()
     years = 1 if scale == "small" else 3
     first, last = today - dt.timedelta(days=365 * years), today + dt.timedelta(days=14)
     desks = [r["id"] for r in conn.execute(
@@ -42,7 +44,7 @@ def seed_demo(conn: psycopg.Connection, rng: random.Random, scale: str) -> str:
         return "bookings: no desks or members, nothing added"
     demo_member = conn.execute("select id from public.members where email = 'member@example.org'").fetchone()
     rows = []
-    now = dt.datetime.now(tz)
+    now = clock.now().astimezone(tz)
     day = first
     while day <= last:
         if day.isoweekday() in s["open_days"]:
@@ -121,7 +123,7 @@ def _demo_member_rows(member: Any, desks: list, s: dict[str, Any], tz: ZoneInfo,
             desk = next((d for d in desks if (d, day) not in taken), None)
             if desk is not None and (day == today or day >= today + dt.timedelta(days=6)):
                 out.append((desk, member, _range(day, s["opens_at"], s["closes_at"], tz), day, 1, "confirmed",
-                            None, None, "app", dt.datetime.now(tz), None, None))
+                            None, None, "app", clock.now().astimezone(tz), None, None))
                 added += 1
         day += dt.timedelta(days=1)
         if day > today + dt.timedelta(days=13):

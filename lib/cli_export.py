@@ -16,10 +16,11 @@ KINDS = ("members", "bookings", "events", "registrations")
 
 
 def _export_bookings(args: argparse.Namespace) -> tuple[str, int]:
-    from lib import bookings, db
+    from lib import bookings, clock, db
 
-    first = dt.date.fromisoformat(args.date_from) if args.date_from else dt.date.today() - dt.timedelta(days=365)
-    last = dt.date.fromisoformat(args.date_to) if args.date_to else dt.date.today() + dt.timedelta(days=365)
+    today = clock.space_today(bookings.booking_settings()["time_zone"])
+    first = dt.date.fromisoformat(args.date_from) if args.date_from else today - dt.timedelta(days=365)
+    last = dt.date.fromisoformat(args.date_to) if args.date_to else today + dt.timedelta(days=365)
     with db.as_owner() as conn:
         rows = bookings.export_rows(conn, first, last)
     return bookings.to_csv(rows), len(rows)

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from lib import events
+from lib import caches, clock, events
 from lib.errors import UserError, user_message
 from lib.flash import set_flash, show_flash
 from lib.i18n import LANGUAGES, current_language, fmt_date, fmt_time, t, weekday_name
@@ -55,6 +55,7 @@ def link_events(token: str) -> list[dict[str, Any]]:
     return hit[1]
 
 
+@caches.register
 def forget(token: str | None = None) -> None:
     """Drop the cached list (someone just took a place)."""
     with _lock:
@@ -190,7 +191,7 @@ def show_manage(manage: str) -> None:
         st.caption(status)
     # the database refuses a cancellation once the event has started: no button then
     if found["status"] in ("registered", "waitlisted") and found["event_status"] == "published" \
-            and found["starts_at"] > dt.datetime.now(dt.UTC) \
+            and found["starts_at"] > clock.now() \
             and st.button(t("eventlink.cancel"), key="evl_cancel", icon=":material/close:"):
         try:
             events.link_unregister(manage)

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import psycopg
 
-from lib import db
+from lib import clock, db
 from lib.errors import from_db_error
 
 Claims = dict[str, Any]
@@ -536,7 +536,7 @@ def render_notice(row: dict[str, Any], sender: str | None = None, app_url: str |
     message["To"] = formataddr((name, row["to_email"]))
     if sender:
         message["From"] = sender
-    message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = f"<{row['id']}.{row.get('kind')}@{_domain(sender or '')}>"
     message["Content-Language"] = lang
     message["Auto-Submitted"] = "auto-generated"

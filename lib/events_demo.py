@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 
 import psycopg
 
+from lib import clock
+
 TALKS = [
     "Accessibilité web : les bases du RGAA", "Introduction à Rust", "Le RGPD pour les indépendants",
     "Écoconception de services numériques", "Design systems : retour d'expérience", "PostgreSQL : index et performances",
@@ -62,7 +64,7 @@ def seed_demo(conn: psycopg.Connection, rng: random.Random, scale: str) -> str:
     """A year (small) or three years (large, twice as busy) of events up to today, and the next two months."""
     s = conn.execute("select * from public.settings").fetchone()
     tz = ZoneInfo(s["time_zone"])
-    now = dt.datetime.now(tz)
+    now = clock.now().astimezone(tz)
     today = now.date()
     years = 1 if scale == "small" else 3
     busy = 1.0 if scale == "small" else 2.0

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from lib import clock
+
 
 def _escape(text: str) -> str:
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
@@ -34,7 +36,7 @@ def calendar(events: Iterable[dict[str, Any]], space_name: str) -> str:
     optionally location and status."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Cantine//Bookings//FR", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH"]
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     for event in events:
         lines += ["BEGIN:VEVENT", f"UID:{event['id']}@cantine", f"DTSTAMP:{_stamp(now)}",
                   f"DTSTART:{_stamp(event['starts'])}", f"DTEND:{_stamp(event['ends'])}",

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from lib import bookings, share_links
+from lib import bookings, caches, share_links
 from lib.errors import UserError, user_message
 from lib.flash import set_flash, show_flash
 from lib.i18n import LANGUAGES, current_language, fmt_date, fmt_time, t, weekday_name
@@ -120,6 +120,14 @@ def forget_windows() -> None:
     """Drop the cached windows (a desk was just taken under someone's nose)."""
     with _window_lock:
         _window_cache.clear()
+
+
+@caches.register
+def forget_all() -> None:
+    """Drop the windows and what each link serves (tests start from nothing)."""
+    forget_windows()
+    with _serves_lock:
+        _serves_cache.clear()
 
 
 def booking_window(token: str, lang: str) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from lib import db
+from lib import clock, db
 from lib.errors import UserError
 from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_date, fmt_time, t
 
@@ -149,7 +149,7 @@ def render(row: Mapping[str, Any], sender: str | None = None, app_url: str | Non
     message["To"] = formataddr((name, row["to_email"]))
     if sender:
         message["From"] = sender
-    message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    message["Date"] = format_datetime(clock.now())
     # stable per outbox row: a message retried after a lost answer is recognisably the same one
     message["Message-ID"] = f"<{row['id']}.{row.get('kind', 'notice')}@{_domain(sender or '')}>"
     message["Content-Language"] = lang
@@ -164,7 +164,7 @@ def render_test(to_email: str, to_name: str | None, lang: str, sender: str, spac
     message["Subject"] = t("notify.test.subject", lang)
     message["To"] = formataddr((_one_line(to_name), to_email))
     message["From"] = sender
-    message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
+    message["Date"] = format_datetime(clock.now())
     message["Message-ID"] = f"<test.{os.urandom(8).hex()}@{_domain(sender)}>"
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(t("notify.test.body", lang, space=space) + "\n")

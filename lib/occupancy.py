@@ -13,11 +13,10 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from lib import db
+from lib import clock, db
 from lib.i18n import fmt_date, weekday_name
 
 Claims = dict[str, Any]
@@ -67,7 +66,7 @@ def period_for(preset: str, today: dt.date, custom: tuple[dt.date, dt.date] | No
 
 def space_today(claims: Claims) -> dt.date:
     """Today in the space's time zone (days on the dashboards are the space's local days)."""
-    return dt.datetime.now(ZoneInfo(time_zone(claims))).date()
+    return clock.space_today(time_zone(claims))
 
 
 def time_zone(claims: Claims) -> str:

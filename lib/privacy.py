@@ -16,7 +16,7 @@ from typing import Any
 
 from psycopg import sql
 
-from lib import db
+from lib import clock, db
 from lib.errors import UserError
 
 # Columns that are secrets even to their owner (a manage token proves who may cancel).
@@ -47,7 +47,7 @@ def my_data(claims: dict[str, Any]) -> dict[str, Any]:
         me = conn.execute("select * from public.members where user_id = auth.uid()").fetchone()
         if me is None:
             raise UserError("directory.not_a_member")
-        data: dict[str, Any] = {"exported_at": dt.datetime.now(dt.UTC), "profile": dict(me)}
+        data: dict[str, Any] = {"exported_at": clock.now(), "profile": dict(me)}
         data["skills"] = conn.execute(
             "select s.name::text as skill, ms.level::text as level, ms.created_at from public.member_skills ms"
             " join public.skills s on s.id = ms.skill_id where ms.member_id = %s", (me["id"],)).fetchall()

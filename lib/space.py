@@ -6,7 +6,7 @@ import threading
 import time
 from typing import Any
 
-from lib import db
+from lib import caches, db
 
 # Every rerun of every page reads the settings; they change a few times a year. Keep them a few
 # seconds per database (measured: one query less per rerun under a shared-link burst), and forget
@@ -31,6 +31,7 @@ def settings() -> dict[str, Any]:
     return dict(row)
 
 
+@caches.register
 def forget_settings() -> None:
     """After a change of settings: the next read goes to the database."""
     with _settings_lock:

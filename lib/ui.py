@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from lib import caches
 from lib.errors import user_message
 
 T = TypeVar("T")
@@ -24,6 +25,10 @@ def run_action(action: Callable[[], T], success: str | None = None) -> T | None:
     if success:
         st.toast(success)
     return result
+
+
+# Streamlit's own cache of reads is one more cache to forget with the others
+caches.register(st.cache_data.clear)
 
 
 def show_error(exc: BaseException) -> None:

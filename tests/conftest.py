@@ -34,9 +34,20 @@ os.environ["CANTINE_DATA_DIR"] = str(_DATA)
 # the folder empty: remove it on the way out
 atexit.register(lambda: _DATA.rmdir() if _DATA.is_dir() and not any(_DATA.iterdir()) else None)
 
-from lib import db, embedded, seed  # noqa: E402
+# event_link_page, link_page, space and ui are imported for their caches' registration, so the
+# fixture below forgets them all (the shared-link pages' data, the settings, st.cache_data)
+from lib import caches, db, embedded, event_link_page, link_page, seed, space, ui  # noqa: E402, F401
 
 _counter = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def forget_caches() -> Iterator[None]:
+    """Each test starts from a clean state: no cached read left by the test that ran before it
+    (tests run in random order), and none left behind for the next."""
+    caches.forget_all()
+    yield
+    caches.forget_all()
 
 
 def _admin_conninfo() -> str:

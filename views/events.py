@@ -3,13 +3,12 @@ register or cancel in one click, and my registrations."""
 
 from __future__ import annotations
 
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
-from lib import auth, events, space
+from lib import auth, clock, events, space
 from lib.flash import set_flash, show_flash
 from lib.i18n import fmt_date, fmt_time, t, weekday_name
 from lib.ui import cache_key, run_action
@@ -60,7 +59,7 @@ def _cancel(registration_id: str) -> None:
 st.title(t("events.title"))
 show_flash("events")
 coming = _upcoming(claims, cache_key(claims))
-now = dt.datetime.now(dt.UTC)
+now = clock.now()
 mine = coming[coming.my_status.notna()]
 upcoming_tab, mine_tab = st.tabs([t("events.upcoming"), f"{t('events.mine')} ({len(mine)})"])
 

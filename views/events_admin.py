@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import auth, events, notify
+from lib import auth, clock, events, notify
 from lib.errors import user_message
 from lib.flash import set_flash, show_flash
 from lib.i18n import current_language, fmt_date, fmt_time, t
@@ -18,7 +18,7 @@ from lib.ui import cache_key, run_action
 person = auth.require_page(__file__)
 claims = person.claims()
 tz = events.space_tz()
-today = dt.datetime.now(tz).date()
+today = clock.now().astimezone(tz).date()
 
 
 @st.cache_data(ttl=15, show_spinner=False)
@@ -97,7 +97,7 @@ with edit_tab:
                           else t("eventsadmin.nothing"))
                 st.rerun()
 
-    live = programme[(programme.status != "cancelled") & (programme.ends_at > pd.Timestamp(dt.datetime.now(tz)
+    live = programme[(programme.status != "cancelled") & (programme.ends_at > pd.Timestamp(clock.now().astimezone(tz)
                                                                                          .replace(tzinfo=None)))]
     if not live.empty:
         st.subheader(t("eventsadmin.cancel_section"), anchor=False)
@@ -132,7 +132,7 @@ with people_tab:
         st.caption(t("eventsadmin.counts", registered=int(event.registered), capacity=int(event.capacity),
                      waitlisted=int(event.waitlisted), attended=attended)
                    + f" · {t('events.status.' + event.status)}")
-        started = event.starts_at.to_pydatetime().replace(tzinfo=tz) <= dt.datetime.now(tz)
+        started = event.starts_at.to_pydatetime().replace(tzinfo=tz) <= clock.now()
         placed = people[people.status != "waitlisted"].reset_index(drop=True)
         waiting = people[people.status == "waitlisted"].reset_index(drop=True)
         if people.empty:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from lib import auth, notify, resources_admin, share_links
+from lib import auth, clock, notify, resources_admin, share_links, space
 from lib.errors import user_message
 from lib.flash import set_flash, show_flash
 from lib.i18n import fmt_date, t
@@ -143,7 +143,7 @@ with link_tab:
     with st.form("link_new"):
         cols = st.columns([3, 2])
         label = cols[0].text_input(t("links.label"), max_chars=120)
-        expires = cols[1].date_input(t("links.expires"), value=None, min_value=dt.date.today(), format="DD/MM/YYYY")
+        expires = cols[1].date_input(t("links.expires"), value=None, min_value=clock.space_today(space.settings()["time_zone"]), format="DD/MM/YYYY")
         if st.form_submit_button(t("links.create"), type="primary"):
             until = dt.datetime.combine(expires, dt.time(23, 59), dt.UTC) if expires else None
             token = run_action(lambda: share_links.create(label, until, claims=claims))

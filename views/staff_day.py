@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from lib import auth, bookings, notify
+from lib import auth, bookings, clock, notify
 from lib.errors import user_message
 from lib.flash import set_flash, show_flash
 from lib.i18n import fmt_date, fmt_time, t
@@ -78,7 +78,7 @@ else:
     # no-show only where mark_no_show accepts it: confirmed, started, not checked in, not yet marked
     picked = frame[frame.id == chosen].iloc[0] if chosen in options else None
     no_show_ok = (picked is not None and picked.status == "confirmed" and pd.isna(picked.checked_in_at)
-                  and pd.isna(picked.no_show_at) and picked.starts <= dt.datetime.now(dt.UTC))
+                  and pd.isna(picked.no_show_at) and picked.starts <= clock.now())
     for col, (label, fn, done) in zip(act[1:], actions, strict=True):
         if col.button(t(label), key=f"staff_{label}", width="stretch",
                       disabled=label == "staff.no_show" and not no_show_ok):
