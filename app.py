@@ -1,6 +1,6 @@
-"""Cantine: the entry point that `streamlit run` starts. Everything lives in lib/shell.py
+"""Cantine: the entry point that `streamlit run` starts. Everything lives in lib/web/shell.py
 (a module is compiled and defined once per process; this file is run on every rerun)."""
 
-from lib.shell import main
+from lib.web.shell import main
 
 main()

@@ -11,7 +11,8 @@ if [ ! -f .venv/.installed ] || [ requirements.txt -nt .venv/.installed ]; then
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
   touch .venv/.installed
 fi
-# migrations now, so a problem shows here rather than in the browser; the app loads demo data
-# into an empty embedded database on its first page (unless CANTINE_DEMO=0)
+# migrations now, so a problem shows here rather than in the browser; then demo data, into an
+# empty embedded database only (unless CANTINE_DEMO=0: the app then asks for the first admin)
 .venv/bin/python -m lib migrate >/dev/null
+.venv/bin/python -m lib seed --demo --first-run
 exec .venv/bin/streamlit run app.py --server.port "${PORT:-8501}" --browser.gatherUsageStats false "$@"

@@ -23,7 +23,7 @@ def scratch_data_dir(name: str, bcrypt_rounds: int = 4) -> Path:
 
 def discard(data: Path) -> None:
     """Close the pools, stop the server and delete the folder."""
-    from lib import db, embedded
+    from lib.core import db, embedded
 
     db.close_pools()
     embedded.stop(data, mode="immediate")
@@ -40,7 +40,7 @@ def act_as(conn, user_id: str, email: str) -> None:
     """Act as a signed-in person in this transaction, as Supabase's REST API does."""
     import json
 
-    from lib import db
+    from lib.core import db
 
     conn.execute("select set_config('request.jwt.claims', %s, true)", (json.dumps(db.claims_for(user_id, email)),))
     conn.execute("set local role authenticated")
@@ -48,7 +48,7 @@ def act_as(conn, user_id: str, email: str) -> None:
 
 def people(conn, n: int, prefix: str = "bench", plan: str | None = None) -> list[tuple[str, str, str]]:
     """n members with accounts: (member id, user id, email)."""
-    from lib import accounts
+    from lib.identity import accounts
 
     out = []
     for i in range(n):
@@ -64,7 +64,7 @@ def fresh_database(data: Path, name: str) -> str:
     database; returns its connection string."""
     import psycopg
 
-    from lib import db, embedded
+    from lib.core import db, embedded
 
     with psycopg.connect(embedded.conninfo(data, "postgres"), autocommit=True) as conn:
         conn.execute(f"drop database if exists {name} with (force)")

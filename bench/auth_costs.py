@@ -15,11 +15,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._scratch import discard, scratch_data_dir  # noqa: E402
+from bench._scratch import discard, scratch_data_dir
 
 DATA = scratch_data_dir("auth", bcrypt_rounds=12)  # what production uses
 
-from lib import accounts, auth, db, seed  # noqa: E402
+from lib.core import db
+from lib.demo import seed
+from lib.identity import (
+    accounts,
+    auth,
+)
 
 
 def timed(label: str, fn: Callable[[], object], n: int) -> None:

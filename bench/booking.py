@@ -22,16 +22,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._scratch import act_as, discard, fresh_database, people, percentile, scratch_data_dir  # noqa: E402
+from bench._scratch import act_as, discard, fresh_database, people, percentile, scratch_data_dir
 
 DATA = scratch_data_dir("booking")
 
-import psycopg  # noqa: E402
-from psycopg.rows import dict_row  # noqa: E402
+import psycopg
+from psycopg.rows import dict_row
 
-from lib import bookings, db, embedded, seed  # noqa: E402
-from lib.bookings_demo import tiny_space  # noqa: E402
-from lib.errors import from_db_error  # noqa: E402
+from lib.booking import bookings
+from lib.core import db, embedded
+from lib.core.errors import from_db_error
+from lib.demo import seed
+from lib.demo.bookings import tiny_space
 
 
 def throughput(info: str) -> None:

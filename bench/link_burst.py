@@ -24,19 +24,24 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._scratch import discard, scratch_data_dir  # noqa: E402
+from bench._scratch import discard, scratch_data_dir
 
 DATA = scratch_data_dir("burst")
 
-import psutil  # noqa: E402
-import psycopg  # noqa: E402
-import websockets  # noqa: E402
-from psycopg.rows import dict_row  # noqa: E402
-from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+import psutil
+import psycopg
+import websockets
+from psycopg.rows import dict_row
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from lib import db, embedded, seed, share_links  # noqa: E402
-from tests.browser import start_app, stop_app  # noqa: E402
+from lib.booking import share_links
+from lib.core import (
+    db,
+    embedded,
+)
+from lib.demo import seed
+from tests.browser import start_app, stop_app
 
 RERUNS = 3
 TRIVIAL = 'import streamlit as st\n\nst.title("Trivial")\nst.button("Click")\n'
@@ -148,8 +153,8 @@ def main() -> None:
         with psycopg.connect(info, row_factory=dict_row) as conn:
             seed.seed_demo(conn)
             conn.commit()
-        token = share_links.create("Burst")
-        from lib import link_page
+        token = share_links.create(db.OWNER, "Burst")
+        from lib.web import link_page
 
         timings = []
         for _ in range(5):

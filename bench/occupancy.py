@@ -20,14 +20,19 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._scratch import discard, fresh_database, percentile, scratch_data_dir  # noqa: E402
+from bench._scratch import discard, fresh_database, percentile, scratch_data_dir
 
 DATA = scratch_data_dir("occupancy")
 
-import psycopg  # noqa: E402
-from psycopg.rows import dict_row  # noqa: E402
+import psycopg
+from psycopg.rows import dict_row
 
-from lib import db, embedded, occupancy, seed  # noqa: E402
+from lib.core import (
+    db,
+    embedded,
+)
+from lib.dashboards import occupancy
+from lib.demo import seed
 
 
 def seeded(name: str, scale: str) -> str:

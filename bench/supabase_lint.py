@@ -18,7 +18,11 @@ from psycopg.rows import dict_row
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lib import db, embedded, seed  # noqa: E402
+from lib.core import (
+    db,
+    embedded,
+)
+from lib.demo import seed
 
 
 def _intended(row: dict) -> bool:

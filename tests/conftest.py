@@ -8,6 +8,7 @@ Helpers to act as each role mirror basejump's `authenticate_as`.
 from __future__ import annotations
 
 import atexit
+import datetime as dt
 import itertools
 import os
 import shutil
@@ -23,6 +24,14 @@ from psycopg.rows import dict_row
 
 # before any lib import reads them
 os.environ.setdefault("CANTINE_BCRYPT_ROUNDS", "4")
+# The suite on another day: CANTINE_TEST_NOW="2026-10-24T23:30:00+02:00" moves lib/core/clock.py's
+# clock and the embedded server's (libfaketime) by the same offset, for this process and every
+# process it starts (the app under a browser, the command line). See README, "Tests on another day".
+if os.environ.get("CANTINE_TEST_NOW"):
+    _wanted = dt.datetime.fromisoformat(os.environ["CANTINE_TEST_NOW"])
+    if _wanted.tzinfo is None:
+        raise SystemExit("CANTINE_TEST_NOW needs a UTC offset, e.g. 2026-12-31T23:30:00+01:00")
+    os.environ["CANTINE_CLOCK_OFFSET"] = str(round((_wanted - dt.datetime.now(dt.UTC)).total_seconds()))
 os.environ.pop("DATABASE_URL", None)
 # tests/__init__.py makes this module `tests.conftest` for pytest and for test files alike; the
 # environment guard keeps one data folder per test process even if it were imported twice
@@ -34,11 +43,22 @@ os.environ["CANTINE_DATA_DIR"] = str(_DATA)
 # the folder empty: remove it on the way out
 atexit.register(lambda: _DATA.rmdir() if _DATA.is_dir() and not any(_DATA.iterdir()) else None)
 
-# event_link_page, link_page, space and ui are imported for their caches' registration, so the
-# fixture below forgets them all (the shared-link pages' data, the settings, st.cache_data)
-from lib import caches, db, embedded, event_link_page, link_page, seed, space, ui  # noqa: E402, F401
+from lib.core import caches, db, embedded  # noqa: E402
+from lib.demo import seed  # noqa: E402
+
+# imported for their caches' registration, so the fixture below forgets them all (the shared-link
+# pages' data, the settings, st.cache_data)
+from lib.space import space  # noqa: E402, F401, I001
+from lib.web import event_link_page, link_page, ui  # noqa: E402, F401
 
 _counter = itertools.count()
+
+
+def pytest_report_header(config) -> str:
+    from lib.core import clock
+
+    moved = clock.offset_seconds()
+    return f"clock: {clock.now().isoformat(timespec='seconds')}" + (f" (moved by {moved} s)" if moved else "")
 
 
 @pytest.fixture(autouse=True)
@@ -146,7 +166,7 @@ def as_anon() -> Iterator[psycopg.Connection]:
 def make_member(email: str, role: str = "member", visibility: str = "hidden", account: bool = True,
                 full_name: str | None = None, active: bool = True) -> str:
     """Create a member (and an account) as the owner; returns the member id."""
-    from lib import accounts
+    from lib.identity import accounts
 
     with db.as_owner() as conn:
         row = conn.execute(
@@ -167,7 +187,7 @@ def app_as(email: str | None, page: str | None = None, lang: str | None = None):
     """An AppTest of the whole app, signed in as `email` (None: signed out), optionally on `page`."""
     from streamlit.testing.v1 import AppTest
 
-    from lib.auth import person_for_user
+    from lib.identity.auth import person_for_user
 
     at = AppTest.from_file(APP, default_timeout=30)
     if email:

@@ -9,8 +9,9 @@ import stat
 import psycopg
 import pytest
 
-from lib import accounts, auth, db
-from lib.errors import UserError
+from lib.core import db
+from lib.core.errors import UserError
+from lib.identity import accounts, auth
 from tests.conftest import DEMO, authenticate_as, make_member, user_id_of
 
 DEMO_PASSWORD = "cantine-demo"

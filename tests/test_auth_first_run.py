@@ -2,8 +2,9 @@
 admin" form (and the command-line alternative); nothing else is reachable until then.
 CANTINE_DEMO=0 turns off demo seeding so an empty embedded database reaches this form."""
 
-from lib import accounts, settings_admin
-from lib.i18n import t
+from lib.core.i18n import t
+from lib.identity import accounts
+from lib.space import settings_admin
 from tests.conftest import app_as, make_member
 
 

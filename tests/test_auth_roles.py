@@ -5,13 +5,15 @@ language switch remembered per person.
 Routing: the screens live in `views/`, not `pages/`, so Streamlit never enters its pages-folder
 mode (which runs a page file *without* app.py and rebuilt a list of every page on each rerun:
 46% of a rerun's time under a burst, measured with py-spy). Every run goes through app.py, in a
-real server and in AppTest alike. Pages still guard themselves (`auth.require_page`).
+real server and in AppTest alike. Pages still guard themselves (`session.require_page`).
 """
 
 import pytest
 
-from lib import accounts, db, navigation
-from lib.i18n import t
+from lib.core import db
+from lib.core.i18n import t
+from lib.identity import accounts
+from lib.web import navigation
 from tests.conftest import app_as, make_member, open_address
 
 ROLES = ("admin", "staff", "board", "member")
@@ -69,7 +71,7 @@ def test_a_refused_or_signed_out_visitor_never_sees_the_page(people):
 
 
 def test_the_screens_folder_keeps_streamlit_out_of_its_pages_folder_mode():
-    from lib.db import ROOT
+    from lib.core.db import ROOT
 
     assert not (ROOT / "pages").exists(), "a pages/ folder makes Streamlit run page files without app.py"
 

@@ -12,9 +12,10 @@ import time
 import jwt
 import pytest
 
-from lib import accounts, db, supabase_auth
-from lib.errors import UserError
-from lib.i18n import t
+from lib.core import db
+from lib.core.errors import UserError
+from lib.core.i18n import t
+from lib.identity import accounts, supabase_auth
 from tests.conftest import app_as, make_member, user_id_of
 from tests.fake_gotrue import ANON_KEY, FakeGoTrue
 

@@ -4,9 +4,9 @@ role changes, deactivation and reset links; a person changes their own password.
 
 import pytest
 
-from lib import accounts, auth
-from lib.errors import UserError
-from lib.i18n import t
+from lib.core.errors import UserError
+from lib.core.i18n import t
+from lib.identity import accounts, auth
 from tests.conftest import app_as, make_member
 
 PASSWORD = "correct-horse-battery"

@@ -11,8 +11,9 @@ import sys
 
 import pytest
 
-from lib import accounts, auth, db
-from lib.errors import UserError
+from lib.core import db
+from lib.core.errors import UserError
+from lib.identity import accounts, auth
 from tests.conftest import DEMO
 
 DEMO_PASSWORD = "cantine-demo"
@@ -59,7 +60,7 @@ def test_the_lock_is_the_same_for_unknown_addresses_and_case_insensitive(demo_db
 
 def test_attempts_from_another_process_count(demo_db):
     """Five failures made by a separate Python process lock the address here too."""
-    code = ("from lib import auth\n"
+    code = ("from lib.identity import auth\n"
             "for _ in range(5):\n"
             "    try: auth.check_credentials('member@example.org', 'nope-nope-nope')\n"
             "    except Exception: pass\n")

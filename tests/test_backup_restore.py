@@ -6,7 +6,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from lib import backup, db
+from lib.core import backup, db
 from tests.conftest import DEMO, authenticate_as, fresh_db
 
 
@@ -29,7 +29,7 @@ def test_backup_then_restore_gives_back_every_row(demo_db, tmp_path):
         with psycopg.connect(target) as conn:
             conn.execute("update public.members set bio = 'x' where email = %s", (DEMO["member"],))
             conn.commit()
-        from lib.auth import check_credentials
+        from lib.identity.auth import check_credentials
 
         assert check_credentials(DEMO["admin"], "cantine-demo").role == "admin"
 

@@ -4,7 +4,8 @@ future bookings asks what to do."""
 
 from __future__ import annotations
 
-from lib import bookings, db, resources_admin
+from lib.booking import bookings, resources_admin
+from lib.core import db
 from tests.conftest import DEMO, app_as, user_id_of
 
 
@@ -74,7 +75,7 @@ def test_closure_lists_hit_bookings(demo_db):
     member = db.claims_for(user_id_of(DEMO["member"]), DEMO["member"])
     import pytest
 
-    from lib.errors import UserError
+    from lib.core.errors import UserError
     with pytest.raises(UserError):
         resources_admin.save_closures(member, edited, original)
 
@@ -89,6 +90,6 @@ def test_admin_creates_and_revokes_a_link_on_the_page(demo_db):
     assert "/link?t=" in address and len(address.split("t=", 1)[1]) >= 40
     revoke = next(b for b in at.button if b.label == "Revoke")
     revoke.click().run()
-    from lib import share_links
+    from lib.booking import share_links
 
-    assert share_links.list_links().state.tolist() == ["revoked"]
+    assert share_links.list_links(db.OWNER).state.tolist() == ["revoked"]

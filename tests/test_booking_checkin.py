@@ -9,9 +9,10 @@ import io
 
 import pytest
 
-from lib import bookings, db
-from lib.bookings_demo import tiny_space
-from lib.errors import UserError
+from lib.booking import bookings
+from lib.core import db
+from lib.core.errors import UserError
+from lib.demo.bookings import tiny_space
 from tests.conftest import make_member, user_id_of
 
 
@@ -83,9 +84,9 @@ def test_staff_day_view_approve_no_show_and_refusals(space):
     late = started_booking(space["desks"][0], space["alice"])
     with db.as_owner() as conn:
         conn.execute("update public.settings set guest_approval_required = true")
-    from lib import share_links
+    from lib.booking import share_links
 
-    token = share_links.create("Test")
+    token = share_links.create(db.OWNER, "Test")
     tomorrow = today + dt.timedelta(days=1)
     share_links.book(token, "guest@example.net", "Gaëlle Invitée", space["desks"][1], *bookings.slot_range(tomorrow, "am", s))
     staff = claims("host@example.org")

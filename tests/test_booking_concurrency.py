@@ -15,9 +15,11 @@ import threading
 import psycopg
 from psycopg.rows import dict_row
 
-from lib import accounts, bookings, db
-from lib.bookings_demo import tiny_space
-from lib.errors import from_db_error
+from lib.booking import bookings
+from lib.core import db
+from lib.core.errors import from_db_error
+from lib.demo.bookings import tiny_space
+from lib.identity import accounts
 
 ATTEMPTS = 50
 

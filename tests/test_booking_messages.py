@@ -9,9 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lib import bookings, db, ics, share_links
-from lib.bookings_demo import tiny_space
-from lib.i18n import catalogue, t
+from lib.booking import bookings, share_links
+from lib.core import db, ics
+from lib.core.i18n import catalogue, t
+from lib.demo.bookings import tiny_space
 
 MIGRATION = Path(__file__).resolve().parent.parent / "supabase" / "migrations" / "20261129130000_bookings.sql"
 
@@ -68,7 +69,7 @@ def test_share_link_and_export_commands(empty_db, tmp_path):
     done = _cli("export", "bookings", str(out), "--from", day.isoformat(), "--to", day.isoformat())
     assert done.returncode == 0, done.stderr
     assert "exported 1 bookings" in done.stdout and "a@example.org" in out.read_text()
-    from lib.cli_export import EXPORTERS, KINDS
+    from lib.cli.export import EXPORTERS, KINDS
 
     for kind in [k for k in KINDS if k not in EXPORTERS][:1]:  # a kind no area has plugged in yet
         nothing = _cli("export", kind)

@@ -3,7 +3,8 @@ sees it in "My bookings" and cancels it; the floor plan is a chart; refusals are
 
 from __future__ import annotations
 
-from lib import bookings, db
+from lib.booking import bookings
+from lib.core import db
 from tests.conftest import DEMO, app_as, user_id_of
 
 

@@ -8,9 +8,10 @@ import datetime as dt
 
 import pytest
 
-from lib import bookings, db, share_links
-from lib.bookings_demo import tiny_space
-from lib.errors import UserError
+from lib.booking import bookings, share_links
+from lib.core import db
+from lib.core.errors import UserError
+from lib.demo.bookings import tiny_space
 from tests.conftest import make_member, user_id_of
 
 
@@ -72,7 +73,7 @@ def test_team_actions_refusals(space):
                                                                        started + dt.timedelta(hours=1))).fetchone()["id"]
     bookings.check_in(alice, today)
     refused(lambda: bookings.mark_no_show(staff, today), "booking.no_show_checked_in", "checked in")
-    from lib import resources_admin
+    from lib.booking import resources_admin
 
     refused(lambda: resources_admin.cancel_future(alice, space["desks"][0]), "booking.admin_only",
             "Only an administrator")
@@ -95,5 +96,5 @@ def test_check_in_refusals_for_pending_and_cancelled(space):
 
 
 def test_link_expiry_must_be_in_the_future(space):
-    refused(lambda: share_links.create("Old", dt.datetime.now(dt.UTC) - dt.timedelta(days=1)),
+    refused(lambda: share_links.create(db.OWNER, "Old", dt.datetime.now(dt.UTC) - dt.timedelta(days=1)),
             "link.expiry_past", "in the past")

@@ -10,9 +10,10 @@ import datetime as dt
 
 import pytest
 
-from lib import bookings, db
-from lib.bookings_demo import tiny_space
-from lib.errors import UserError
+from lib.booking import bookings
+from lib.core import db
+from lib.core.errors import UserError
+from lib.demo.bookings import tiny_space
 from tests.conftest import make_member, user_id_of
 
 

@@ -19,9 +19,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from lib import bookings, db, share_links
-from lib.bookings_demo import tiny_space
-from lib.errors import UserError, from_db_error
+from lib.booking import bookings, share_links
+from lib.core import db
+from lib.core.errors import UserError, from_db_error
+from lib.demo.bookings import tiny_space
 from tests.conftest import make_member, user_id_of
 
 ALICE, BOB, STAFF, ADMIN, BOARD = ("alice@example.org", "bob@example.org", "host@example.org",
@@ -227,7 +228,7 @@ def test_members_board_and_anon_cannot_mark_no_shows(space):
 
 @pytest.fixture
 def link(space):
-    space["token"] = share_links.create("Newsletter", max_per_day=50, max_per_email_per_day=1)
+    space["token"] = share_links.create(db.OWNER, "Newsletter", max_per_day=50, max_per_email_per_day=1)
     return space
 
 

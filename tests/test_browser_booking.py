@@ -8,8 +8,9 @@ import datetime as dt
 
 import pytest
 
-from lib import bookings, db, share_links
-from lib.seed import DEMO_PASSWORD
+from lib.booking import bookings, share_links
+from lib.core import db
+from lib.demo.seed import DEMO_PASSWORD
 from tests.browser import browser_page, running_app, screenshot
 from tests.conftest import DEMO
 
@@ -115,7 +116,7 @@ def _take_morning(resource_id: str, day: str) -> None:
 
 
 def test_visitor_switches_to_english_in_the_form(demo_db):
-    token = share_links.create("Newsletter")
+    token = share_links.create(db.OWNER, "Newsletter")
     with running_app() as url, browser_page() as page:
         page.goto(f"{url}/link?t={token}")
         page.locator(".booker").get_by_role("button", name="English").click()
@@ -125,11 +126,11 @@ def test_visitor_switches_to_english_in_the_form(demo_db):
 
 
 def test_visitor_books_through_a_shared_link_and_cancels(demo_db):
-    token = share_links.create("Newsletter")
+    token = share_links.create(db.OWNER, "Newsletter")
     with running_app() as url, browser_page() as page:
         page.goto(f"{url}/link?t={token}")
         page.get_by_text("Réserver un poste").first.wait_for()
-        form = page.locator(".booker form")  # the form is drawn in the browser (lib/assets/link_booker.js)
+        form = page.locator(".booker form")  # the form is drawn in the browser (lib/web/assets/link_booker.js)
         assert page.title().startswith("Réserver un poste ·")
         assert not page.get_by_text("Page not found").is_visible()
         form.locator("fieldset").get_by_text("Matin").click()  # a slot: the list of free desks follows, no server round trip

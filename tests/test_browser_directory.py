@@ -5,7 +5,7 @@ artifacts/directory_*.png."""
 
 import pytest
 
-from lib import db
+from lib.core import db
 from tests.browser import ROOT, browser_page, open_from_menu, running_app, screenshot
 
 pytestmark = pytest.mark.browser

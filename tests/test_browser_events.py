@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from lib import db
-from lib.seed import DEMO_PASSWORD
+from lib.core import db
+from lib.demo.seed import DEMO_PASSWORD
 from tests.browser import browser_page, running_app, screenshot
 from tests.conftest import DEMO
 
@@ -103,9 +103,9 @@ def test_member_registers_and_cancels_then_the_team_marks_attendance(demo_db):
 
 
 def test_a_visitor_goes_from_a_link_for_both_to_its_events_registers_and_cancels(demo_db):
-    from lib import events
+    from lib.events import events
 
-    token = events.create_link("Newsletter", purpose="all")
+    token = events.create_link(db.OWNER, "Newsletter", purpose="all")
     with running_app() as url, browser_page() as page:
         page.goto(f"{url}/link?t={token}")
         page.locator(".booker").get_by_role("link", name="Voir aussi les événements à venir").click()

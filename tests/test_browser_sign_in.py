@@ -5,7 +5,7 @@ reload. Screenshots go to artifacts/sign_in_*.png.
 
 The first request goes straight to /team on a freshly started server: Streamlit's
 pages-folder mode runs that file without app.py on a process's first run, and the page must
-still refuse (see lib/auth.require_page).
+still refuse (see lib/session.require_page).
 """
 
 import pytest
@@ -68,8 +68,9 @@ def test_member_signs_in_switches_to_english_and_signs_out(demo_db):
 def test_every_role_sees_exactly_its_pages_in_both_languages(demo_db):
     """Each demo role signs in; its menu lists exactly `navigation.pages_for(role)`, in French
     and in English, and a page of another role is refused through app.py's navigation."""
-    from lib import db, navigation
-    from lib.i18n import t
+    from lib.core import db
+    from lib.core.i18n import t
+    from lib.web import navigation
 
     def menu(page) -> set[str]:
         links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')

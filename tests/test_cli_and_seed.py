@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from lib import db, seed
+from lib.core import db
+from lib.demo import seed
 from tests.conftest import DEMO
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +90,7 @@ def test_large_scale_makes_a_big_space(empty_db):
 def test_create_admin_then_sign_in(empty_db):
     done = cli("create-admin", "chef@asso.fr", "--name", "Chef Fondatrice", "--password", "un-mot-de-passe-long")
     assert done.returncode == 0, done.stderr
-    from lib.auth import check_credentials
+    from lib.identity.auth import check_credentials
 
     person = check_credentials("chef@asso.fr", "un-mot-de-passe-long")
     assert person.role == "admin" and person.full_name == "Chef Fondatrice"
@@ -104,7 +105,7 @@ def test_create_admin_generates_a_password_when_none_is_given(empty_db):
     done = cli("create-admin", "chef@asso.fr", env={"CANTINE_ADMIN_PASSWORD": ""})
     assert done.returncode == 0, done.stderr
     password = done.stdout.strip().rsplit(" ", 1)[-1]
-    from lib.auth import check_credentials
+    from lib.identity.auth import check_credentials
 
     assert check_credentials("chef@asso.fr", password).role == "admin"
 

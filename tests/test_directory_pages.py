@@ -1,7 +1,7 @@
 """The directory's pages through AppTest on the demo data, in French and English: each page
 draws without error for the roles that may open them, and the main actions work."""
 
-from lib import db
+from lib.core import db
 from tests.conftest import DEMO, app_as
 
 
@@ -84,8 +84,8 @@ def test_admin_pages_draw_in_both_languages(demo_db):
 def test_members_editor_refuses_demoting_the_last_admin_per_row(demo_db):
     at = app_as(DEMO["admin"], "views/members_admin.py", lang="en")
     assert not at.exception
-    from lib import members
-    from lib.auth import person_for_user
+    from lib.directory import members
+    from lib.identity.auth import person_for_user
     from tests.conftest import user_id_of
 
     admin = person_for_user(user_id_of(DEMO["admin"]))
@@ -110,8 +110,8 @@ def test_member_cannot_open_admin_pages(demo_db):
 
 
 def test_directory_shows_who_is_here_today_by_skill_on_demo_data(demo_db):
-    from lib import members
-    from lib.auth import person_for_user
+    from lib.directory import members
+    from lib.identity.auth import person_for_user
     from tests.conftest import user_id_of
 
     # today may be a closed day (a Sunday): book two opted-in demo members on a desk, as the owner

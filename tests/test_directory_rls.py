@@ -5,7 +5,7 @@ members even when they ask the tables themselves."""
 import psycopg
 import pytest
 
-from lib import db
+from lib.core import db
 from tests.conftest import as_anon, authenticate_as, make_member
 
 

@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lib import db, members, skills
-from lib.auth import person_for_user
+from lib.core import db
+from lib.directory import members, skills
+from lib.identity.auth import person_for_user
 from tests.conftest import make_member, user_id_of
 
 
@@ -120,7 +121,7 @@ def test_merge_moves_every_link_and_keeps_the_higher_level(town):
 def test_rename_clash_and_delete_in_use_are_explained(town):
     make_member("admin@t.org", role="admin")
     claims = _claims("admin@t.org")
-    from lib.errors import UserError, user_message
+    from lib.core.errors import UserError, user_message
 
     with pytest.raises(Exception) as clash:
         skills.rename(claims, town["Go"], "rust")

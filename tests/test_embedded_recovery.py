@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from lib import embedded
+from lib.core import embedded
 from tests.browser import browser_page, screenshot, start_app, stop_app
 
 
@@ -47,7 +47,7 @@ def test_restarts_after_the_server_was_killed(data_dir):
 def test_queries_recover_when_the_server_dies_under_a_running_app(data_dir, monkeypatch):
     """The app ensures the server once per process; if it is killed later, the next query
     starts it again instead of failing until someone restarts the app."""
-    from lib import db
+    from lib.core import db
 
     monkeypatch.setenv("CANTINE_DATA_DIR", str(data_dir))
     monkeypatch.delenv("DATABASE_URL", raising=False)

@@ -15,8 +15,9 @@ import threading
 import psycopg
 from psycopg.rows import dict_row
 
-from lib import accounts, db
-from lib.errors import from_db_error
+from lib.core import db
+from lib.core.errors import from_db_error
+from lib.identity import accounts
 
 ATTEMPTS = 30
 CAPACITY = 20

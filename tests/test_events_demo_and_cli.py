@@ -11,7 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lib import db, events
+from lib.core import db
+from lib.events import events
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +46,7 @@ def test_demo_events_are_a_believable_year(demo_db):
     assert over == 0, "no event holds more people than its capacity"
     assert speakers["members"] > 0 and speakers["outside"] > 0
     assert demo >= 1
-    stats = events.event_stats(None, today - dt.timedelta(days=365), today - dt.timedelta(days=1))
+    stats = events.event_stats(db.OWNER, today - dt.timedelta(days=365), today - dt.timedelta(days=1))
     summary = events.stats_summary(stats)
     assert 0.6 <= summary["attendance_rate"] <= 0.8, summary
     assert 0.1 <= summary["waitlist_share"] <= 0.6 and 0.5 <= summary["fill_rate"] <= 1.0, summary

@@ -10,15 +10,17 @@ import datetime as dt
 
 import pytest
 
-from lib import db, events, share_links
-from lib.errors import UserError
+from lib.booking import share_links
+from lib.core import db
+from lib.core.errors import UserError
+from lib.events import events
 from tests.conftest import make_member
 
 
 @pytest.fixture
 def link(empty_db):
     ids = {"alice": make_member("alice@example.org")}
-    ids["token"] = events.create_link("Newsletter", max_per_day=4, max_per_email_per_day=2)
+    ids["token"] = events.create_link(db.OWNER, "Newsletter", max_per_day=4, max_per_email_per_day=2)
     return ids
 
 
@@ -114,10 +116,10 @@ def test_bad_input_and_closed_events_say_why(link):
 
 def test_only_links_for_events_open_events(link):
     event = make_event()
-    booking_only = share_links.create("Desks")
+    booking_only = share_links.create(db.OWNER, "Desks")
     assert refusal(lambda: events.link_events(booking_only)).key == "link.unknown"
     assert refusal(lambda: events.link_register(booking_only, event, "x@example.net", "X")).key == "link.unknown"
-    both = events.create_link("Everything", purpose="all")
+    both = events.create_link(db.OWNER, "Everything", purpose="all")
     assert [r["title"] for r in events.link_events(both)] == ["Atelier Figma"]
     # and an events link does not book desks
     assert refusal(lambda: share_links.space(link["token"])).key == "link.unknown"
@@ -129,6 +131,6 @@ def test_expired_and_revoked_links_say_so(link):
         conn.execute("update public.share_links set expires_at = now() - interval '1 day'")
     err = refusal(lambda: events.link_register(link["token"], event, "g@example.net", "G"))
     assert err.key == "link.expired"
-    token = events.create_link("Chat")
-    share_links.revoke(share_links.list_links().query("label == 'Chat'").id.iloc[0])
+    token = events.create_link(db.OWNER, "Chat")
+    share_links.revoke(db.OWNER, share_links.list_links(db.OWNER).query("label == 'Chat'").id.iloc[0])
     assert refusal(lambda: events.link_events(token)).key == "link.revoked"

@@ -1,4 +1,4 @@
-"""The public page of an events link (lib/event_link_page.py), through AppTest: the link's events
+"""The public page of an events link (lib/web/event_link_page.py), through AppTest: the link's events
 as cards, the one picked with its registration form giving a private manage link, the manage page cancelling (and the
 waiting list moving up), a refused link saying why, both languages. Through app.py, which
 routes a link made for events to this page and a manage link it does not know as a booking
@@ -12,8 +12,11 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import db, event_link_page, events, share_links
-from lib.i18n import t
+from lib.booking import share_links
+from lib.core import db
+from lib.core.i18n import t
+from lib.events import events
+from lib.web import event_link_page
 from tests.conftest import APP
 
 
@@ -26,7 +29,7 @@ def link(empty_db):
                              " ('Café UX', %s, %s, 1, 'published') returning id::text",
                              (starts, starts + dt.timedelta(hours=2))).fetchone()["id"]
         conn.execute("insert into public.event_speakers (event_id, name) values (%s, 'Léa Martin')", (event,))
-    yield {"token": events.create_link("Newsletter"), "event": event}
+    yield {"token": events.create_link(db.OWNER, "Newsletter"), "event": event}
     event_link_page.forget()
 
 
@@ -87,7 +90,7 @@ def test_a_full_event_says_waiting_list_and_a_revoked_link_says_so(link):
     at = page(link["token"], "en")
     assert any("Full: waiting list" in w.value for w in at.warning)
     assert at.button(key=f"evl_pick_{link['event']}").label == "Waiting list"
-    share_links.revoke(share_links.list_links().id.iloc[0])
+    share_links.revoke(db.OWNER, share_links.list_links(db.OWNER).id.iloc[0])
     event_link_page.forget()
     at = page(link["token"], "fr")
     assert at.error and "désactivé" in at.error[0].value and not at.get("form")
@@ -103,7 +106,7 @@ def test_the_list_is_read_once_for_every_visitor(link):
 
 
 def test_a_link_for_both_opens_booking_then_its_events(link):
-    token = events.create_link("Both", purpose="all")
+    token = events.create_link(db.OWNER, "Both", purpose="all")
     at = page(token, "en")
     (booker,) = at.get("bidi_component")  # the desk booking form first...
     assert json.loads(booker.proto.bytes)["events_too"] is True

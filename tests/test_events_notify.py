@@ -1,4 +1,4 @@
-"""E-mails about events go through the same outbox as bookings' (lib/notify.py sends them to a
+"""E-mails about events go through the same outbox as bookings' (lib/mail/notify.py sends them to a
 REAL SMTP server here): the people of a cancelled event are told, in their language, and so is
 whoever gets a place from the waiting list. A member cancelling their own place queues nothing."""
 
@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lib import db, events, notify
+from lib.core import db
+from lib.events import events
+from lib.mail import notify
 from tests import test_notify as base
 from tests.conftest import make_member
 from tests.test_notify import ALICE, BOB, HOST, body, claims
@@ -52,7 +54,7 @@ def test_a_place_from_the_waiting_list_is_announced_and_own_cancel_is_silent(spa
 
 def test_a_guest_promoted_is_told_to_use_their_private_link(space, smtp_server):
     event = make_event(space)
-    token = events.create_link("Newsletter")
+    token = events.create_link(db.OWNER, "Newsletter")
     first = events.link_register(token, event, "first@example.net", "First")
     events.link_register(token, event, "guest@example.net", "Guest Person")
     events.link_unregister(first)

@@ -11,7 +11,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from lib import clock, db, events
+from lib.core import clock, db
+from lib.events import events
 from tests.conftest import DEMO, app_as, user_id_of
 
 
@@ -108,7 +109,7 @@ def test_team_page_in_english_lists_attendees_and_the_waiting_list(demo_db):
 @pytest.mark.parametrize("email,page", [(DEMO["member"], "views/events_admin.py"),
                                         (DEMO["board"], "views/events_admin.py"), (DEMO["board"], "views/events.py")])
 def test_pages_are_refused_to_roles_they_are_not_for(demo_db, email, page):
-    from lib.i18n import t
+    from lib.core.i18n import t
 
     at = app_as(email, page, lang="fr")
     assert not at.exception

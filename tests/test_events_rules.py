@@ -11,9 +11,11 @@ import datetime as dt
 import psycopg
 import pytest
 
-from lib import bookings, db, events
-from lib.bookings_demo import tiny_space
-from lib.errors import UserError
+from lib.booking import bookings
+from lib.core import db
+from lib.core.errors import UserError
+from lib.demo.bookings import tiny_space
+from lib.events import events
 from tests.conftest import authenticate_as, make_member, user_id_of
 
 ALICE, BOB, CARA = "alice@example.org", "bob@example.org", "cara@example.org"

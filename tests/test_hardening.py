@@ -9,8 +9,9 @@ import datetime as dt
 import psycopg
 import pytest
 
-from lib import bookings, db, share_links
-from lib.errors import UserError
+from lib.booking import bookings, share_links
+from lib.core import db
+from lib.core.errors import UserError
 from tests.conftest import DEMO, authenticate_as, make_member, user_id_of
 
 
@@ -41,7 +42,7 @@ def test_the_shared_link_does_not_reveal_a_members_other_bookings(next_day):
     day, settings = next_day
     starts, ends = bookings.slot_range(day, "am", settings)
     bookings.book(_claims(DEMO["member"]), _resource("O01"), starts, ends)
-    token = share_links.create("Review")
+    token = share_links.create(db.OWNER, "Review")
     with pytest.raises(UserError) as refused:
         share_links.book(token, DEMO["member"], "Someone Else", _resource("O02"), starts, ends)
     assert refused.value.key == "link.member_refused"

@@ -1,7 +1,7 @@
 """The home page, through AppTest on a real database: counts for the team, today's booking with
 check-in in one click, and who is here today grouped by skill."""
 
-from lib import db
+from lib.core import db
 from tests.conftest import DEMO, app_as
 
 

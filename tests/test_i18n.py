@@ -1,4 +1,4 @@
-"""Every string in both languages: each key of `lib/strings/*.py` has a non-empty French and
+"""Every string in both languages: each key of `lib/core/strings/*.py` has a non-empty French and
 English text with the same `{placeholders}`; each key is used somewhere (its literal appears
 in a .py or .sql file of the app); each literal `t("…")` names a key that exists.
 
@@ -13,18 +13,18 @@ import re
 import string
 from pathlib import Path
 
-import lib.strings
-from lib import i18n
+import lib.core.strings
+from lib.core import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
-ALWAYS_DYNAMIC = ("db.",)  # lib/errors.py: constraint name -> db.<constraint>
+ALWAYS_DYNAMIC = ("db.",)  # lib/core/errors.py: constraint name -> db.<constraint>
 SOURCES = [ROOT / "app.py", *(ROOT / "lib").rglob("*.py"), *(ROOT / "views").rglob("*.py"),
            *(ROOT / "supabase" / "migrations").glob("*.sql")]
 
 
 def _string_modules():
-    for info in pkgutil.iter_modules(lib.strings.__path__):
-        yield importlib.import_module(f"lib.strings.{info.name}")
+    for info in pkgutil.iter_modules(lib.core.strings.__path__):
+        yield importlib.import_module(f"lib.core.strings.{info.name}")
 
 
 def _dynamic_prefixes() -> tuple[str, ...]:
@@ -36,7 +36,7 @@ def _dynamic_prefixes() -> tuple[str, ...]:
 
 def _code() -> str:
     """The app's code, without the catalogues themselves (a key defined is not a key used)."""
-    strings_dir = ROOT / "lib" / "strings"
+    strings_dir = ROOT / "lib" / "core" / "strings"
     return "\n".join(p.read_text(encoding="utf-8") for p in SOURCES if strings_dir not in p.parents)
 
 
@@ -75,7 +75,7 @@ def test_every_literal_key_in_code_exists():
 def test_dynamic_keys_of_the_shell_exist():
     for role in ("admin", "staff", "board", "member"):
         assert i18n.has(f"role.{role}") and i18n.has(f"home.intro.{role}")
-    from lib import navigation
+    from lib.web import navigation
 
     for spec in navigation.PAGES + navigation.PUBLIC_PAGES:
         assert i18n.has(spec.title_key) and i18n.has(spec.section), spec.path

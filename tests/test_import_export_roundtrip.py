@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lib import csv_export, csv_import, db
-from lib.auth import person_for_user
+from lib.core import db
+from lib.directory import csv_export, csv_import
+from lib.identity.auth import person_for_user
 from tests.conftest import DEMO, user_id_of
 
 SAMPLE = Path(__file__).parent / "data" / "membres_excel_fr.csv"
@@ -20,7 +21,7 @@ def _rows(data: bytes, sep: str = ";") -> list[list[str]]:
 
 
 def test_export_is_excel_french_and_neutralises_formulas(demo_db):
-    csv_import.import_members(SAMPLE.read_bytes(), None, dry_run=False)
+    csv_import.import_members(SAMPLE.read_bytes(), db.OWNER, dry_run=False)
     admin = person_for_user(user_id_of(DEMO["admin"]))
     data = csv_export.export_members(admin.claims(), "fr")
     assert data.startswith(b"\xef\xbb\xbf"), "a BOM, or Excel reads UTF-8 as Windows-1252"
@@ -40,13 +41,13 @@ def test_export_is_excel_french_and_neutralises_formulas(demo_db):
 
 
 def test_round_trip_export_then_import_changes_nothing(demo_db):
-    csv_import.import_members(SAMPLE.read_bytes(), None, dry_run=False)
-    data = csv_export.export_members(None, "fr")
-    plan = csv_import.import_members(data, None, dry_run=True)
+    csv_import.import_members(SAMPLE.read_bytes(), db.OWNER, dry_run=False)
+    data = csv_export.export_members(db.OWNER, "fr")
+    plan = csv_import.import_members(data, db.OWNER, dry_run=True)
     assert plan.count("refused") == 0, [(r.line, r.reason_text("en")) for r in plan.rows if r.action == "refused"]
     changed = [(r.email, r.changes) for r in plan.rows if r.action != "unchanged"]
     assert changed == [], changed
-    english = csv_import.import_members(csv_export.export_members(None, "en"), None, dry_run=True)
+    english = csv_import.import_members(csv_export.export_members(db.OWNER, "en"), None, dry_run=True)
     assert english.parsed.delimiter == "," and english.count("unchanged") == len(english.rows)
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from lib import csv_import, db
-from lib.auth import person_for_user
-from lib.errors import UserError
+from lib.core import db
+from lib.core.errors import UserError
+from lib.directory import csv_import
+from lib.identity.auth import person_for_user
 from tests.conftest import DEMO, user_id_of
 
 SAMPLE = Path(__file__).parent / "data" / "membres_excel_fr.csv"
@@ -34,7 +35,7 @@ def _by_line(plan):
 
 def test_dry_run_of_a_french_excel_file_explains_each_row_and_changes_nothing(demo_db):
     before = _snapshot()
-    plan = csv_import.import_members(SAMPLE.read_bytes(), None, dry_run=True)
+    plan = csv_import.import_members(SAMPLE.read_bytes(), db.OWNER, dry_run=True)
     assert _snapshot() == before, "a dry run must not change the database"
     assert plan.parsed.encoding == "cp1252" and plan.parsed.delimiter == ";"
     assert plan.parsed.ignored == ["Téléphone"]
@@ -53,7 +54,7 @@ def test_dry_run_of_a_french_excel_file_explains_each_row_and_changes_nothing(de
 
 
 def test_import_applies_valid_rows_in_one_transaction_and_twice_changes_nothing(demo_db):
-    plan = csv_import.import_members(SAMPLE.read_bytes(), None, dry_run=False)
+    plan = csv_import.import_members(SAMPLE.read_bytes(), db.OWNER, dry_run=False)
     assert plan.applied and plan.count("create") == 4
     with db.as_owner() as conn:
         row = conn.execute(
@@ -70,7 +71,7 @@ def test_import_applies_valid_rows_in_one_transaction_and_twice_changes_nothing(
     assert row["visibility"] == "hidden" and row["role"] == "member", "import never opts anyone in"
     assert [h["reason"] for h in history] == ["import"]
     after_first = _snapshot()
-    again = csv_import.import_members(SAMPLE.read_bytes(), None, dry_run=False)
+    again = csv_import.import_members(SAMPLE.read_bytes(), db.OWNER, dry_run=False)
     assert again.count("create") == 0 and again.count("update") == 0 and again.count("unchanged") == 4
     assert _snapshot() == after_first, "importing the same file twice changes nothing"
 
@@ -80,7 +81,7 @@ def test_update_by_email_fills_given_cells_and_keeps_the_rest(demo_db):
         existing = conn.execute("select email::text as email, full_name, job_title from public.members"
                                 " where email = %s", (DEMO["member"],)).fetchone()
     data = f"email,company\n{DEMO['member'].upper()},Nouvelle Société\n".encode()
-    plan = csv_import.import_members(data, None, dry_run=False)
+    plan = csv_import.import_members(data, db.OWNER, dry_run=False)
     assert plan.rows[0].action == "update" and plan.rows[0].changes == ["company"]
     with db.as_owner() as conn:
         row = conn.execute("select full_name, company, job_title from public.members where email = %s",
@@ -95,7 +96,7 @@ def test_encodings_and_separators(empty_db, encoding, bom, sep):
     text = sep.join(["Prénom", "Nom", "Adresse e-mail", "Compétences"]) + "\r\n"
     text += sep.join(["Éloïse", "Bérézina", " eloise@exemple.fr ", '"Vue.js, PHP (expert)"']) + "\r\n\r\n"
     data = (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
-    plan = csv_import.import_members(data, None, dry_run=True)
+    plan = csv_import.import_members(data, db.OWNER, dry_run=True)
     assert plan.parsed.delimiter == sep
     row = plan.rows[0]
     assert (row.action, row.full_name, row.email) == ("create", "Éloïse Bérézina", "eloise@exemple.fr")
@@ -111,7 +112,7 @@ def test_encodings_and_separators(empty_db, encoding, bom, sep):
 ])
 def test_unusable_files_are_refused_with_a_reason(empty_db, data, key):
     with pytest.raises(UserError) as refused:
-        csv_import.import_members(data, None, dry_run=True)
+        csv_import.import_members(data, db.OWNER, dry_run=True)
     assert refused.value.key == key
 
 
@@ -121,7 +122,7 @@ def test_hostile_cells_control_characters_and_long_values(empty_db):
             f"long@exemple.fr;{'x' * 250};ACME;\n"
             "lvl@exemple.fr;Lev;ACME;Python (gourou)\n"
             "'=cmd@exemple.fr;Quote;'=1+1;\n").encode()
-    plan = csv_import.import_members(data, None, dry_run=False)
+    plan = csv_import.import_members(data, db.OWNER, dry_run=False)
     rows = _by_line(plan)
     assert rows[2].action == "create" and rows[2].full_name == "NulByte", "control characters removed"
     assert rows[3].action == "refused" and rows[3].reasons[0][0] == "import.too_long"
@@ -161,6 +162,6 @@ def test_command_line_dry_run_then_import(demo_db):
 
 def test_a_file_without_names_updates_but_refuses_new_members(demo_db):
     data = f"email,company\n{DEMO['member']},ACME\nnobody@exemple.fr,ACME\n".encode()
-    rows = _by_line(csv_import.import_members(data, None, dry_run=True))
+    rows = _by_line(csv_import.import_members(data, db.OWNER, dry_run=True))
     assert rows[2].action == "update"
     assert rows[3].action == "refused" and rows[3].reasons == [("import.name_missing", {})]

@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from lib import db
+from lib.core import db
 
 
 def _tables(info: str) -> set[str]:

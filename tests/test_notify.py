@@ -1,5 +1,5 @@
 """Cancel and notify: when the team cancels someone's booking, the database queues an e-mail
-(`public.notifications`) and lib/notify.py sends it to a REAL SMTP server (aiosmtpd on
+(`public.notifications`) and lib/mail/notify.py sends it to a REAL SMTP server (aiosmtpd on
 127.0.0.1, a free port), in the recipient's language.
 
 The fixtures here (`smtp_server`, `no_smtp`, `space`) are shared with the other
@@ -17,9 +17,11 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 
-from lib import bookings, db, notify, resources_admin, share_links
-from lib.bookings_demo import tiny_space
-from lib.i18n import fmt_date
+from lib.booking import bookings, resources_admin, share_links
+from lib.core import db
+from lib.core.i18n import fmt_date
+from lib.demo.bookings import tiny_space
+from lib.mail import messages, notify
 from tests.conftest import make_member, user_id_of
 
 SMTP_ENV = ("CANTINE_SMTP_HOST", "CANTINE_SMTP_PORT", "CANTINE_SMTP_USER", "CANTINE_SMTP_PASSWORD",
@@ -165,7 +167,7 @@ def test_a_member_cancelling_their_own_booking_queues_nothing(space):
 
 
 def test_a_guest_link_booking_cancelled_by_the_team_notifies_the_guest(space, smtp_server):
-    token = share_links.create("Newsletter")
+    token = share_links.create(db.OWNER, "Newsletter")
     starts, ends = bookings.slot_range(space["day"], "day", space["settings"])
     share_links.book(token, "Guest@Example.net", "Gabriel Invité", space["desks"][1], starts, ends)
     with db.as_owner() as conn:
@@ -183,7 +185,7 @@ def test_a_guest_link_booking_cancelled_by_the_team_notifies_the_guest(space, sm
 
 
 def test_a_closure_says_why_and_a_guest_manage_link_cancel_notifies_nobody(space, smtp_server):
-    token = share_links.create("Newsletter")
+    token = share_links.create(db.OWNER, "Newsletter")
     starts, ends = bookings.slot_range(space["day"], "am", space["settings"])
     manage = share_links.book(token, "guest@example.net", "Gabriel", space["desks"][1], starts, ends)
     share_links.cancel(manage)  # the holder cancels through their own link
@@ -250,7 +252,7 @@ def test_a_refused_recipient_is_retried_then_given_up(space, smtp_server):
         notify.send_pending()
     by_email = {r["to_email"]: r for r in outbox()}
     assert by_email[ALICE]["status"] == "failed" and by_email[ALICE]["attempts"] == notify.MAX_ATTEMPTS
-    assert notify.counts() | {"last_error": None} == {"pending": 0, "failed": 2, "sent": 0, "last_error": None}
+    assert notify.counts(db.OWNER) | {"last_error": None} == {"pending": 0, "failed": 2, "sent": 0, "last_error": None}
 
 
 def test_not_configured_sends_nothing_and_says_so(space, no_smtp):
@@ -299,7 +301,7 @@ def test_render_keeps_names_out_of_other_headers():
            "payload": {"resource": "Salle\nBcc: y@example.org", "zone": "Plateau", "time_zone": "Europe/Paris",
                        "starts": "2026-12-01T09:00:00+01:00", "ends": "2026-12-01T11:00:00+01:00",
                        "reason": "team", "space": "Cantine"}}
-    message = notify.render(row, SENDER)
+    message = messages.render(row, SENDER)
     assert message["Bcc"] is None
     assert "\n" not in str(message["To"]) and "\n" not in str(message["Subject"])
     assert message["Message-ID"] == "<8a1c0f3e-0000-4000-8000-000000000001.booking_cancelled@cantine.test>"

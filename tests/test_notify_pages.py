@@ -4,7 +4,8 @@ without SMTP settings."""
 
 from __future__ import annotations
 
-from lib import bookings, db
+from lib.booking import bookings
+from lib.core import db
 from tests import test_notify as base
 from tests.conftest import app_as
 from tests.test_notify import ALICE, BOB, BOSS, HOST, book, claims, outbox

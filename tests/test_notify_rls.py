@@ -6,8 +6,10 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from lib import bookings, db, privacy
-from lib.__main__ import main
+from lib.booking import bookings
+from lib.cli.main import main
+from lib.core import db
+from lib.directory import privacy
 from tests import test_notify as base
 from tests.conftest import authenticate_as, make_member
 from tests.test_notify import ALICE, BOB, BOSS, HOST, book, claims, outbox
@@ -56,7 +58,7 @@ def test_admins_read_the_outbox_but_do_not_write_it(queued):
     assert rows == [{"to_email": ALICE, "status": "pending"}, {"to_email": BOB, "status": "pending"}]
     with pytest.raises(psycopg.errors.InsufficientPrivilege), authenticate_as(BOSS) as conn:
         conn.execute("update public.notifications set status = 'failed'")
-    from lib import notify
+    from lib.mail import notify
 
     assert notify.counts(claims(BOSS))["pending"] == 2
     assert notify.counts(claims(ALICE))["pending"] == 0  # RLS: a member counts nothing
@@ -73,9 +75,9 @@ def test_erasing_a_member_deletes_their_messages(queued):
 
 
 def test_erasure_also_deletes_messages_sent_to_their_address_as_a_guest(queued):
-    from lib import share_links
+    from lib.booking import share_links
 
-    token = share_links.create("Newsletter")
+    token = share_links.create(db.OWNER, "Newsletter")
     starts, ends = bookings.slot_range(queued["day"], "pm", queued["settings"])
     share_links.book(token, "carol@example.org", "Carol", queued["desks"][2], starts, ends)
     with db.as_owner() as conn:
@@ -83,7 +85,7 @@ def test_erasure_also_deletes_messages_sent_to_their_address_as_a_guest(queued):
                                   ).fetchone()["id"]
     bookings.cancel(claims(HOST), booking_id)
     carol = make_member("carol@example.org", full_name="Carol")  # she became a member since
-    privacy.erase_member(None, carol)  # from the command line
+    privacy.erase_member(db.OWNER, carol)  # from the command line
     assert sorted(r["to_email"] for r in outbox()) == [ALICE, BOB]
 
 

@@ -9,8 +9,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from lib import charts, occupancy
-from lib.occupancy import Period
+from lib.dashboards import charts, occupancy
+from lib.dashboards.occupancy import Period
 
 TODAY = dt.date(2026, 2, 17)
 

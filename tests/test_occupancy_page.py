@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import db, events, occupancy
-from lib.auth import person_for_user
-from lib.i18n import fmt_number, fmt_percent, t
+from lib.core import db
+from lib.core.i18n import fmt_number, fmt_percent, t
+from lib.dashboards import occupancy
+from lib.events import events
+from lib.identity.auth import person_for_user
 from tests.conftest import DEMO, app_as, user_id_of
 
 PAGE = "views/occupancy.py"
@@ -93,7 +95,7 @@ def test_zone_filter_changes_the_figures(demo_db):
 
 
 def test_staff_has_the_page_in_the_menu_and_members_do_not(demo_db):
-    from lib import navigation
+    from lib.web import navigation
 
     assert "views/occupancy.py" in [p.path for p in navigation.pages_for("board")]
     assert "views/occupancy.py" in [p.path for p in navigation.pages_for("staff")]

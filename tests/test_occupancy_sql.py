@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 import psycopg
 import pytest
 
-from lib import db, occupancy
-from lib.bookings_demo import tiny_space
-from lib.errors import user_message
+from lib.core import db
+from lib.core.errors import user_message
+from lib.dashboards import occupancy
+from lib.demo.bookings import tiny_space
 from tests.conftest import as_anon, authenticate_as, make_member, user_id_of
 
 TZ = ZoneInfo("Europe/Paris")

@@ -3,8 +3,9 @@ profiles fall back to hidden and the member is told once; a member downloads all
 
 import json
 
-from lib import db, members, privacy
-from lib.auth import person_for_user
+from lib.core import db
+from lib.directory import members, privacy
+from lib.identity.auth import person_for_user
 from tests.conftest import DEMO, app_as, user_id_of
 
 
@@ -62,14 +63,14 @@ def test_stale_profiles_fall_back_to_hidden_and_the_member_is_told_once(demo_db)
     at.button(key="pf_stale_ok").click()
     at.run()
     assert privacy.stale_notice(me.claims()) is None, "told once"
-    assert privacy.hide_stale_profiles(None) == 0, "a second run finds nothing more"
+    assert privacy.hide_stale_profiles(db.OWNER) == 0, "a second run finds nothing more"
 
 
 def test_stale_months_come_from_the_settings(demo_db):
     _age(DEMO["staff"], 4)
     with db.as_owner() as conn:
         conn.execute("update public.settings set profile_stale_months = 3")
-    assert privacy.hide_stale_profiles(None) >= 1
+    assert privacy.hide_stale_profiles(db.OWNER) >= 1
     with db.as_owner() as conn:
         assert conn.execute("select visibility from public.members where email = %s",
                             (DEMO["staff"],)).fetchone()["visibility"] == "hidden"

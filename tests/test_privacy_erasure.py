@@ -6,8 +6,9 @@ import datetime as dt
 import psycopg
 import pytest
 
-from lib import db, privacy
-from lib.auth import person_for_user
+from lib.core import db
+from lib.directory import privacy
+from lib.identity.auth import person_for_user
 from tests.conftest import DEMO, authenticate_as, user_id_of
 
 

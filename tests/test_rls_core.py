@@ -9,7 +9,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from lib import db
+from lib.core import db
 from tests.conftest import DEMO, as_anon, authenticate_as, make_member
 
 CORE_TABLES = ["settings", "plans", "members", "zones", "resources", "audit_log"]

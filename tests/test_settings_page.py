@@ -5,9 +5,10 @@ import datetime as dt
 
 import pytest
 
-from lib import db, settings_admin, space
-from lib.errors import UserError
-from lib.i18n import t
+from lib.core import db
+from lib.core.errors import UserError
+from lib.core.i18n import t
+from lib.space import settings_admin, space
 from tests.conftest import app_as, make_member
 
 
@@ -83,7 +84,7 @@ def test_only_admins_change_settings_in_the_database(admin):
 
 
 def test_the_database_checks_hours_even_without_the_page(admin):
-    from lib.errors import user_message
+    from lib.core.errors import user_message
     from tests.conftest import user_id_of
 
     boss = db.claims_for(user_id_of(admin), admin)
@@ -102,7 +103,7 @@ def test_default_language_is_what_a_new_visitor_sees(admin):
 
 
 def test_booking_and_directory_rules_are_set_from_the_page(demo_db):
-    from lib import db
+    from lib.core import db
     from tests.conftest import DEMO, app_as
 
     at = app_as(DEMO["admin"], "views/settings.py", lang="en")
@@ -121,8 +122,8 @@ def test_booking_and_directory_rules_are_set_from_the_page(demo_db):
 def test_a_release_delay_out_of_range_is_refused_by_name(demo_db):
     import pytest
 
-    from lib import settings_admin, space
-    from lib.errors import UserError
+    from lib.core.errors import UserError
+    from lib.space import settings_admin, space
 
     values = dict(space.settings()) | {"release_unclaimed_minutes": 3}
     with pytest.raises(UserError) as refused:

@@ -12,8 +12,10 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import db, link_page, share_links
-from lib.errors import UserError
+from lib.booking import share_links
+from lib.core import db
+from lib.core.errors import UserError
+from lib.web import link_page
 from tests.conftest import APP
 
 
@@ -42,7 +44,7 @@ def first_free(data: dict, slot: str = "day") -> tuple[str, str]:
 
 
 def test_link_page_opens_alone_with_the_whole_window(demo_db):
-    token = share_links.create("Newsletter")
+    token = share_links.create(db.OWNER, "Newsletter")
     at = link_app(t=token)
     assert not at.exception
     assert not at.sidebar.button, "no sign-in shell, no menu on the public page"
@@ -58,7 +60,7 @@ def test_link_page_opens_alone_with_the_whole_window(demo_db):
 
 
 def test_visitor_books_then_cancels_through_manage_link(demo_db):
-    token = share_links.create("Newsletter")
+    token = share_links.create(db.OWNER, "Newsletter")
     day, desk = first_free(form_data(link_app(t=token)))
     done = link_page.book_request(token, {"day": day, "slot": "day", "resource": desk, "name": "Vi Sitor",
                                           "email": "visitor@example.net"})
@@ -78,7 +80,7 @@ def test_visitor_books_then_cancels_through_manage_link(demo_db):
     ({"name": "  "}, "link.name_required"),
 ])
 def test_bad_input_says_what_to_fix_and_books_nothing(demo_db, change, key):
-    token = share_links.create("Newsletter")
+    token = share_links.create(db.OWNER, "Newsletter")
     day, desk = first_free(form_data(link_app(t=token)))
     request = {"day": day, "slot": "am", "resource": desk, "name": "Vi Sitor", "email": "visitor@example.net",
                **change}
@@ -92,7 +94,7 @@ def test_bad_input_says_what_to_fix_and_books_nothing(demo_db, change, key):
 
 
 def test_a_desk_taken_a_second_ago_is_refused_clearly(demo_db):
-    token = share_links.create("Newsletter")
+    token = share_links.create(db.OWNER, "Newsletter")
     day, desk = first_free(form_data(link_app(t=token)))
     request = {"day": day, "slot": "day", "resource": desk, "name": "First", "email": "first@example.net"}
     link_page.book_request(token, request)
@@ -102,8 +104,8 @@ def test_a_desk_taken_a_second_ago_is_refused_clearly(demo_db):
 
 
 def test_revoked_link_says_so(demo_db):
-    token = share_links.create("Old")
-    share_links.revoke(share_links.list_links().id.iloc[0])
+    token = share_links.create(db.OWNER, "Old")
+    share_links.revoke(db.OWNER, share_links.list_links(db.OWNER).id.iloc[0])
     at = link_app(t=token)
     assert any("switched off" in e.value for e in at.error)
     assert not at.get("bidi_component")
@@ -112,7 +114,7 @@ def test_revoked_link_says_so(demo_db):
 def test_the_form_offers_at_most_three_months_whatever_the_window(demo_db):
     with db.as_owner() as conn:
         conn.execute("update public.settings set booking_window_days = 700")
-    token = share_links.create("Newsletter")
+    token = share_links.create(db.OWNER, "Newsletter")
     data = form_data(link_app(t=token))
     last = dt.date.fromisoformat(data["days"][-1][0])
     assert dt.date.today() + dt.timedelta(days=80) < last <= dt.date.today() + dt.timedelta(days=link_page.LINK_WINDOW_DAYS + 1)
@@ -122,14 +124,14 @@ def test_the_form_offers_at_most_three_months_whatever_the_window(demo_db):
 def test_the_form_data_is_built_for_a_link_never_seen_before(demo_db):
     """The data asks what the link serves while holding its own cache's lock: it must not wait
     on itself (it did once, and the page hung)."""
-    token = share_links.create("Fresh")
+    token = share_links.create(db.OWNER, "Fresh")
     data = json.loads(link_page.window_payload(token, "fr"))
     assert data["desks"] and data["events_too"] is False
 
 
 @pytest.mark.timeout(60)
 def test_while_one_visitor_refreshes_the_data_the_others_keep_the_previous_copy(demo_db):
-    token = share_links.create("Burst")
+    token = share_links.create(db.OWNER, "Burst")
     first = link_page.window_payload(token, "fr")
     link_page._window_cache[(token, "fr")] = (0.0, first)  # due now
     with link_page._window_lock:  # another visitor is refreshing it

@@ -8,7 +8,7 @@ import json
 import psycopg
 from psycopg.rows import dict_row
 
-from lib import db
+from lib.core import db
 
 
 def test_roles_schemas_and_functions_exist(empty_db):

@@ -1,7 +1,7 @@
 """A member whose profile fell back to hidden is told on their next visit, whatever page they
 open, until they say they saw it; then the notice is acknowledged in the database."""
 
-from lib import db
+from lib.core import db
 from tests.conftest import DEMO, app_as
 
 

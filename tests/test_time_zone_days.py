@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lib import db
+from lib.core import db
 from tests.conftest import make_member, user_id_of
 from tests.test_booking_rules import ALICE, book_slot, future_day, space  # noqa: F401 (fixture)
 

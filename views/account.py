@@ -2,20 +2,21 @@
 
 import streamlit as st
 
-from lib import accounts, auth, supabase_auth
-from lib.i18n import t
-from lib.ui import run_action
+from lib.core.i18n import t
+from lib.identity import accounts, supabase_auth
+from lib.web import session
+from lib.web.ui import run_action
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 st.title(t("account.title"))
 st.write(t("account.who", name=person.full_name, email=person.email, role=t(f"role.{person.role}")))
 st.caption(t("account.language_hint"))
 
 st.subheader(t("account.change_password"))
-if supabase_auth.enabled() and not supabase_auth.has_session():
+if supabase_auth.enabled() and not supabase_auth.has_session(session.supabase_client()):
     st.caption(t("account.password_by_email"))
     if st.button(t("auth.send_reset"), key="password_by_email"):
-        supabase_auth.send_reset(person.email)
+        supabase_auth.send_reset(person.email, session.supabase_client())
         st.success(t("auth.link_sent"))
     st.stop()
 with st.form("change_password", clear_on_submit=True):
@@ -27,11 +28,11 @@ with st.form("change_password", clear_on_submit=True):
 
 if submitted:
     if supabase_auth.enabled():
-        done = run_action(lambda: supabase_auth.update_password(new, repeat) or True)
+        done = run_action(lambda: supabase_auth.update_password(new, repeat, session.supabase_client()) or True)
     else:
         version = run_action(lambda: accounts.change_password(person.user_id, current, new, repeat))
         if version is not None:
-            auth.renew_session(version)
+            session.renew_session(version)
         done = version is not None
     if done:
         st.success(t("account.password_changed"))

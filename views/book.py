@@ -8,12 +8,13 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from lib import auth, bookings, floorplan
-from lib.flash import set_flash, show_flash
-from lib.i18n import fmt_date, fmt_time, t, weekday_name
-from lib.ui import cache_key, run_action
+from lib.booking import bookings, floorplan
+from lib.core.i18n import fmt_date, fmt_time, t, weekday_name
+from lib.web import session
+from lib.web.flash import set_flash, show_flash
+from lib.web.ui import cache_key, run_action
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 claims = person.claims()
 
 

@@ -3,9 +3,10 @@ when they allowed it. What anyone sees is decided by the database (lib.members.s
 
 import streamlit as st
 
-from lib import auth, members, skills
-from lib.i18n import current_language, fmt_number, t
-from lib.ui import cache_key
+from lib.core.i18n import current_language, fmt_number, t
+from lib.directory import members, skills
+from lib.web import session
+from lib.web.ui import cache_key
 
 LEVEL_CHOICES = ("", *skills.LEVELS)
 
@@ -97,7 +98,7 @@ def _member_page(profile: dict) -> None:
     st.caption(t("directory.events_later"))
 
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 claims = person.claims()
 key = cache_key(claims)
 LANG = current_language()  # format_func runs later: bind the language now

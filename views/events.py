@@ -8,12 +8,15 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import streamlit as st
 
-from lib import auth, clock, events, space
-from lib.flash import set_flash, show_flash
-from lib.i18n import fmt_date, fmt_time, t, weekday_name
-from lib.ui import cache_key, run_action
+from lib.core import clock
+from lib.core.i18n import fmt_date, fmt_time, t, weekday_name
+from lib.events import events
+from lib.space import space
+from lib.web import session
+from lib.web.flash import set_flash, show_flash
+from lib.web.ui import cache_key, run_action
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 claims = person.claims()
 tz = ZoneInfo(space.settings()["time_zone"])
 

@@ -9,13 +9,16 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib import auth, clock, events, notify
-from lib.errors import user_message
-from lib.flash import set_flash, show_flash
-from lib.i18n import current_language, fmt_date, fmt_time, t
-from lib.ui import cache_key, run_action
+from lib.core import clock
+from lib.core.errors import user_message
+from lib.core.i18n import current_language, fmt_date, fmt_time, t
+from lib.events import events
+from lib.mail import notify
+from lib.web import session
+from lib.web.flash import set_flash, show_flash
+from lib.web.ui import cache_key, run_action
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 claims = person.claims()
 tz = events.space_tz()
 today = clock.now().astimezone(tz).date()

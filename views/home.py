@@ -8,12 +8,16 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from lib import auth, bookings, db, members, navigation, space
-from lib.flash import set_flash, show_flash
-from lib.i18n import fmt_number, fmt_time, t
-from lib.ui import run_action
+from lib.booking import bookings
+from lib.core import db
+from lib.core.i18n import fmt_number, fmt_time, t
+from lib.directory import members
+from lib.space import space
+from lib.web import navigation, session
+from lib.web.flash import set_flash, show_flash
+from lib.web.ui import run_action
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 settings = space.settings()
 st.title(t("home.welcome", space=settings["space_name"]))
 if settings["demo"]:

@@ -3,11 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from lib import auth, csv_export, csv_import
-from lib.i18n import current_language, t
-from lib.ui import run_action, show_error
+from lib.core.i18n import current_language, t
+from lib.directory import csv_export, csv_import
+from lib.web import session
+from lib.web.ui import run_action, show_error
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 claims = person.claims()
 lang = current_language()
 st.title(t("import.title"))

@@ -1,6 +1,6 @@
-"""The shared link (public page): see lib/link_page.py. app.py also serves it directly, without
+"""The shared link (public page): see lib/web/link_page.py. app.py also serves it directly, without
 the sign-in shell, whenever the address carries a link (`?t=`) or a manage link (`?manage=`)."""
 
-from lib import link_page
+from lib.web import link_page
 
 link_page.show()

@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from lib import auth, members, privacy, space
-from lib.i18n import current_language, fmt_date, t
-from lib.ui import cache_key, run_action
+from lib.core.i18n import current_language, fmt_date, t
+from lib.directory import members, privacy
+from lib.space import space
+from lib.web import session
+from lib.web.ui import cache_key, run_action
 
 
 @st.cache_data(ttl=30, show_spinner=False)
@@ -21,7 +23,7 @@ def _plans(key: str, _claims: dict) -> list[dict]:
     return members.plans(_claims)
 
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 claims = person.claims()
 key = cache_key(claims)
 LANG = current_language()  # format_func runs later: bind the language now

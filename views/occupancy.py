@@ -4,11 +4,13 @@ import datetime as dt
 
 import streamlit as st
 
-from lib import auth, charts, events, occupancy
-from lib.errors import user_message
-from lib.i18n import current_language, fmt_date, fmt_number, fmt_percent, t
+from lib.core.errors import user_message
+from lib.core.i18n import current_language, fmt_date, fmt_number, fmt_percent, t
+from lib.dashboards import charts, occupancy
+from lib.events import events
+from lib.web import session
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 
 MAX_DAYS = 1100  # three years and a bit: the longest history the space keeps in view
 

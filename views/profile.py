@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from lib import auth, members, privacy, skills, space
-from lib.i18n import current_language, fmt_date, fmt_datetime, t
-from lib.ui import cache_key, run_action
+from lib.core.i18n import current_language, fmt_date, fmt_datetime, t
+from lib.directory import members, privacy, skills
+from lib.space import space
+from lib.web import session
+from lib.web.ui import cache_key, run_action
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -13,7 +15,7 @@ def _vocabulary(key: str, _claims: dict) -> list[dict]:
     return skills.vocabulary(_claims)
 
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 claims = person.claims()
 LANG = current_language()  # format_func runs later: bind the language now
 st.title(t("profile.title"))

@@ -6,13 +6,17 @@ import datetime as dt
 
 import streamlit as st
 
-from lib import auth, clock, notify, resources_admin, share_links, space
-from lib.errors import user_message
-from lib.flash import set_flash, show_flash
-from lib.i18n import fmt_date, t
-from lib.ui import run_action
+from lib.booking import resources_admin, share_links
+from lib.core import clock
+from lib.core.errors import user_message
+from lib.core.i18n import fmt_date, t
+from lib.mail import notify
+from lib.space import space
+from lib.web import session
+from lib.web.flash import set_flash, show_flash
+from lib.web.ui import run_action
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 claims = person.claims()
 
 st.title(t("resources.title"))
@@ -44,7 +48,7 @@ def _base_address() -> str:
     """Where visitors reach the app: CANTINE_APP_URL if set, else the address this admin uses."""
     from urllib.parse import urlsplit
 
-    from lib import accounts
+    from lib.identity import accounts
 
     configured = accounts.configured_app_url()
     if configured:
@@ -146,7 +150,7 @@ with link_tab:
         expires = cols[1].date_input(t("links.expires"), value=None, min_value=clock.space_today(space.settings()["time_zone"]), format="DD/MM/YYYY")
         if st.form_submit_button(t("links.create"), type="primary"):
             until = dt.datetime.combine(expires, dt.time(23, 59), dt.UTC) if expires else None
-            token = run_action(lambda: share_links.create(label, until, claims=claims))
+            token = run_action(lambda: share_links.create(claims, label, until))
             if token:
                 st.session_state["new_link"] = token
                 st.rerun()
@@ -158,6 +162,6 @@ with link_tab:
         cols[2].caption(fmt_date(row.expires_at.date()) if row.expires_at is not None and str(row.expires_at) != "NaT"
                         else "—")
         if row.state == "active" and cols[3].button(t("links.revoke"), key=f"revoke_{row.id}"):
-            if run_action(lambda row=row: share_links.revoke(row.id, claims)):
+            if run_action(lambda row=row: share_links.revoke(claims, row.id)):
                 set_flash("res", t("links.revoked_ok"))
                 st.rerun()

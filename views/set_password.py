@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from lib import accounts
-from lib.i18n import t
-from lib.ui import run_action
+from lib.core.i18n import t
+from lib.identity import accounts
+from lib.web.ui import run_action
 
 st.title(t("setpw.title"))
 token = st.query_params.get("token", "")

@@ -3,12 +3,14 @@ booking window, cancellation cut-off and default language; e-mail sending and it
 
 import streamlit as st
 
-from lib import auth, notify, settings_admin, space
-from lib.errors import user_message
-from lib.i18n import current_language, t, weekday_name
-from lib.ui import run_action
+from lib.core.errors import user_message
+from lib.core.i18n import current_language, t, weekday_name
+from lib.mail import notify
+from lib.space import settings_admin, space
+from lib.web import session
+from lib.web.ui import run_action
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 current = space.settings()
 st.title(t("settings.title"))
 

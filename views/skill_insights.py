@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from lib import auth, members, skills
-from lib.i18n import t
-from lib.ui import cache_key
+from lib.core.i18n import t
+from lib.directory import members, skills
+from lib.web import session
+from lib.web.ui import cache_key
 
 
 @st.cache_data(ttl=120, show_spinner=False)
@@ -14,7 +15,7 @@ def _stats(key: str, _claims: dict) -> pd.DataFrame:
                         columns=["skill", "learning", "practising", "expert", "offered", "wanted"])
 
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 claims = person.claims()
 st.title(t("insights.title"))
 st.caption(t("insights.intro"))

@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from lib import auth, skills
-from lib.i18n import t
-from lib.members import plain
-from lib.ui import run_action
+from lib.core.i18n import t
+from lib.directory import skills
+from lib.directory.members import plain
+from lib.web import session
+from lib.web.ui import run_action
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 claims = person.claims()
 st.title(t("skills_admin.title"))
 

@@ -4,11 +4,12 @@ one-time reset link. Links are shown once, here; only their hash is stored."""
 import pandas as pd
 import streamlit as st
 
-from lib import accounts, auth, supabase_auth
-from lib.i18n import current_language, t
-from lib.ui import run_action
+from lib.core.i18n import current_language, t
+from lib.identity import accounts, supabase_auth
+from lib.web import session
+from lib.web.ui import run_action
 
-person = auth.require_page(__file__)
+person = session.require_page(__file__)
 st.title(t("team.title"))
 
 
@@ -84,7 +85,7 @@ with cols[2]:
     if chosen["has_account"]:
         if st.button(t("team.reset_link"), key="reset_link", help=t("team.reset_help")):
             if supabase_auth.enabled():
-                supabase_auth.send_reset(chosen["email"])
+                supabase_auth.send_reset(chosen["email"], supabase_auth.new_client())
                 st.success(t("team.reset_sent", email=chosen["email"]))
             else:
                 result = run_action(lambda: accounts.issue_reset(person.claims(), chosen_id))

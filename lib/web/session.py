@@ -1,0 +1,142 @@
+"""The browser session: who is signed in in this tab, the remember-me cookie, signing out.
+
+The signed-in person is a `Person` (lib/identity/auth.py) in `st.session_state["person"]`.
+Sessions end for real: each rerun re-reads the person (`auth.refresh`), so signing out, a
+password change or a deactivation ends every tab and every cookie of that account.
+
+The remember-me cookie is streamlit-authenticator's (`CookieModel`: an HS256-signed JWT set
+through extra-streamlit-components); its login form is not used (see lib/identity/auth.py).
+With Supabase Auth, this browser session's supabase-py client lives here too: one per session,
+never shared, since it holds the person's token.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from lib.core.i18n import t
+from lib.identity import accounts, supabase_auth
+from lib.identity.auth import COOKIE_NAME, Person, cookie_hours, cookie_key, cookie_token, person_from_cookie
+from lib.web import navigation
+
+SUPABASE_CLIENT_KEY = "_supabase_client"
+
+
+def supabase_client() -> Any:
+    """This browser session's Supabase client (made on first use)."""
+    client = st.session_state.get(SUPABASE_CLIENT_KEY)
+    if client is None:
+        client = st.session_state[SUPABASE_CLIENT_KEY] = supabase_auth.new_client()
+    return client
+
+
+def _cookie_model() -> Any:
+    """streamlit-authenticator's cookie (renders the hidden cookie component). Imported here, on
+    first use: the package loads extra-streamlit-components' seven components at import, which the
+    shared-link pages never need."""
+    from streamlit_authenticator.models import CookieModel
+
+    return CookieModel(COOKIE_NAME, cookie_key(), cookie_hours() / 24)
+
+
+def sync_cookie() -> None:
+    """Called once per run by app.py: write or delete the cookie the last action asked for.
+    Done on the run after sign-in/out (not before st.rerun) so the component reaches the browser."""
+    pending = st.session_state.pop("_cookie_action", None)
+    if pending is None:
+        return
+    model = _cookie_model()
+    if pending == "set" and current_person() is not None:
+        try:  # served over HTTPS: the cookie never travels in clear
+            secure = (st.context.url or "").startswith("https://")
+        except Exception:
+            secure = False
+        model.cookie_manager.set(COOKIE_NAME, cookie_token(current_person()), secure=secure,
+                                 expires_at=dt.datetime.now() + dt.timedelta(hours=cookie_hours()))
+    elif pending == "delete":
+        model.delete_cookie()
+
+
+def restore_from_cookie() -> Person | None:
+    """Sign in again from the browser's cookie (after a refresh), once per browser session."""
+    if st.session_state.get("_cookie_tried"):
+        return None
+    st.session_state["_cookie_tried"] = True
+    try:
+        token = st.context.cookies.get(COOKIE_NAME)
+    except Exception:  # no browser behind this session (AppTest)
+        token = None
+    person = person_from_cookie(token)
+    if person is not None:
+        st.session_state["person"] = person
+        if person.locale:
+            st.session_state["lang"] = person.locale
+    return person
+
+
+# --------------------------------------------------------------------------- the session
+
+def current_person() -> Person | None:
+    person = st.session_state.get("person")
+    return person if isinstance(person, Person) else None
+
+
+def sign_in(person: Person) -> None:
+    st.session_state["person"] = person
+    st.session_state["_cookie_action"] = "set"
+    if person.locale:
+        st.session_state["lang"] = person.locale
+
+
+def require_page(page_file: str) -> Person:
+    """First line of every signed-in page: the person, or a polite stop.
+
+    app.py already refuses pages a role may not use, but Streamlit runs a file of `views/`
+    directly, without app.py, on a process's very first run (its pages-folder mode, before any
+    `st.navigation` call) and in AppTest's `switch_page`; this check holds in both cases."""
+    person = current_person()
+    if person is None:
+        st.info(t("auth.please_sign_in"), icon=":material/login:")
+        st.markdown(f"[{t('auth.sign_in')}](/)")
+        st.stop()
+    name = Path(page_file).name
+    spec = next((p for p in navigation.PAGES if Path(p.path).name == name), None)
+    if spec is not None and not navigation.allowed(spec, person.role):
+        st.warning(t("nav.refused", role=t(f"role.{person.role}")), icon=":material/block:")
+        st.markdown(f"[{t('nav.back_home')}](/)")
+        st.stop()
+    return person
+
+
+def replace_person(person: Person) -> None:
+    """Keep the session's Person up to date (new role, language or session version)."""
+    st.session_state["person"] = person
+
+
+def renew_session(session_version: int) -> None:
+    """After a password change ended the account's other sessions: keep this one, with a new cookie."""
+    person = current_person()
+    if person is not None:
+        st.session_state["person"] = dataclasses.replace(person, session_version=session_version)
+        st.session_state["_cookie_action"] = "set"
+
+
+def end_session() -> None:
+    """Forget the person in this browser session only (their session already ended elsewhere)."""
+    st.session_state.pop("person", None)
+    st.session_state["_cookie_action"] = "delete"
+
+
+def sign_out() -> None:
+    """Sign out: this session, and every other session and cookie of the account."""
+    person = current_person()
+    if person is not None:
+        accounts.end_sessions(person.user_id)
+        if supabase_auth.enabled():
+            supabase_auth.sign_out(st.session_state.pop(SUPABASE_CLIENT_KEY, None))
+    end_session()
