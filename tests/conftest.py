@@ -150,6 +150,11 @@ def user_id_of(email: str) -> str:
     return str(row["user_id"])
 
 
+def claims(email: str) -> dict:
+    """The JWT claims of the signed-in person with this email (what `Person.claims()` gives)."""
+    return db.claims_for(user_id_of(email), email)
+
+
 @contextmanager
 def authenticate_as(email: str) -> Iterator[psycopg.Connection]:
     """A transaction as the signed-in person with this email (role `authenticated`)."""
