@@ -13,7 +13,7 @@ from lib import bookings, db, ics, share_links
 from lib.bookings_demo import tiny_space
 from lib.i18n import catalogue, t
 
-MIGRATION = Path(__file__).resolve().parent.parent / "supabase" / "migrations" / "20261129130000_bookings.sql"
+MIGRATION = Path(__file__).resolve().parent.parent / "supabase" / "migrations" / "20261204120000_bookings.sql"
 
 
 def test_every_refusal_key_is_translated():
