@@ -1,7 +1,7 @@
 /**
  * Cantine core: the space's settings, plans, members, zones and resources, the audit log, the
- * helpers that row-level security policies use to know who is asking, and private.refuse (a
- * refusal a person can read), which every area uses.
+ * helpers that row-level security policies use to know who is asking, and the two helpers every
+ * area uses: private.refuse (a refusal a person can read) and private.lock (serialising).
  *
  * Runs unchanged on Supabase and on the embedded PostgreSQL (where lib/db.py first creates
  * what Supabase provides: roles anon/authenticated/service_role, auth.users, auth.uid()).
@@ -21,7 +21,7 @@ grant usage on schema private to authenticated, anon, service_role;
  * Tables made from here on do not grant them to the API roles; each table also revokes them. */
 alter default privileges in schema public revoke truncate, trigger, references on tables from anon, authenticated;
 
--- ------------------------------------------------------------------------------ refusals
+-- ------------------------------------------------------------------------------ refusals, locks
 
 /** Raise one of our refusals: the message is the i18n key, the hint its JSON parameters. */
 create or replace function private.refuse(p_key text, p_params jsonb default '{}'::jsonb) returns void
@@ -32,6 +32,57 @@ begin
 end
 $$;
 revoke all on function private.refuse(text, jsonb) from public;
+
+/**
+ * Every advisory-lock key space, in one place. Where two transactions must not interleave (count
+ * bookings, then insert one), each first takes private.lock(space, key): the key is hashed with
+ * its space's seed, so the same id in two spaces is two different locks. Where a transaction takes
+ * several, it takes them in the order of the list below (a shared link, then the person, then the
+ * resource), so two transactions never wait on each other.
+ */
+create table private.lock_spaces (
+  name text primary key,
+  seed integer not null unique,
+  what text not null
+);
+insert into private.lock_spaces (name, seed, what) values
+  ('booking_link', 2, 'A shared link''s booking limits (a day, and per address a day): counted, then booked. '
+                      'Key: share_links.id. public.link_book, before private.book''s locks.'),
+  ('event_link', 3, 'A shared link''s registration limits (a day, and per address a day): counted, then '
+                    'registered. Key: share_links.id. public.link_register, before the event''s row lock.'),
+  ('person', 1, 'A person''s plan quota and one desk at a time. Key: members.id, or a guest''s lower-case '
+                'email. private.book, before the resource.'),
+  ('resource', 0, 'A resource''s bookings and, for a room, its events. Key: resources.id. private.book, '
+                  'private.events_check, private.bookings_respect_events.');
+alter table private.lock_spaces enable row level security;
+revoke all on private.lock_spaces from public, anon, authenticated;
+
+/**
+ * Take the transaction's advisory lock on `p_key` in key space `p_space` (private.lock_spaces),
+ * released at commit or rollback. Waits at most 5 seconds (a shorter lock_timeout set by the caller
+ * is kept): past that PostgreSQL raises SQLSTATE 55P03, lock_not_available, for the app to show as
+ * "busy, try again" rather than waiting forever behind a stuck transaction. The caller's own
+ * lock_timeout is back once the lock is held. The sections these locks guard last milliseconds.
+ */
+create or replace function private.lock(p_space text, p_key text) returns void
+language plpgsql set search_path = ''
+as $$
+declare
+  v_seed integer;
+  v_timeout text := pg_catalog.current_setting('lock_timeout');
+begin
+  select s.seed into v_seed from private.lock_spaces s where s.name = p_space;
+  if v_seed is null then
+    raise exception 'private.lock: unknown key space %', p_space;
+  end if;
+  if v_timeout::interval = interval '0' or v_timeout::interval > interval '5 seconds' then
+    perform pg_catalog.set_config('lock_timeout', '5s', true);
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(p_key, v_seed));
+  perform pg_catalog.set_config('lock_timeout', v_timeout, true);
+end
+$$;
+revoke all on function private.lock(text, text) from public;
 
 -- ------------------------------------------------------------------------------ settings
 

@@ -7,9 +7,10 @@
  * that lib/errors.py translates. Clients never write bookings directly: RLS lets people read
  * what they may see, and the functions do the writing.
  *
- * Concurrency: booking one resource is serialised with pg_advisory_xact_lock keyed by the
- * resource (and the member, for quota and one-desk checks, always taken in that order), and an
- * exclusion constraint stays as the last line of defence against double bookings.
+ * Concurrency: booking one resource is serialised with private.lock (core) on the resource, and
+ * on the person first for the quota and one-desk checks (always person, then resource); a shared
+ * link's limits on the link before either. An exclusion constraint stays as the last line of
+ * defence against double bookings.
  */
 
 -- btree_gist's operator classes live in `extensions` (on Supabase as here): the exclusion
@@ -378,8 +379,8 @@ begin
 
   -- From here on the answer depends on other bookings: serialise. Member (or guest) first,
   -- then the resource, always in this order, so two transactions never wait on each other.
-  perform pg_advisory_xact_lock(hashtextextended(coalesce(p_member_id::text, lower(p_guest_email)), 1));
-  perform pg_advisory_xact_lock(hashtextextended(r.id::text, 0));
+  perform private.lock('person', coalesce(p_member_id::text, lower(p_guest_email)));
+  perform private.lock('resource', r.id::text);
   perform private.release_unclaimed(r.id);
   v_range := tstzrange(p_starts, p_ends, '[)');
 
@@ -515,7 +516,7 @@ begin
   v_key := private.email_key(v_email);
   v_day := (p_starts at time zone s.time_zone)::date;
   -- counting then inserting must not interleave with another visitor of the same link
-  perform pg_advisory_xact_lock(hashtextextended(l.id::text, 2));
+  perform private.lock('booking_link', l.id::text);
   select count(*) into v_count from public.bookings
    where share_link_id = l.id and created_at >= date_trunc('day', now() at time zone s.time_zone) at time zone s.time_zone;
   if v_count >= l.max_per_day then

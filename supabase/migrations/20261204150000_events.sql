@@ -11,9 +11,10 @@
  *
  * Concurrency: registering, cancelling and promoting from the waitlist first lock the event row
  * (`select … for update`), so places are counted by one transaction at a time; the partial unique
- * index (one live registration per person and event) stays as the last line of defence. An
- * event and the bookings of its room are serialised on the room's advisory lock, the one
- * private.book takes, so neither can slip past the other.
+ * index (one live registration per person and event) stays as the last line of defence. A
+ * shared link's limits are counted under private.lock('event_link', …) first. An event and the
+ * bookings of its room are serialised on private.lock('resource', room), the lock private.book
+ * takes, so neither can slip past the other.
  *
  * Who is told about a cancelled event or a place from the waitlist: the notifications migration.
  */
@@ -193,7 +194,7 @@ begin
     return new;  -- same room and time as before: nothing new to check
   end if;
   -- the lock private.book takes before looking at a resource's bookings
-  perform pg_advisory_xact_lock(hashtextextended(r.id::text, 0));
+  perform private.lock('resource', r.id::text);
   select count(*) into v_taken from public.bookings b
    where b.resource_id = r.id and b.status <> 'cancelled'
      and b.during && tstzrange(new.starts_at, new.ends_at, '[)');
@@ -234,7 +235,7 @@ begin
   if not exists (select 1 from public.events e where e.room_id = new.resource_id and e.status <> 'cancelled') then
     return new;  -- most resources (every desk) never hold an event: no lock needed
   end if;
-  perform pg_advisory_xact_lock(hashtextextended(new.resource_id::text, 0));
+  perform private.lock('resource', new.resource_id::text);
   select e.title into v_title from public.events e
    where e.room_id = new.resource_id and e.status = 'published'
      and tstzrange(e.starts_at, e.ends_at, '[)') && new.during
@@ -431,7 +432,7 @@ begin
   v_key := private.email_key(v_email);
   v_since := date_trunc('day', now() at time zone s.time_zone) at time zone s.time_zone;
   -- counting then inserting must not interleave with another visitor of the same link
-  perform pg_advisory_xact_lock(hashtextextended(l.id::text, 3));
+  perform private.lock('event_link', l.id::text);
   select count(*) into v_count from public.registrations where share_link_id = l.id and created_at >= v_since;
   if v_count >= l.max_per_day then
     perform private.refuse('event.link_limit');
