@@ -50,6 +50,10 @@ def from_db_error(exc: psycopg.Error) -> UserError:
         return UserError("db.permission_denied")
     if isinstance(exc, pgerr.CheckViolation):
         return UserError("db.check_violation", detail=constraint or primary)
+    if isinstance(exc, pgerr.LockNotAvailable | pgerr.QueryCanceled):
+        # private.lock gave up waiting (55P03), or a statement limit fired (57014, Supabase's
+        # per-role statement_timeout): the database is busy, not down
+        return UserError("app.busy")
     if isinstance(exc, psycopg.OperationalError):
         log.warning("database unreachable: %s", exc)
         return UserError("app.db_unreachable")

@@ -1,7 +1,7 @@
 """Occupancy dashboards: periods, and the SQL aggregates as small DataFrames.
 
 Every read runs as the person (`db.as_user`), through the `occupancy_*` and `members_by_plan`
-functions of migration 20261129160000: they return aggregates only, and refuse anyone but the
+functions of supabase/migrations/20261204140000_occupancy.sql: they return aggregates only, and refuse anyone but the
 board, admins and staff (`occupancy.forbidden`). Nothing here loads bookings or members into
 pandas; the largest frame is one row a day of the period.
 """

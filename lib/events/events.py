@@ -2,7 +2,7 @@
 the team's programme editor, the shared link for events, statistics and exports.
 
 Every rule lives in the database (`register_for_event`, `cancel_registration`, `link_register`,
-`mark_attended`, `cancel_event`… in supabase/migrations/20261129200000_events.sql); these functions
+`mark_attended`, `cancel_event`… in supabase/migrations/20261204150000_events.sql); these functions
 call the SQL API as the person (`db.as_user`) or as the anonymous link visitor (`db.as_anon`), so
 row-level security and the rules apply as they would to any other Supabase client. Places and
 waiting lists are counted in SQL; pages receive small DataFrames.

@@ -1,4 +1,4 @@
-"""Booking rules tightened after a review (migration 20261129190000_booking_rules.sql):
+"""Booking rules tightened after a review (now in migration 20261204120000_bookings.sql):
 
 1. check_in: a member checks in from 30 minutes before the start until the end; the team any time
    on the day.

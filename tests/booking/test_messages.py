@@ -14,7 +14,7 @@ from lib.core import db, ics
 from lib.core.i18n import catalogue, t
 from lib.demo.bookings import tiny_space
 
-MIGRATION = Path(__file__).resolve().parents[2] / "supabase" / "migrations" / "20261129130000_bookings.sql"
+MIGRATION = Path(__file__).resolve().parents[2] / "supabase" / "migrations" / "20261204120000_bookings.sql"
 
 
 def test_every_refusal_key_is_translated():

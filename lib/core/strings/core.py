@@ -12,6 +12,8 @@ STRINGS = {
                        "persiste, prévenez l'équipe.",
                        "Something unexpected went wrong. Nothing was saved; try again, and if it keeps "
                        "happening, tell the team."),
+    "app.busy": ("Beaucoup de monde en même temps : réessayez dans quelques secondes, rien n'a été enregistré.",
+                 "Many people at once: try again in a few seconds; nothing was saved."),
     "app.db_unreachable": ("La base de données ne répond pas. Réessayez dans un instant.",
                            "The database is not answering. Try again in a moment."),
     "app.choose": ("Choisir…", "Choose…"),

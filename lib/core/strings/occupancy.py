@@ -1,4 +1,4 @@
-"""Occupancy dashboards (views/occupancy.py, lib/dashboards/occupancy.py, migration 20261129160000)."""
+"""Occupancy dashboards (views/occupancy.py, lib/dashboards/occupancy.py, supabase/migrations/20261204140000_occupancy.sql)."""
 
 # keys built at run time: t(f"occupancy.preset.{p}"), t(f"occupancy.kind.{k}"), t(f"occupancy.units.{k}")…
 DYNAMIC_PREFIXES = ("occupancy.preset.", "occupancy.kind.", "occupancy.units.", "occupancy.units_help.")

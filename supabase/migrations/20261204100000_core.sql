@@ -1,6 +1,7 @@
 /**
- * Cantine core: the space's settings, plans, members, zones and resources, the audit log,
- * and the helpers that row-level security policies use to know who is asking.
+ * Cantine core: the space's settings, plans, members, zones and resources, the audit log, the
+ * helpers that row-level security policies use to know who is asking, and the two helpers every
+ * area uses: private.refuse (a refusal a person can read) and private.lock (serialising).
  *
  * Runs unchanged on Supabase and on the embedded PostgreSQL (where lib/db.py first creates
  * what Supabase provides: roles anon/authenticated/service_role, auth.users, auth.uid()).
@@ -15,6 +16,73 @@ create extension if not exists unaccent with schema extensions;
 create schema if not exists private;
 revoke all on schema private from public;
 grant usage on schema private to authenticated, anon, service_role;
+
+/** TRUNCATE ignores row-level security; nobody but the owner needs it (nor TRIGGER, REFERENCES).
+ * Tables made from here on do not grant them to the API roles; each table also revokes them. */
+alter default privileges in schema public revoke truncate, trigger, references on tables from anon, authenticated;
+
+-- ------------------------------------------------------------------------------ refusals, locks
+
+/** Raise one of our refusals: the message is the i18n key, the hint its JSON parameters. */
+create or replace function private.refuse(p_key text, p_params jsonb default '{}'::jsonb) returns void
+language plpgsql set search_path = ''
+as $$
+begin
+  raise exception '%', p_key using errcode = 'P0001', hint = p_params::text;
+end
+$$;
+revoke all on function private.refuse(text, jsonb) from public;
+
+/**
+ * Every advisory-lock key space, in one place. Where two transactions must not interleave (count
+ * bookings, then insert one), each first takes private.lock(space, key): the key is hashed with
+ * its space's seed, so the same id in two spaces is two different locks. Where a transaction takes
+ * several, it takes them in the order of the list below (a shared link, then the person, then the
+ * resource), so two transactions never wait on each other.
+ */
+create table private.lock_spaces (
+  name text primary key,
+  seed integer not null unique,
+  what text not null
+);
+insert into private.lock_spaces (name, seed, what) values
+  ('booking_link', 2, 'A shared link''s booking limits (a day, and per address a day): counted, then booked. '
+                      'Key: share_links.id. public.link_book, before private.book''s locks.'),
+  ('event_link', 3, 'A shared link''s registration limits (a day, and per address a day): counted, then '
+                    'registered. Key: share_links.id. public.link_register, before the event''s row lock.'),
+  ('person', 1, 'A person''s plan quota and one desk at a time. Key: members.id, or a guest''s lower-case '
+                'email. private.book, before the resource.'),
+  ('resource', 0, 'A resource''s bookings and, for a room, its events. Key: resources.id. private.book, '
+                  'private.events_check, private.bookings_respect_events.');
+alter table private.lock_spaces enable row level security;
+revoke all on private.lock_spaces from public, anon, authenticated;
+
+/**
+ * Take the transaction's advisory lock on `p_key` in key space `p_space` (private.lock_spaces),
+ * released at commit or rollback. Waits at most 5 seconds (a shorter lock_timeout set by the caller
+ * is kept): past that PostgreSQL raises SQLSTATE 55P03, lock_not_available, for the app to show as
+ * "busy, try again" rather than waiting forever behind a stuck transaction. The caller's own
+ * lock_timeout is back once the lock is held. The sections these locks guard last milliseconds.
+ */
+create or replace function private.lock(p_space text, p_key text) returns void
+language plpgsql set search_path = ''
+as $$
+declare
+  v_seed integer;
+  v_timeout text := pg_catalog.current_setting('lock_timeout');
+begin
+  select s.seed into v_seed from private.lock_spaces s where s.name = p_space;
+  if v_seed is null then
+    raise exception 'private.lock: unknown key space %', p_space;
+  end if;
+  if v_timeout::interval = interval '0' or v_timeout::interval > interval '5 seconds' then
+    perform pg_catalog.set_config('lock_timeout', '5s', true);
+  end if;
+  perform pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended(p_key, v_seed));
+  perform pg_catalog.set_config('lock_timeout', v_timeout, true);
+end
+$$;
+revoke all on function private.lock(text, text) from public;
 
 -- ------------------------------------------------------------------------------ settings
 
@@ -38,6 +106,8 @@ create table public.settings (
   profile_stale_months integer not null default 12 check (profile_stale_months between 1 and 120),
   demo boolean not null default false,
   updated_at timestamptz not null default now(),
+  -- meeting-room hours a member may hold a day (private.limit_room_hours; the team is not limited)
+  room_hours_per_day integer not null default 4 check (room_hours_per_day between 1 and 24),
   constraint settings_hours_order check (opens_at < midday_at and midday_at < closes_at),
   constraint settings_time_zone_known check (
     time_zone in ('UTC', 'Etc/UTC') or time_zone ~ '^[A-Za-z_]+(/[A-Za-z0-9_+-]+)+$')
@@ -62,7 +132,25 @@ create table public.plans (
 
 -- ------------------------------------------------------------------------------ members
 
-/** A person known to the space. `user_id` links to an account (null: no account). */
+/** Links are web addresses (http/https) under known keys: nothing a browser would run. */
+create or replace function private.links_valid(p_links jsonb) returns boolean
+language sql immutable set search_path = ''
+as $$
+  select jsonb_typeof(p_links) = 'object'
+     and not exists (
+       select 1 from jsonb_each(p_links) as e(k, v)
+       where e.k not in ('website', 'linkedin', 'github', 'mastodon')
+          or jsonb_typeof(e.v) <> 'string'
+          or length(e.v #>> '{}') > 300
+          or (e.v #>> '{}') !~ '^https?://[^\s<>"]+$')
+$$;
+grant execute on function private.links_valid(jsonb) to authenticated, service_role;
+
+/**
+ * A person known to the space. `user_id` links to an account (null: no account). The columns
+ * after updated_at are the member's directory profile and its bookkeeping (see the directory
+ * migration: consent history, stale profiles, erasure).
+ */
 create table public.members (
   id uuid primary key default gen_random_uuid(),
   user_id uuid unique references auth.users (id) on delete set null,
@@ -80,7 +168,20 @@ create table public.members (
   active boolean not null default true,
   erased_at timestamptz,
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  -- what the member is looking for: kinds among collaborator, mission, learn, hire
+  looking_for text[] not null default '{}'
+    constraint members_looking_for_known check (looking_for <@ array['collaborator', 'mission', 'learn', 'hire']),
+  looking_for_note text
+    constraint members_looking_for_note_length check (looking_for_note is null or length(looking_for_note) <= 500),
+  -- a "contact" mailto appears in the directory only when this is true
+  contact_allowed boolean not null default false,
+  visibility_changed_at timestamptz not null default now(),
+  -- set when a stale profile fell back to hidden; cleared once the member has seen the notice
+  stale_hidden_at timestamptz,
+  -- the member asked for erasure (public.request_erasure); an administrator confirms
+  erasure_requested_at timestamptz,
+  constraint members_links_valid check (private.links_valid(links))
 );
 create index members_role_idx on public.members (role) where active;
 create index members_plan_idx on public.members (plan_id);
@@ -151,6 +252,7 @@ begin
   return coalesce(new, old);
 end
 $$;
+revoke all on function private.audit() from public;
 
 /** Trigger: keep updated_at true. */
 create or replace function private.touch_updated_at() returns trigger
@@ -161,6 +263,7 @@ begin
   return new;
 end
 $$;
+revoke all on function private.touch_updated_at() from public;
 
 create trigger members_audit after insert or update or delete on public.members
   for each row execute function private.audit();
@@ -185,6 +288,8 @@ language sql stable security definer set search_path = ''
 as $$
   select m.id from public.members m where m.user_id = auth.uid() and m.active
 $$;
+revoke all on function private.current_member_id() from public;
+grant execute on function private.current_member_id() to authenticated, service_role;
 
 /** The role of the signed-in person: admin, staff, board, member, or null. */
 create or replace function private.current_role() returns text
@@ -192,6 +297,8 @@ language sql stable security definer set search_path = ''
 as $$
   select m.role from public.members m where m.user_id = auth.uid() and m.active
 $$;
+revoke all on function private.current_role() from public;
+grant execute on function private.current_role() to authenticated, service_role;
 
 /** True for the volunteer team (admin or staff). */
 create or replace function private.is_team() returns boolean
@@ -199,16 +306,16 @@ language sql stable security definer set search_path = ''
 as $$
   select coalesce(private.current_role() in ('admin', 'staff'), false)
 $$;
+revoke all on function private.is_team() from public;
+grant execute on function private.is_team() to authenticated, service_role;
 
 create or replace function private.is_admin() returns boolean
 language sql stable security definer set search_path = ''
 as $$
   select coalesce(private.current_role() = 'admin', false)
 $$;
-
-revoke all on all functions in schema private from public;
-grant execute on function private.current_member_id(), private.current_role(), private.is_team(),
-  private.is_admin() to authenticated, service_role;
+revoke all on function private.is_admin() from public;
+grant execute on function private.is_admin() to authenticated, service_role;
 
 /** Public view of "who am I", for any client: the caller's member row essentials. */
 create or replace function public.whoami() returns table (member_id uuid, role text, full_name text, email text)
@@ -267,8 +374,11 @@ alter table public.audit_log enable row level security;
 -- Anonymous visitors reach data only through the link_* functions, never the tables.
 revoke all on public.settings, public.plans, public.members, public.zones, public.resources,
   public.audit_log from anon;
+-- TRUNCATE ignores row-level security (and TRIGGER, REFERENCES are the owner's business).
+revoke truncate, trigger, references on public.settings, public.plans, public.members, public.zones,
+  public.resources from authenticated;
 -- Nobody writes the audit log but its trigger.
-revoke insert, update, delete, truncate on public.audit_log from authenticated;
+revoke insert, update, delete, truncate, trigger, references on public.audit_log from authenticated;
 
 create policy "Settings are readable by signed-in people" on public.settings
   for select to authenticated using (true);

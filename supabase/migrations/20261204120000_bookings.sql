@@ -7,9 +7,10 @@
  * that lib/errors.py translates. Clients never write bookings directly: RLS lets people read
  * what they may see, and the functions do the writing.
  *
- * Concurrency: booking one resource is serialised with pg_advisory_xact_lock keyed by the
- * resource (and the member, for quota and one-desk checks, always taken in that order), and an
- * exclusion constraint stays as the last line of defence against double bookings.
+ * Concurrency: booking one resource is serialised with private.lock (core) on the resource, and
+ * on the person first for the quota and one-desk checks (always person, then resource); a shared
+ * link's limits on the link before either. An exclusion constraint stays as the last line of
+ * defence against double bookings.
  */
 
 -- btree_gist's operator classes live in `extensions` (on Supabase as here): the exclusion
@@ -94,8 +95,67 @@ begin
   return new;
 end
 $$;
+revoke all on function private.bookings_set_day() from public;
 create trigger bookings_day before insert or update of during on public.bookings
   for each row execute function private.bookings_set_day();
+
+/**
+ * Trigger on settings: when the time zone itself changes (typically an admin correcting it after
+ * setting up), bookings not yet over are given their local date in the new zone so that day
+ * views, quotas and check-in agree with the times shown. Bookings already over keep the day they
+ * happened on, in the zone the space then had.
+ *
+ * Only `day` is written: the rules on `during` and `status` (room hours, events) are not run
+ * again for bookings that did not change.
+ */
+create or replace function private.settings_recompute_booking_days() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  update public.bookings b
+     set day = (lower(b.during) at time zone new.time_zone)::date
+   where upper(b.during) > now()
+     and b.day is distinct from (lower(b.during) at time zone new.time_zone)::date;
+  return null;
+end
+$$;
+revoke all on function private.settings_recompute_booking_days() from public, anon, authenticated;
+create trigger settings_time_zone_days after update of time_zone on public.settings
+  for each row when (old.time_zone is distinct from new.time_zone)
+  execute function private.settings_recompute_booking_days();
+
+/** Trigger: a member's room bookings of a day stay within settings.room_hours_per_day (one person
+ * could otherwise block every room for the whole booking window); the team is not limited. */
+create or replace function private.limit_room_hours() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  v_limit integer;
+  v_hours numeric;
+begin
+  if new.status = 'cancelled' or private.is_team()
+     or (select r.kind from public.resources r where r.id = new.resource_id) <> 'room' then
+    return new;
+  end if;
+  if auth.uid() is null and coalesce(auth.role(), '') <> 'anon' then
+    return new;  -- the owner: command line, demo data
+  end if;
+  select s.room_hours_per_day into v_limit from public.settings s;
+  select coalesce(sum(extract(epoch from upper(b.during) - lower(b.during)) / 3600.0), 0) into v_hours
+    from public.bookings b join public.resources r on r.id = b.resource_id
+   where r.kind = 'room' and b.day = new.day and b.status <> 'cancelled' and b.id <> new.id
+     and ((new.member_id is not null and b.member_id = new.member_id)
+          or (new.member_id is null and b.guest_email = new.guest_email));
+  if v_hours + extract(epoch from upper(new.during) - lower(new.during)) / 3600.0 > v_limit then
+    perform private.refuse('booking.room_hours', jsonb_build_object('hours', v_limit));
+  end if;
+  return new;
+end
+$$;
+revoke all on function private.limit_room_hours() from public;
+create trigger bookings_room_hours before insert or update of during, status on public.bookings
+  for each row execute function private.limit_room_hours();
+
 create trigger bookings_audit after insert or update or delete on public.bookings
   for each row execute function private.audit();
 create trigger closures_audit after insert or update or delete on public.closures
@@ -110,8 +170,10 @@ alter table public.share_links enable row level security;
 alter table public.bookings enable row level security;
 
 revoke all on public.closures, public.share_links, public.bookings from anon;
+revoke truncate, trigger, references on public.closures from authenticated;
 -- bookings and links are written only through the functions below
-revoke insert, update, delete, truncate on public.bookings, public.share_links from authenticated;
+revoke insert, update, delete, truncate, trigger, references on public.bookings, public.share_links
+  from authenticated;
 
 create policy "Members see their own bookings, the team sees all" on public.bookings
   for select to authenticated using (
@@ -129,16 +191,7 @@ create policy "Closures are deleted by admins" on public.closures
 create policy "Share links are seen by admins" on public.share_links
   for select to authenticated using ((select private.is_admin()));
 
--- ------------------------------------------------------------------------------ helpers (private)
-
-/** Raise one of our refusals: the message is the i18n key, the hint its JSON parameters. */
-create or replace function private.refuse(p_key text, p_params jsonb default '{}'::jsonb) returns void
-language plpgsql set search_path = ''
-as $$
-begin
-  raise exception '%', p_key using errcode = 'P0001', hint = p_params::text;
-end
-$$;
+-- ------------------------------------------------------------------------------ shared links: tokens, visitors
 
 /** sha-256 of a token, hex: what the tables keep instead of tokens. */
 create or replace function private.token_hash(p_token text) returns text
@@ -146,6 +199,7 @@ language sql immutable set search_path = ''
 as $$
   select encode(pg_catalog.sha256(pg_catalog.convert_to(coalesce(p_token, ''), 'UTF8')), 'hex')
 $$;
+revoke all on function private.token_hash(text) from public;
 
 /** A new unguessable token: two random UUIDs (244 random bits), URL-safe base64. */
 create or replace function private.new_token() returns text
@@ -154,6 +208,7 @@ as $$
   select pg_catalog.rtrim(pg_catalog.translate(pg_catalog.encode(
     pg_catalog.uuid_send(gen_random_uuid()) || pg_catalog.uuid_send(gen_random_uuid()), 'base64'), '+/', '-_'), '=')
 $$;
+revoke all on function private.new_token() from public;
 
 /**
  * The share link behind a token, or a refusal saying why not (unknown, revoked, expired).
@@ -179,6 +234,36 @@ begin
   return l;
 end
 $$;
+revoke all on function private.share_link_check(text, text) from public;
+-- other areas (events) reuse the link check inside their own security definer functions
+grant execute on function private.share_link_check(text, text) to service_role;
+
+/** The address a limit counts: lower case, without the `+tag` of the local part
+ * (ann+1@x.org and Ann@x.org are both ann@x.org). Only for counting; never stored. */
+create or replace function private.email_key(p_email text) returns text
+language sql immutable set search_path = ''
+as $$
+  select pg_catalog.regexp_replace(pg_catalog.lower(pg_catalog.btrim(p_email)), '^([^@+]*)\+[^@]*@', '\1@')
+$$;
+revoke all on function private.email_key(text) from public;
+
+/** What every shared-link form checks of its visitor (booking, events): an address that looks
+ * like one, and a name. Refuses with the message to show. */
+create or replace function private.check_link_visitor(p_email text, p_name text) returns void
+language plpgsql set search_path = ''
+as $$
+begin
+  if p_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' or length(p_email) > 254 then
+    perform private.refuse('link.email_invalid');
+  end if;
+  if length(p_name) not between 1 and 200 then
+    perform private.refuse('link.name_required');
+  end if;
+end
+$$;
+revoke all on function private.check_link_visitor(text, text) from public;
+
+-- ------------------------------------------------------------------------------ the booking itself
 
 /**
  * Release unclaimed desk bookings of today whose start is more than `release_unclaimed_minutes`
@@ -206,6 +291,19 @@ begin
   return n;
 end
 $$;
+revoke all on function private.release_unclaimed(uuid) from public;
+
+/** When a member may start checking in to a booking starting at `p_starts`: 30 minutes before (so
+ * nobody holds an afternoon desk from 8:00 that the release of unclaimed desks would free). Pages
+ * read it too, so the rule is written once. */
+create or replace function private.check_in_opens_at(p_starts timestamptz) returns timestamptz
+language sql immutable set search_path = ''
+as $$
+  select p_starts - interval '30 minutes'
+$$;
+revoke all on function private.check_in_opens_at(timestamptz) from public;
+-- pages read it next to a person's bookings, to offer the button only when it will work
+grant execute on function private.check_in_opens_at(timestamptz) to authenticated, service_role;
 
 /**
  * The booking itself, shared by book_resource and link_book: every rule, in the order a person
@@ -281,8 +379,8 @@ begin
 
   -- From here on the answer depends on other bookings: serialise. Member (or guest) first,
   -- then the resource, always in this order, so two transactions never wait on each other.
-  perform pg_advisory_xact_lock(hashtextextended(coalesce(p_member_id::text, lower(p_guest_email)), 1));
-  perform pg_advisory_xact_lock(hashtextextended(r.id::text, 0));
+  perform private.lock('person', coalesce(p_member_id::text, lower(p_guest_email)));
+  perform private.lock('resource', r.id::text);
   perform private.release_unclaimed(r.id);
   v_range := tstzrange(p_starts, p_ends, '[)');
 
@@ -323,6 +421,7 @@ begin
   return b;
 end
 $$;
+revoke all on function private.book(uuid, timestamptz, timestamptz, uuid, text, text, text, uuid, text) from public;
 
 -- ------------------------------------------------------------------------------ SQL API
 
@@ -353,6 +452,8 @@ begin
                       case when target <> me then 'admin' else 'app' end, null, 'confirmed');
 end
 $$;
+revoke all on function public.book_resource(uuid, timestamptz, timestamptz, uuid) from public, anon;
+grant execute on function public.book_resource(uuid, timestamptz, timestamptz, uuid) to authenticated, service_role;
 
 /** Cancel one's own booking before the cut-off; the team may cancel any booking at any time. */
 create or replace function public.cancel_booking(p_booking_id uuid)
@@ -382,11 +483,15 @@ begin
   return b;
 end
 $$;
+revoke all on function public.cancel_booking(uuid) from public, anon;
+grant execute on function public.cancel_booking(uuid) to authenticated, service_role;
 
 /**
  * The shared-link path, for anyone: validates the link and its abuse limits, books as the
  * member who has this email (within their quota) or as a guest (pending when guests need
  * approval). Returns the private manage token — shown once, only its hash is kept.
+ * The per-address daily limit counts a normalised address (private.email_key), so ann+1@x.org
+ * and ann+2@x.org are one person; the booking keeps what the visitor typed.
  */
 create or replace function public.link_book(p_token text, p_email text, p_full_name text, p_resource_id uuid,
                                             p_starts timestamptz, p_ends timestamptz)
@@ -397,6 +502,7 @@ declare
   l public.share_links;
   s public.settings;
   v_email text := lower(btrim(coalesce(p_email, '')));
+  v_key text;
   v_name text := btrim(coalesce(p_full_name, ''));
   v_member public.members;
   v_day date;
@@ -406,24 +512,22 @@ declare
 begin
   l := private.share_link_check(p_token, 'booking');
   select * into s from public.settings;
-  if v_email !~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' or length(v_email) > 254 then
-    perform private.refuse('link.email_invalid');
-  end if;
-  if length(v_name) not between 1 and 200 then
-    perform private.refuse('link.name_required');
-  end if;
+  perform private.check_link_visitor(v_email, v_name);
+  v_key := private.email_key(v_email);
   v_day := (p_starts at time zone s.time_zone)::date;
   -- counting then inserting must not interleave with another visitor of the same link
-  perform pg_advisory_xact_lock(hashtextextended(l.id::text, 2));
+  perform private.lock('booking_link', l.id::text);
   select count(*) into v_count from public.bookings
    where share_link_id = l.id and created_at >= date_trunc('day', now() at time zone s.time_zone) at time zone s.time_zone;
   if v_count >= l.max_per_day then
     perform private.refuse('link.limit');
   end if;
+  -- one person however they spell their address: a guest's typed address, or a member whose
+  -- address has the same key (ann+work@x.org as a member, ann@x.org typed, count together)
   select count(*) into v_count from public.bookings x
    where x.share_link_id is not null and x.day = v_day and x.status <> 'cancelled'
-     and (x.guest_email = v_email or x.member_id = (select m.id from public.members m
-                                                    where m.email operator(extensions.=) v_email::extensions.citext));
+     and (private.email_key(x.guest_email) = v_key
+          or x.member_id in (select m.id from public.members m where private.email_key(m.email::text) = v_key));
   if v_count >= l.max_per_email_per_day then
     perform private.refuse('link.email_limit', jsonb_build_object('max', l.max_per_email_per_day));
   end if;
@@ -447,6 +551,9 @@ begin
   return v_token;
 end
 $$;
+-- the shared-link visitor (anon) may call the link_* functions, and only those
+revoke all on function public.link_book(text, text, text, uuid, timestamptz, timestamptz) from public, anon;
+grant execute on function public.link_book(text, text, text, uuid, timestamptz, timestamptz) to anon, authenticated, service_role;
 
 /** What a manage link shows: the booking it manages and the name typed when booking — nothing
  * from the member record (whoever typed a member's email must not learn their name). */
@@ -461,6 +568,8 @@ as $$
     join public.zones z on z.id = r.zone_id
    where b.token_hash = private.token_hash(p_manage_token) and p_manage_token is not null
 $$;
+revoke all on function public.link_booking(text) from public, anon;
+grant execute on function public.link_booking(text) to anon, authenticated, service_role;
 
 /** Cancel the booking a manage token manages (before the cut-off). Returns its new status. */
 create or replace function public.link_cancel(p_manage_token text)
@@ -486,6 +595,8 @@ begin
   return 'cancelled';
 end
 $$;
+revoke all on function public.link_cancel(text) from public, anon;
+grant execute on function public.link_cancel(text) to anon, authenticated, service_role;
 
 /**
  * Availability of one day: one row per active resource of `p_kind` and slot (desks: morning,
@@ -545,6 +656,7 @@ as $$
     from cells c left join taken tk on tk.id = c.id and tk.st = c.st
    order by c.sort_order, c.zone_name, c.name, c.st
 $$;
+revoke all on function private.day_grid(date, text, uuid) from public;
 
 /** The day grid for a signed-in person ("mine" marks their own bookings). */
 create or replace function public.day_grid(p_day date, p_kind text default 'desk')
@@ -555,6 +667,8 @@ as $$
   select * from private.day_grid(p_day, p_kind, private.current_member_id())
    where private.current_role() is not null
 $$;
+revoke all on function public.day_grid(date, text) from public, anon;
+grant execute on function public.day_grid(date, text) to authenticated, service_role;
 
 /** The day grid for a shared-link visitor: only with a valid link, and nobody is "mine". */
 create or replace function public.link_day_grid(p_token text, p_day date, p_kind text default 'desk')
@@ -567,6 +681,8 @@ begin
   return query select * from private.day_grid(p_day, p_kind, null);
 end
 $$;
+revoke all on function public.link_day_grid(text, date, text) from public, anon;
+grant execute on function public.link_day_grid(text, date, text) to anon, authenticated, service_role;
 
 /** What a shared-link page needs to know about the space (no personal data). */
 create or replace function public.link_space(p_token text)
@@ -583,8 +699,11 @@ begin
                  from public.settings s;
 end
 $$;
+revoke all on function public.link_space(text) from public, anon;
+grant execute on function public.link_space(text) to anon, authenticated, service_role;
 
-/** Check in to one's booking of today (the team: anyone's). */
+/** Check in to one's booking of today, from 30 minutes before it starts until it ends (the team:
+ * anyone's, any time on the day). */
 create or replace function public.check_in(p_booking_id uuid)
 returns public.bookings
 language plpgsql security definer set search_path = ''
@@ -610,12 +729,24 @@ begin
   if b.checked_in_at is not null then
     perform private.refuse('checkin.already');
   end if;
+  if not private.is_team() then
+    if now() < private.check_in_opens_at(lower(b.during)) then
+      perform private.refuse('checkin.too_early', jsonb_build_object(
+        'from', to_char(private.check_in_opens_at(lower(b.during)) at time zone s.time_zone, 'HH24:MI')));
+    end if;
+    if now() >= upper(b.during) then
+      perform private.refuse('checkin.ended');
+    end if;
+  end if;
   update public.bookings set checked_in_at = now(), no_show_at = null where id = b.id returning * into b;
   return b;
 end
 $$;
+revoke all on function public.check_in(uuid) from public, anon;
+grant execute on function public.check_in(uuid) to authenticated, service_role;
 
-/** The team marks a booking whose start has passed as a no-show. */
+/** The team marks a confirmed booking whose start has passed as a no-show, once (not a pending or
+ * cancelled one, and marking twice would move the time). */
 create or replace function public.mark_no_show(p_booking_id uuid)
 returns public.bookings
 language plpgsql security definer set search_path = ''
@@ -630,6 +761,15 @@ begin
   if not found then
     perform private.refuse('booking.not_found');
   end if;
+  if b.status = 'cancelled' then
+    perform private.refuse('booking.no_show_cancelled');
+  end if;
+  if b.status = 'pending' then
+    perform private.refuse('booking.no_show_pending');
+  end if;
+  if b.no_show_at is not null then
+    perform private.refuse('booking.no_show_already');
+  end if;
   if b.checked_in_at is not null then
     perform private.refuse('booking.no_show_checked_in');
   end if;
@@ -640,6 +780,8 @@ begin
   return b;
 end
 $$;
+revoke all on function public.mark_no_show(uuid) from public, anon;
+grant execute on function public.mark_no_show(uuid) to authenticated, service_role;
 
 /** The team approves a guest's pending booking. */
 create or replace function public.approve_booking(p_booking_id uuid)
@@ -663,6 +805,8 @@ begin
   return b;
 end
 $$;
+revoke all on function public.approve_booking(uuid) from public, anon;
+grant execute on function public.approve_booking(uuid) to authenticated, service_role;
 
 /** Release unclaimed desks now (the team, or a scheduled job as service_role). Returns how many. */
 create or replace function public.release_unclaimed()
@@ -677,6 +821,8 @@ begin
   return private.release_unclaimed(null);
 end
 $$;
+revoke all on function public.release_unclaimed() from public, anon;
+grant execute on function public.release_unclaimed() to authenticated, service_role;
 
 /** Admins: create a shared link. Returns its token, shown once (only the hash is kept). */
 create or replace function public.create_share_link(p_label text, p_expires_at timestamptz default null,
@@ -702,6 +848,8 @@ begin
   return v_token;
 end
 $$;
+revoke all on function public.create_share_link(text, timestamptz, integer, integer, text) from public, anon;
+grant execute on function public.create_share_link(text, timestamptz, integer, integer, text) to authenticated, service_role;
 
 /** Admins: revoke a shared link (its bookings stay). */
 create or replace function public.revoke_share_link(p_link_id uuid)
@@ -721,6 +869,8 @@ begin
   return l;
 end
 $$;
+revoke all on function public.revoke_share_link(uuid) from public, anon;
+grant execute on function public.revoke_share_link(uuid) to authenticated, service_role;
 
 /** Admins: cancel the future bookings of a resource (before deactivating it, or for a closure). */
 create or replace function public.cancel_future_bookings(p_resource_id uuid, p_reason text default 'resource_inactive',
@@ -742,66 +892,5 @@ begin
   return n;
 end
 $$;
-
-/**
- * Occupancy per day: hours booked ÷ hours open, over active resources of a kind (optionally one
- * zone). Closed days and closures count as not open. For dashboards (board members included).
- */
-create or replace function public.occupancy_daily(p_from date, p_to date, p_zone_id uuid default null,
-                                                  p_kind text default 'desk')
-returns table (day date, booked_hours numeric, open_hours numeric, occupancy numeric)
-language sql stable security definer set search_path = ''
-as $$
-  with s as (select * from public.settings),
-  res as (select r.id from public.resources r
-           where r.active and r.kind = p_kind and (p_zone_id is null or r.zone_id = p_zone_id)),
-  days as (select g::date as day from generate_series(p_from, p_to, interval '1 day') g),
-  open_h as (
-    select d.day,
-           case when extract(isodow from d.day)::smallint = any (s.open_days)
-                then (select count(*) from res
-                       where not exists (select 1 from public.closures c where d.day between c.starts_on and c.ends_on
-                                           and (c.resource_id is null or c.resource_id = res.id)))
-                     * extract(epoch from s.closes_at - s.opens_at) / 3600.0
-                else 0 end as open_hours
-      from days d cross join s),
-  booked as (
-    select b.day, sum(extract(epoch from upper(b.during) - lower(b.during)) / 3600.0) as hours
-      from public.bookings b join res on res.id = b.resource_id
-     where b.day between p_from and p_to and b.status <> 'cancelled'
-     group by b.day)
-  select o.day, round(coalesce(bk.hours, 0)::numeric, 2), round(o.open_hours::numeric, 2),
-         case when o.open_hours > 0 then round((coalesce(bk.hours, 0) / o.open_hours)::numeric, 4) else 0 end
-    from open_h o left join booked bk on bk.day = o.day
-   where private.current_role() is not null or auth.uid() is null
-   order by o.day
-$$;
-
--- ------------------------------------------------------------------------------ who may call what
-
-revoke all on function private.bookings_set_day(), private.refuse(text, jsonb), private.token_hash(text),
-  private.new_token(), private.share_link_check(text, text), private.release_unclaimed(uuid),
-  private.book(uuid, timestamptz, timestamptz, uuid, text, text, text, uuid, text),
-  private.day_grid(date, text, uuid) from public;
-
-revoke all on function public.book_resource(uuid, timestamptz, timestamptz, uuid), public.cancel_booking(uuid),
-  public.link_book(text, text, text, uuid, timestamptz, timestamptz), public.link_booking(text),
-  public.link_cancel(text), public.day_grid(date, text), public.link_day_grid(text, date, text),
-  public.link_space(text), public.check_in(uuid), public.mark_no_show(uuid), public.approve_booking(uuid),
-  public.release_unclaimed(), public.create_share_link(text, timestamptz, integer, integer, text),
-  public.revoke_share_link(uuid), public.cancel_future_bookings(uuid, text, date, date),
-  public.occupancy_daily(date, date, uuid, text) from public, anon;
-
-grant execute on function public.book_resource(uuid, timestamptz, timestamptz, uuid), public.cancel_booking(uuid),
-  public.day_grid(date, text), public.check_in(uuid), public.mark_no_show(uuid), public.approve_booking(uuid),
-  public.release_unclaimed(), public.create_share_link(text, timestamptz, integer, integer, text),
-  public.revoke_share_link(uuid), public.cancel_future_bookings(uuid, text, date, date),
-  public.occupancy_daily(date, date, uuid, text) to authenticated, service_role;
-
--- the shared-link visitor may call the link_* functions, and only those
-grant execute on function public.link_book(text, text, text, uuid, timestamptz, timestamptz),
-  public.link_booking(text), public.link_cancel(text), public.link_day_grid(text, date, text),
-  public.link_space(text) to anon, authenticated, service_role;
-
--- other areas (events) may reuse the link check inside their own security definer functions
-grant execute on function private.share_link_check(text, text) to service_role;
+revoke all on function public.cancel_future_bookings(uuid, text, date, date) from public, anon;
+grant execute on function public.cancel_future_bookings(uuid, text, date, date) to authenticated, service_role;

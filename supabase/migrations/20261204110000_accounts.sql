@@ -30,6 +30,7 @@ as $$
   on conflict (user_id) do update set session_version = s.session_version + 1, updated_at = now()
   returning session_version
 $$;
+revoke all on function private.end_sessions(uuid) from public;
 
 /** Trigger: deactivating a member, or moving their account, ends their sessions. */
 create or replace function private.end_sessions_on_member_change() returns trigger
@@ -43,6 +44,7 @@ begin
   return new;
 end
 $$;
+revoke all on function private.end_sessions_on_member_change() from public;
 create trigger members_end_sessions after update of active, user_id on public.members
   for each row execute function private.end_sessions_on_member_change();
 
@@ -62,6 +64,7 @@ begin
   return coalesce(new, old);
 end
 $$;
+revoke all on function private.keep_an_admin() from public;
 create trigger members_keep_an_admin before update of role, active, user_id or delete on public.members
   for each row execute function private.keep_an_admin();
 
@@ -112,6 +115,7 @@ begin
   return greatest(wait, 0);
 end
 $$;
+revoke all on function private.sign_in_wait(text) from public;
 
 /** Records an attempt (and forgets attempts older than 90 days). */
 create or replace function private.record_sign_in(p_email text, p_succeeded boolean) returns void
@@ -125,6 +129,7 @@ begin
   end if;
 end
 $$;
+revoke all on function private.record_sign_in(text, boolean) from public;
 
 -- ------------------------------------------------------------------------------ one-time links
 
@@ -164,6 +169,7 @@ begin
   return expires;
 end
 $$;
+revoke all on function private.store_password_token(uuid, text, text, integer) from public;
 
 /**
  * Admins invite someone: the member row (created, or an existing one without an account), an
@@ -206,6 +212,8 @@ begin
   return m.id;
 end
 $$;
+revoke all on function public.invite_member(text, text, text, text, integer) from public, anon;
+grant execute on function public.invite_member(text, text, text, text, integer) to authenticated, service_role;
 
 /** Admins issue a one-time link to reset a member's password. Returns when it expires. */
 create or replace function public.issue_password_reset(p_member_id uuid, p_token_hash text,
@@ -226,6 +234,8 @@ begin
   return private.store_password_token(target, 'reset', p_token_hash, p_valid_hours);
 end
 $$;
+revoke all on function public.issue_password_reset(uuid, text, integer) from public, anon;
+grant execute on function public.issue_password_reset(uuid, text, integer) to authenticated, service_role;
 
 /** What a link is for, if it still works: the account's email and the purpose (else no row). */
 create or replace function private.password_token_info(p_token_hash text)
@@ -237,6 +247,7 @@ as $$
   join public.members m on m.user_id = t.user_id and m.active
   where t.token_hash = p_token_hash and t.used_at is null and t.expires_at > now()
 $$;
+revoke all on function private.password_token_info(text) from public;
 
 /**
  * Uses a link once: sets the (already bcrypt-hashed) password, confirms the email, ends the
@@ -264,6 +275,7 @@ begin
   return tok.user_id;
 end
 $$;
+revoke all on function private.use_password_token(text, text) from public;
 
 -- ------------------------------------------------------------------------------ new accounts
 
@@ -288,14 +300,6 @@ begin
   return new;
 end
 $$;
+revoke all on function private.handle_new_user() from public;
 create trigger on_auth_user_created after insert on auth.users
   for each row execute function private.handle_new_user();
-
-revoke all on function private.end_sessions(uuid), private.end_sessions_on_member_change(),
-  private.keep_an_admin(), private.sign_in_wait(text), private.record_sign_in(text, boolean),
-  private.store_password_token(uuid, text, text, integer), private.password_token_info(text),
-  private.use_password_token(text, text), private.handle_new_user() from public;
-revoke all on function public.invite_member(text, text, text, text, integer),
-  public.issue_password_reset(uuid, text, integer) from public, anon;
-grant execute on function public.invite_member(text, text, text, text, integer),
-  public.issue_password_reset(uuid, text, integer) to authenticated, service_role;

@@ -11,9 +11,12 @@
  *
  * Concurrency: registering, cancelling and promoting from the waitlist first lock the event row
  * (`select … for update`), so places are counted by one transaction at a time; the partial unique
- * index (one live registration per person and event) stays as the last line of defence. An
- * event and the bookings of its room are serialised on the room's advisory lock, the one
- * private.book takes, so neither can slip past the other.
+ * index (one live registration per person and event) stays as the last line of defence. A
+ * shared link's limits are counted under private.lock('event_link', …) first. An event and the
+ * bookings of its room are serialised on private.lock('resource', room), the lock private.book
+ * takes, so neither can slip past the other.
+ *
+ * Who is told about a cancelled event or a place from the waitlist: the notifications migration.
  */
 
 -- btree_gist's operator classes live in `extensions`: the exclusion constraint below needs them.
@@ -191,7 +194,7 @@ begin
     return new;  -- same room and time as before: nothing new to check
   end if;
   -- the lock private.book takes before looking at a resource's bookings
-  perform pg_advisory_xact_lock(hashtextextended(r.id::text, 0));
+  perform private.lock('resource', r.id::text);
   select count(*) into v_taken from public.bookings b
    where b.resource_id = r.id and b.status <> 'cancelled'
      and b.during && tstzrange(new.starts_at, new.ends_at, '[)');
@@ -208,6 +211,7 @@ begin
   return new;
 end
 $$;
+revoke all on function private.events_check() from public;
 create trigger events_check before insert or update on public.events
   for each row execute function private.events_check();
 
@@ -231,7 +235,7 @@ begin
   if not exists (select 1 from public.events e where e.room_id = new.resource_id and e.status <> 'cancelled') then
     return new;  -- most resources (every desk) never hold an event: no lock needed
   end if;
-  perform pg_advisory_xact_lock(hashtextextended(new.resource_id::text, 0));
+  perform private.lock('resource', new.resource_id::text);
   select e.title into v_title from public.events e
    where e.room_id = new.resource_id and e.status = 'published'
      and tstzrange(e.starts_at, e.ends_at, '[)') && new.during
@@ -242,6 +246,7 @@ begin
   return new;
 end
 $$;
+revoke all on function private.bookings_respect_events() from public;
 create trigger bookings_respect_events before insert or update of during, status, resource_id on public.bookings
   for each row execute function private.bookings_respect_events();
 
@@ -274,10 +279,11 @@ begin
   return n;
 end
 $$;
+revoke all on function private.promote_waitlist(uuid) from public;
 
 /**
  * Trigger after an event changes: cancelling it cancels its live registrations (their holders are
- * told, see the notifications below); more capacity gives places to the waitlist.
+ * told: private.queue_registration_notice); more capacity gives places to the waitlist.
  */
 create or replace function private.events_after_change() returns trigger
 language plpgsql security definer set search_path = ''
@@ -292,6 +298,7 @@ begin
   return null;
 end
 $$;
+revoke all on function private.events_after_change() from public;
 create trigger events_after_change after update of status, capacity on public.events
   for each row execute function private.events_after_change();
 
@@ -306,6 +313,7 @@ begin
   return null;
 end
 $$;
+revoke all on function private.forget_member_events() from public;
 create trigger members_forget_events after update of erased_at on public.members
   for each row when (old.erased_at is null and new.erased_at is not null)
   execute function private.forget_member_events();
@@ -367,6 +375,7 @@ begin
   return reg;
 end
 $$;
+revoke all on function private.register(uuid, uuid, text, text, text, uuid) from public;
 
 /**
  * Register for a published event that has not started: oneself, or — admins and staff — another
@@ -392,6 +401,8 @@ begin
   return private.register(p_event_id, target, null, null, case when target <> me then 'admin' else 'app' end, null);
 end
 $$;
+revoke all on function public.register_for_event(uuid, uuid) from public, anon;
+grant execute on function public.register_for_event(uuid, uuid) to authenticated, service_role;
 
 /**
  * The shared-link path, for anyone holding a link made for events: validates the link and its
@@ -421,7 +432,7 @@ begin
   v_key := private.email_key(v_email);
   v_since := date_trunc('day', now() at time zone s.time_zone) at time zone s.time_zone;
   -- counting then inserting must not interleave with another visitor of the same link
-  perform pg_advisory_xact_lock(hashtextextended(l.id::text, 3));
+  perform private.lock('event_link', l.id::text);
   select count(*) into v_count from public.registrations where share_link_id = l.id and created_at >= v_since;
   if v_count >= l.max_per_day then
     perform private.refuse('event.link_limit');
@@ -444,6 +455,8 @@ begin
   return v_token;
 end
 $$;
+revoke all on function public.link_register(text, uuid, text, text) from public, anon;
+grant execute on function public.link_register(text, uuid, text, text) to anon, authenticated, service_role;
 
 /** The upcoming published events a shared link shows, with places left (no names but the speakers'). */
 create or replace function public.link_events(p_token text)
@@ -472,6 +485,8 @@ begin
      limit 100;
 end
 $$;
+revoke all on function public.link_events(text) from public, anon;
+grant execute on function public.link_events(text) to anon, authenticated, service_role;
 
 /**
  * The coming published events for a signed-in person, with places left and the waiting list
@@ -504,6 +519,8 @@ as $$
    order by e.starts_at
    limit least(greatest(coalesce(p_limit, 100), 1), 500)
 $$;
+revoke all on function public.upcoming_events(integer) from public, anon;
+grant execute on function public.upcoming_events(integer) to authenticated, service_role;
 
 /** What a manage link shows: the registration it manages and the name typed — nothing from the
  * member record (whoever typed a member's email must not learn their name). */
@@ -519,6 +536,8 @@ as $$
     left join public.resources r on r.id = e.room_id
    where x.token_hash = private.token_hash(p_manage_token) and p_manage_token is not null
 $$;
+revoke all on function public.link_registration(text) from public, anon;
+grant execute on function public.link_registration(text) to anon, authenticated, service_role;
 
 /**
  * Cancel a registration and, if it held a place, give that place to the first on the waitlist
@@ -551,6 +570,7 @@ begin
   return reg;
 end
 $$;
+revoke all on function private.unregister(uuid, text, boolean) from public;
 
 /** Cancel one's own registration (the team: anyone's). Promotes the first waitlisted. */
 create or replace function public.cancel_registration(p_registration_id uuid)
@@ -570,6 +590,8 @@ begin
                             team);
 end
 $$;
+revoke all on function public.cancel_registration(uuid) from public, anon;
+grant execute on function public.cancel_registration(uuid) to authenticated, service_role;
 
 /** Cancel the registration a manage token manages. Returns its new status. */
 create or replace function public.link_unregister(p_manage_token text)
@@ -587,6 +609,8 @@ begin
   return reg.status;
 end
 $$;
+revoke all on function public.link_unregister(text) from public, anon;
+grant execute on function public.link_unregister(text) to anon, authenticated, service_role;
 
 /** The team checks someone off as present (or, p_attended false, undoes it), from the event's start. */
 create or replace function public.mark_attended(p_registration_id uuid, p_attended boolean default true)
@@ -630,6 +654,8 @@ begin
   return reg;
 end
 $$;
+revoke all on function public.mark_attended(uuid, boolean) from public, anon;
+grant execute on function public.mark_attended(uuid, boolean) to authenticated, service_role;
 
 /** The team cancels an event: its live registrations are cancelled (and told). Returns how many. */
 create or replace function public.cancel_event(p_event_id uuid)
@@ -658,6 +684,8 @@ begin
   return n;
 end
 $$;
+revoke all on function public.cancel_event(uuid) from public, anon;
+grant execute on function public.cancel_event(uuid) to authenticated, service_role;
 
 -- ------------------------------------------------------------------------------ statistics
 
@@ -705,84 +733,5 @@ begin
      order by e.starts_at;
 end
 $$;
-
--- ------------------------------------------------------------------------------ notifications
-
-/**
- * The outbox (20261129180000_notifications.sql) learns two kinds: an event cancelled (to each
- * person whose registration it cancelled) and a place given from the waitlist. lib/notify.py
- * sends them; lib/events.py writes their text.
- */
-alter table public.notifications drop constraint notifications_kind_check;
-alter table public.notifications add constraint notifications_kind_check
-  check (kind in ('booking_cancelled', 'event_cancelled', 'waitlist_promoted'));
-alter table public.notifications add column registration_id uuid references public.registrations (id) on delete set null;
--- one message per registration and kind, even if a change were replayed
-create unique index notifications_registration_once_idx on public.notifications (registration_id, kind)
-  where registration_id is not null;
-
-/** Trigger: queue a message when an event's cancellation cancels a registration, or when a place
- * from the waitlist is given. The recipient is the member (their language, else the space's) or
- * the guest who registered through a shared link. Nothing for an event already over. */
-create or replace function private.queue_registration_notice() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  s public.settings;
-  e public.events;
-  v_kind text;
-  v_email text;
-  v_name text;
-  v_locale text;
-  v_room text;
-begin
-  if new.status = 'cancelled' and new.cancel_reason = 'event_cancelled' then
-    v_kind := 'event_cancelled';
-  elsif old.status = 'waitlisted' and new.status = 'registered' then
-    v_kind := 'waitlist_promoted';
-  else
-    return null;
-  end if;
-  select * into e from public.events where id = new.event_id;
-  if e.ends_at <= now() then
-    return null;
-  end if;
-  select * into s from public.settings;
-  select r.email, r.full_name, r.locale into v_email, v_name, v_locale
-    from private.notice_recipient(new.member_id, new.guest_email, new.guest_name) r;
-  if v_email is null then
-    return null;
-  end if;
-  select r.name into v_room from public.resources r where r.id = e.room_id;
-  insert into public.notifications (kind, to_email, to_name, locale, payload, registration_id, member_id)
-  values (v_kind, v_email, v_name, v_locale,
-          jsonb_build_object('title', e.title, 'starts', e.starts_at, 'ends', e.ends_at, 'room', v_room,
-                             'time_zone', s.time_zone, 'space', s.space_name, 'guest', new.member_id is null),
-          new.id, new.member_id)
-  on conflict (registration_id, kind) where registration_id is not null do nothing;
-  return null;
-end
-$$;
-create trigger registrations_queue_notice after update of status on public.registrations
-  for each row when (new.status is distinct from old.status)
-  execute function private.queue_registration_notice();
-
--- ------------------------------------------------------------------------------ who may call what
-
-revoke all on function private.events_check(), private.bookings_respect_events(), private.promote_waitlist(uuid),
-  private.events_after_change(), private.forget_member_events(),
-  private.register(uuid, uuid, text, text, text, uuid), private.unregister(uuid, text, boolean),
-  private.queue_registration_notice() from public;
-
-revoke all on function public.register_for_event(uuid, uuid), public.link_register(text, uuid, text, text),
-  public.link_events(text), public.link_registration(text), public.cancel_registration(uuid),
-  public.link_unregister(text), public.mark_attended(uuid, boolean), public.cancel_event(uuid),
-  public.event_stats(date, date), public.upcoming_events(integer) from public, anon;
-
-grant execute on function public.register_for_event(uuid, uuid), public.cancel_registration(uuid),
-  public.mark_attended(uuid, boolean), public.cancel_event(uuid), public.event_stats(date, date),
-  public.upcoming_events(integer) to authenticated, service_role;
-
--- the shared-link visitor may call the link_* functions, and only those
-grant execute on function public.link_register(text, uuid, text, text), public.link_events(text),
-  public.link_registration(text), public.link_unregister(text) to anon, authenticated, service_role;
+revoke all on function public.event_stats(date, date) from public, anon;
+grant execute on function public.event_stats(date, date) to authenticated, service_role;

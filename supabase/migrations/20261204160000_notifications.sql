@@ -5,7 +5,9 @@
  * cancellation), the person must hear about it. A trigger on `bookings` queues one message per
  * booking cancelled by someone other than its holder, whoever made the change: the app, the
  * command line or any client of Supabase's REST API. lib/notify.py sends the queue over SMTP
- * (`python -m lib notify send`, and the pages right after a cancellation).
+ * (`python -m lib notify send`, and the pages right after a cancellation). Events add two kinds:
+ * an event cancelled (to each person whose registration it cancelled) and a place given from the
+ * waitlist; lib/events.py writes their text.
  *
  * The payload holds everything the message says (resource, zone, times, reason, space), so a
  * message renders later without reading anything else, even if the resource was renamed since.
@@ -17,7 +19,7 @@
 create table public.notifications (
   id uuid primary key default gen_random_uuid(),
   created_at timestamptz not null default now(),
-  kind text not null check (kind in ('booking_cancelled')),
+  kind text not null check (kind in ('booking_cancelled', 'event_cancelled', 'waitlist_promoted')),
   to_email text not null constraint notifications_to_email_valid
     check (to_email ~ '^[^@\s]+@[^@\s]+\.[^@\s]+$' and length(to_email) <= 254),
   to_name text check (to_name is null or length(to_name) <= 200),
@@ -33,6 +35,8 @@ create table public.notifications (
   last_error text check (last_error is null or length(last_error) <= 1000),
   last_attempt_at timestamptz,
   sent_at timestamptz,
+  -- the registration a message is about (events), as booking_id is the booking
+  registration_id uuid references public.registrations (id) on delete set null,
   constraint notifications_sent_when_sent check ((status = 'sent') = (sent_at is not null))
 );
 -- the sender's queue, oldest first
@@ -40,6 +44,9 @@ create index notifications_pending_idx on public.notifications (created_at) wher
 create index notifications_member_idx on public.notifications (member_id) where member_id is not null;
 -- one message per booking and kind, even if a cancellation were replayed
 create unique index notifications_once_idx on public.notifications (booking_id, kind) where booking_id is not null;
+-- one message per registration and kind, even if a change were replayed
+create unique index notifications_registration_once_idx on public.notifications (registration_id, kind)
+  where registration_id is not null;
 
 alter table public.notifications enable row level security;
 -- only the owner (the sender, the triggers) writes; admins read through the policy below
@@ -117,6 +124,7 @@ begin
   return null;
 end
 $$;
+revoke all on function private.queue_booking_cancelled() from public;
 create trigger bookings_queue_cancelled after update of status on public.bookings
   for each row when (new.status = 'cancelled' and old.status is distinct from 'cancelled')
   execute function private.queue_booking_cancelled();
@@ -131,8 +139,54 @@ begin
   return null;
 end
 $$;
+revoke all on function private.forget_member_notifications() from public;
 create trigger members_forget_notifications after update of erased_at on public.members
   for each row when (old.erased_at is null and new.erased_at is not null)
   execute function private.forget_member_notifications();
 
-revoke all on function private.queue_booking_cancelled(), private.forget_member_notifications() from public;
+/** Trigger: queue a message when an event's cancellation cancels a registration, or when a place
+ * from the waitlist is given. The recipient is the member (their language, else the space's) or
+ * the guest who registered through a shared link. Nothing for an event already over. */
+create or replace function private.queue_registration_notice() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  s public.settings;
+  e public.events;
+  v_kind text;
+  v_email text;
+  v_name text;
+  v_locale text;
+  v_room text;
+begin
+  if new.status = 'cancelled' and new.cancel_reason = 'event_cancelled' then
+    v_kind := 'event_cancelled';
+  elsif old.status = 'waitlisted' and new.status = 'registered' then
+    v_kind := 'waitlist_promoted';
+  else
+    return null;
+  end if;
+  select * into e from public.events where id = new.event_id;
+  if e.ends_at <= now() then
+    return null;
+  end if;
+  select * into s from public.settings;
+  select r.email, r.full_name, r.locale into v_email, v_name, v_locale
+    from private.notice_recipient(new.member_id, new.guest_email, new.guest_name) r;
+  if v_email is null then
+    return null;
+  end if;
+  select r.name into v_room from public.resources r where r.id = e.room_id;
+  insert into public.notifications (kind, to_email, to_name, locale, payload, registration_id, member_id)
+  values (v_kind, v_email, v_name, v_locale,
+          jsonb_build_object('title', e.title, 'starts', e.starts_at, 'ends', e.ends_at, 'room', v_room,
+                             'time_zone', s.time_zone, 'space', s.space_name, 'guest', new.member_id is null),
+          new.id, new.member_id)
+  on conflict (registration_id, kind) where registration_id is not null do nothing;
+  return null;
+end
+$$;
+revoke all on function private.queue_registration_notice() from public;
+create trigger registrations_queue_notice after update of status on public.registrations
+  for each row when (new.status is distinct from old.status)
+  execute function private.queue_registration_notice();

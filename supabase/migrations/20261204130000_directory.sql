@@ -7,39 +7,9 @@
  * active profiles; the team sees everyone). Skills follow the same rule row by row. Because
  * row-level security is per row, not per column, the directory is read through
  * public.directory_search(), which hands out an email address only when its owner allowed
- * contact.
+ * contact. The profile columns themselves (looking_for, contact_allowed, consent dates…) are part
+ * of public.members (core). "Who is here today who knows …" reads today's bookings.
  */
-
--- ------------------------------------------------------------------------------ members: directory columns
-
-alter table public.members
-  -- what the member is looking for: kinds among collaborator, mission, learn, hire
-  add column looking_for text[] not null default '{}'
-    constraint members_looking_for_known check (looking_for <@ array['collaborator', 'mission', 'learn', 'hire']),
-  add column looking_for_note text
-    constraint members_looking_for_note_length check (looking_for_note is null or length(looking_for_note) <= 500),
-  -- a "contact" mailto appears in the directory only when this is true
-  add column contact_allowed boolean not null default false,
-  add column visibility_changed_at timestamptz not null default now(),
-  -- set when a stale profile fell back to hidden; cleared once the member has seen the notice
-  add column stale_hidden_at timestamptz,
-  add column erasure_requested_at timestamptz;
-
-/** Links are web addresses (http/https) under known keys: nothing a browser would run. */
-create or replace function private.links_valid(p_links jsonb) returns boolean
-language sql immutable set search_path = ''
-as $$
-  select jsonb_typeof(p_links) = 'object'
-     and not exists (
-       select 1 from jsonb_each(p_links) as e(k, v)
-       where e.k not in ('website', 'linkedin', 'github', 'mastodon')
-          or jsonb_typeof(e.v) <> 'string'
-          or length(e.v #>> '{}') > 300
-          or (e.v #>> '{}') !~ '^https?://[^\s<>"]+$')
-$$;
-grant execute on function private.links_valid(jsonb) to authenticated, service_role;
-
-alter table public.members add constraint members_links_valid check (private.links_valid(links));
 
 -- ------------------------------------------------------------------------------ skills
 
@@ -53,6 +23,8 @@ create table public.skills (
   proposed_by uuid references public.members (id) on delete set null,
   created_at timestamptz not null default now()
 );
+create trigger skills_audit after insert or update or delete on public.skills
+  for each row execute function private.audit();
 
 create type public.skill_level as enum ('learning', 'practising', 'expert');
 
@@ -108,6 +80,7 @@ begin
   return new;
 end
 $$;
+revoke all on function private.record_visibility() from public;
 
 /** Trigger: date the last change of visibility (used to judge a profile stale). */
 create or replace function private.date_visibility_change() returns trigger
@@ -120,6 +93,7 @@ begin
   return new;
 end
 $$;
+revoke all on function private.date_visibility_change() from public;
 
 /**
  * Trigger: directory rules on members that the core guard does not cover.
@@ -146,6 +120,34 @@ begin
   return new;
 end
 $$;
+revoke all on function private.guard_directory_changes() from public;
+
+/**
+ * Trigger (runs as the caller, last of the before-update triggers): on a member's direct update
+ * of their own row, bookkeeping columns (created, consent dates, stale notice, erasure request)
+ * keep their values. Functions that legitimately write them
+ * (request_erasure, the consent trigger) run as the owner and are not affected.
+ */
+create or replace function private.keep_member_bookkeeping() returns trigger
+language plpgsql set search_path = ''
+as $$
+begin
+  if current_user <> 'authenticated' or private.is_team() then
+    return new;
+  end if;
+  new.created_at := old.created_at;
+  new.erasure_requested_at := old.erasure_requested_at;
+  if new.visibility is not distinct from old.visibility then
+    new.visibility_changed_at := old.visibility_changed_at;
+  end if;
+  if new.stale_hidden_at is not null then  -- a member may acknowledge the notice (null), not set it
+    new.stale_hidden_at := old.stale_hidden_at;
+  end if;
+  return new;
+end
+$$;
+revoke all on function private.keep_member_bookkeeping() from public;
+grant execute on function private.keep_member_bookkeeping() to authenticated;
 
 create trigger members_visibility_dated before update on public.members
   for each row execute function private.date_visibility_change();
@@ -153,12 +155,8 @@ create trigger members_directory_guard before update on public.members
   for each row execute function private.guard_directory_changes();
 create trigger members_visibility_history after insert or update on public.members
   for each row execute function private.record_visibility();
-create trigger skills_audit after insert or update or delete on public.skills
-  for each row execute function private.audit();
-
--- the members that exist before this migration start their consent history today
-insert into public.visibility_history (member_id, visibility, contact_allowed, reason)
-select id, visibility, contact_allowed, 'choice' from public.members;
+create trigger zz_members_keep_bookkeeping before update on public.members
+  for each row execute function private.keep_member_bookkeeping();
 
 -- ------------------------------------------------------------------------------ who sees which skills
 
@@ -173,8 +171,7 @@ as $$
            or private.is_team()
            or (m.active and m.visibility in ('members', 'public') and private.current_role() = 'member')))
 $$;
-revoke all on function private.can_see_member(uuid), private.record_visibility(), private.date_visibility_change(),
-  private.guard_directory_changes() from public;
+revoke all on function private.can_see_member(uuid) from public;
 grant execute on function private.can_see_member(uuid) to authenticated, service_role;
 
 alter table public.skills enable row level security;
@@ -182,8 +179,10 @@ alter table public.member_skills enable row level security;
 alter table public.member_wanted_skills enable row level security;
 alter table public.visibility_history enable row level security;
 revoke all on public.skills, public.member_skills, public.member_wanted_skills, public.visibility_history from anon;
+revoke truncate, trigger, references on public.skills, public.member_skills, public.member_wanted_skills
+  from authenticated;
 -- nobody writes the consent history but its trigger
-revoke insert, update, delete, truncate on public.visibility_history from authenticated;
+revoke insert, update, delete, truncate, trigger, references on public.visibility_history from authenticated;
 
 create policy "Approved skills are readable by signed-in people, proposals by their author and the team"
   on public.skills for select to authenticated using (
@@ -357,6 +356,46 @@ $$;
 revoke all on function public.merge_skills(uuid, uuid) from public, anon;
 grant execute on function public.merge_skills(uuid, uuid) to authenticated, service_role;
 
+-- ------------------------------------------------------------------------------ here today
+
+/*
+ * "Who is here today who knows …": today's present members who opted into the directory,
+ * grouped by skill. Presence comes from public.bookings, which members cannot read for others,
+ * so these functions are security definer and return only opted-in, active profiles, to
+ * signed-in members and the team.
+ *
+ * Present today: a booking of today (the space's time zone) that is confirmed, or checked in.
+ */
+
+/** Ids of today's present, opted-in members (for the directory's "here today" filter). */
+create or replace function public.present_today_member_ids() returns setof uuid
+language sql stable security definer set search_path = ''
+as $$
+  select distinct b.member_id
+  from public.bookings b
+  join public.members m on m.id = b.member_id
+  where b.day = (now() at time zone (select s.time_zone from public.settings s))::date
+    and (b.status = 'confirmed' or b.checked_in_at is not null)
+    and m.active and m.erased_at is null and m.visibility in ('members', 'public')
+    and private.current_role() in ('member', 'staff', 'admin')
+$$;
+revoke all on function public.present_today_member_ids() from public, anon;
+grant execute on function public.present_today_member_ids() to authenticated, service_role;
+
+/** Today's present, opted-in members with each of their skills: one row per skill and person. */
+create or replace function public.here_today_by_skill()
+returns table (skill text, level public.skill_level, member_id uuid, full_name text, company text)
+language sql stable security definer set search_path = ''
+as $$
+  select s.name::text, ms.level, m.id, m.full_name, m.company
+  from public.present_today_member_ids() p(member_id)
+  join public.members m on m.id = p.member_id
+  join public.member_skills ms on ms.member_id = m.id
+  join public.skills s on s.id = ms.skill_id and s.status = 'approved'
+$$;
+revoke all on function public.here_today_by_skill() from public, anon;
+grant execute on function public.here_today_by_skill() to authenticated, service_role;
+
 -- ------------------------------------------------------------------------------ privacy
 
 /** A member asks for their data to be erased; an administrator confirms with erase_member(). */
@@ -375,6 +414,8 @@ begin
   return at;
 end
 $$;
+revoke all on function public.request_erasure() from public, anon;
+grant execute on function public.request_erasure() to authenticated, service_role;
 
 /**
  * Erase a member (administrators, or the command line): personal data is deleted or replaced,
@@ -443,6 +484,8 @@ begin
   end if;
 end
 $$;
+revoke all on function public.erase_member(uuid) from public, anon;
+grant execute on function public.erase_member(uuid) to authenticated, service_role;
 
 /**
  * Profiles not updated and unused (no sign-in) for settings.profile_stale_months fall back to
@@ -470,8 +513,5 @@ begin
   return hidden;
 end
 $$;
-
-revoke all on function public.request_erasure(), public.erase_member(uuid), public.hide_stale_profiles()
-  from public, anon;
-grant execute on function public.request_erasure(), public.erase_member(uuid), public.hide_stale_profiles()
-  to authenticated, service_role;
+revoke all on function public.hide_stale_profiles() from public, anon;
+grant execute on function public.hide_stale_profiles() to authenticated, service_role;
