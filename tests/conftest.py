@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -43,7 +44,7 @@ os.environ["CANTINE_DATA_DIR"] = str(_DATA)
 # the folder empty: remove it on the way out
 atexit.register(lambda: _DATA.rmdir() if _DATA.is_dir() and not any(_DATA.iterdir()) else None)
 
-from lib.core import caches, db, embedded  # noqa: E402
+from lib.core import caches, clock, db, embedded  # noqa: E402
 from lib.demo import seed  # noqa: E402
 
 # imported for their caches' registration, so the fixture below forgets them all (the shared-link
@@ -148,6 +149,22 @@ def user_id_of(email: str) -> str:
         row = conn.execute("select user_id from public.members where email = %s", (email,)).fetchone()
     assert row and row["user_id"], f"{email} has no account"
     return str(row["user_id"])
+
+
+def noon_zone() -> str:
+    """A fixed-offset time zone where it is now between 12:00 and 13:00: a space set to it keeps
+    bookings a few hours either side of now on today's local date, whatever the hour the suite
+    runs at (near midnight in Paris too)."""
+    offset = 12 - clock.now().hour  # hours east of UTC; -11 … +12
+    return f"Etc/GMT{-offset:+d}"  # POSIX sign: Etc/GMT-2 is UTC+2
+
+
+def started_today(minutes_ago: int) -> dt.datetime:
+    """An instant `minutes_ago` before now, or the space's last midnight if that is later: a
+    booking or an event starting then is on today's local day at any hour (00:10 in Paris too)."""
+    tz = space.settings()["time_zone"]
+    midnight = dt.datetime.combine(clock.space_today(tz), dt.time(0), ZoneInfo(tz))
+    return max(clock.now() - dt.timedelta(minutes=minutes_ago), midnight)
 
 
 def claims(email: str) -> dict:

@@ -10,13 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from lib.core import clock
-from lib.core.errors import user_message
 from lib.core.i18n import current_language, fmt_date, fmt_time, t
 from lib.events import events
-from lib.mail import notify
 from lib.web import session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import cache_key, run_action
+from lib.web.ui import cache_key, run_action, send_outbox_after, show_outbox_report
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -39,18 +37,9 @@ def _label(row) -> str:
     return f"{fmt_date(starts.date())} {fmt_time(starts)} · {row.title}"
 
 
-def _notify() -> None:
-    """After cancelling an event: send the messages the database queued; say how it went."""
-    try:
-        st.session_state["events_notify"] = notify.summary(notify.send_pending())
-    except Exception as exc:  # the cancellation stands; the messages wait in the outbox
-        st.session_state["events_notify"] = [("warning", user_message(exc))]
-
-
 st.title(t("eventsadmin.title"))
 show_flash("eventsadmin")
-for level, line in st.session_state.pop("events_notify", []):
-    (st.success if level == "success" else st.warning)(line, icon=":material/mail:")
+show_outbox_report("eventsadmin")
 
 who = cache_key(claims)
 periods = {"upcoming": t("eventsadmin.period.upcoming"), "past": t("eventsadmin.period.past")}
@@ -115,7 +104,7 @@ with edit_tab:
             if st.button(t("eventsadmin.cancel_go"), key="eva_cancel_go", disabled=not sure, icon=":material/event_busy:"):
                 done = run_action(lambda: events.cancel_event(claims, chosen))
                 if done is not None:
-                    _notify()
+                    send_outbox_after("eventsadmin")
                     st.session_state.pop("eva_cancel_pick", None)
                     st.session_state.pop("eva_cancel_sure", None)
                     set_flash("eventsadmin", t("eventsadmin.cancelled_ok", n=done))

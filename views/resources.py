@@ -8,21 +8,18 @@ import streamlit as st
 
 from lib.booking import resources_admin, share_links
 from lib.core import clock
-from lib.core.errors import user_message
 from lib.core.i18n import fmt_date, t
-from lib.mail import notify
 from lib.space import space
 from lib.web import session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import run_action
+from lib.web.ui import run_action, send_outbox_after, show_outbox_report
 
 person = session.require_page(__file__)
 claims = person.claims()
 
 st.title(t("resources.title"))
 show_flash("res")
-for level, line in st.session_state.pop("res_notify", []):
-    (st.success if level == "success" else st.warning)(line, icon=":material/mail:")
+show_outbox_report("res")
 
 
 def _report(result: resources_admin.SaveResult | None) -> None:
@@ -33,15 +30,6 @@ def _report(result: resources_admin.SaveResult | None) -> None:
     if not result.errors and not result.needs_decision:
         set_flash("res", t("resources.saved", n=result.changes) if result.changes else t("resources.nothing"))
         st.rerun()
-
-
-def _notify() -> None:
-    """After cancelling bookings: send the messages the database queued, and say how it went on
-    the next run of the page."""
-    try:
-        st.session_state["res_notify"] = notify.summary(notify.send_pending())
-    except Exception as exc:  # the cancellation stands; the messages wait in the outbox
-        st.session_state["res_notify"] = [("warning", user_message(exc))]
 
 
 def _base_address() -> str:
@@ -97,7 +85,7 @@ with res_tab:
             st.rerun()
         st.session_state.pop("res_needs", None)
         if result is not None and future == "cancel" and not result.errors:
-            _notify()
+            send_outbox_after("res")
         _report(result)
 
 with zone_tab:
@@ -136,7 +124,7 @@ with closure_tab:
         if st.button(t("resources.closure_cancel"), key="closure_cancel", help=t("notify.closure_help")):
             n = run_action(lambda: resources_admin.cancel_bookings(claims, hits.id.tolist()))
             if n is not None:
-                _notify()
+                send_outbox_after("res")
                 set_flash("res", t("resources.cancelled_n", n=n))
                 st.rerun()
 

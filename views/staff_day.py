@@ -10,12 +10,10 @@ import streamlit as st
 
 from lib.booking import bookings
 from lib.core import clock
-from lib.core.errors import user_message
 from lib.core.i18n import fmt_date, fmt_time, t
-from lib.mail import notify
 from lib.web import session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import cache_key, run_action
+from lib.web.ui import cache_key, run_action, send_outbox_after, show_outbox_report
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -37,8 +35,7 @@ today = bookings.local_today(settings)
 
 st.title(t("staff.title"))
 show_flash("staff")
-for level, line in st.session_state.pop("staff_notify", []):
-    (st.success if level == "success" else st.warning)(line, icon=":material/mail:")
+show_outbox_report("staff")
 cols = st.columns([2, 3, 3])
 day = cols[0].date_input(t("book.day"), value=today, format="DD/MM/YYYY", key="staff_day")
 search = cols[1].text_input(t("staff.search"), key="staff_search", max_chars=100)
@@ -87,10 +84,7 @@ else:
                       disabled=label == "staff.no_show" and not no_show_ok):
             if run_action(lambda fn=fn: fn(claims, chosen)):
                 if fn is bookings.cancel:  # the database queued a message to the person: send it
-                    try:
-                        st.session_state["staff_notify"] = notify.summary(notify.send_pending())
-                    except Exception as exc:  # the cancellation stands; the message waits in the outbox
-                        st.session_state["staff_notify"] = [("warning", user_message(exc))]
+                    send_outbox_after("staff")
                 set_flash("staff", t(done))
                 st.rerun()
 if settings["release_unclaimed_minutes"] and day == today:

@@ -100,6 +100,13 @@ def _cmd_db(args: argparse.Namespace) -> int:
         print(f"running: {db.ensure_embedded_database()}")
     elif args.action == "stop":
         print("stopped" if embedded.stop(db.data_dir()) else "was not running")
+    elif args.action == "reset":
+        if not args.yes:
+            print(f"db: reset deletes every piece of data in {db.data_dir()}; add --yes to do it", file=sys.stderr)
+            return 2
+        embedded.stop(db.data_dir())
+        removed = embedded.delete_data(db.data_dir())
+        print(f"deleted the embedded database in {db.data_dir()}" if removed else "there was no embedded database")
     else:
         pid = embedded.server_pid(db.data_dir())
         print(f"running (pid {pid}) in {db.data_dir()}" if pid else f"not running ({db.data_dir()})")
@@ -130,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.set_defaults(func=_cmd_restore)
     p = sub.add_parser("db", help="start, stop or show the embedded PostgreSQL")
-    p.add_argument("action", choices=["start", "stop", "status"])
+    p.add_argument("action", choices=["start", "stop", "status", "reset"])
+    p.add_argument("--yes", action="store_true", help="reset: yes, delete the embedded database")
     p.set_defaults(func=_cmd_db)
     for module in AREA_COMMANDS:
         module.register(sub)

@@ -337,6 +337,17 @@ class MigrationError(RuntimeError):
         super().__init__(f"migration {file} failed at statement {index + 1} ({first_line}): {reason}")
 
 
+class OlderLayoutError(MigrationError):
+    """The database was migrated with the files of before the fold by subject: nothing applied."""
+
+    def __init__(self, versions: list[str]):
+        RuntimeError.__init__(
+            self, f"this database was made by the migrations of before 4 December 2026 ({versions[0]}…), which"
+            " were then folded by subject, and cannot take the new ones; an embedded demo database is recreated"
+            " with `python -m lib db reset --yes`")
+        self.file, self.index, self.statement, self.reason = versions[0], 0, "", str(self)
+
+
 @dataclass
 class MigrationReport:
     applied: list[str] = field(default_factory=list)
@@ -384,13 +395,28 @@ def migration_files(directory: Path = MIGRATIONS_DIR) -> list[Path]:
     return sorted(p for p in directory.glob("*.sql") if re.match(r"^\d+_", p.name))
 
 
+# Before this date the migrations were one file per change; they were then folded into one file
+# per subject. A database migrated with the old files cannot take the new ones.
+FOLDED_BEFORE = "20261204000000"
+
+
+def _refuse_an_older_layout(conn: psycopg.Connection, known: set[str]) -> None:
+    """Refuse, with what to do, a database whose history holds versions of the old layout."""
+    rows = conn.execute("select version from supabase_migrations.schema_migrations").fetchall()
+    older = sorted(r["version"] for r in rows if r["version"] not in known and r["version"] < FOLDED_BEFORE)
+    if older:
+        raise OlderLayoutError(older)
+
+
 def migrate(info: str | None = None, directory: Path = MIGRATIONS_DIR) -> MigrationReport:
     """Apply every pending migration, each in its own transaction. Idempotent."""
     report = MigrationReport()
     with psycopg.connect(info or _default_info or conninfo(), row_factory=dict_row) as conn:
         report.shim = apply_shim(conn)
         _ensure_history_table(conn)
-        for path in migration_files(directory):
+        files = migration_files(directory)
+        _refuse_an_older_layout(conn, {p.stem.partition("_")[0] for p in files})
+        for path in files:
             version, _, rest = path.stem.partition("_")
             statements = split_sql(path.read_text(encoding="utf-8"))
             with conn.transaction():

@@ -214,6 +214,19 @@ def stop(data_dir: Path, mode: str = "fast") -> bool:
         return True
 
 
+def delete_data(data_dir: Path) -> bool:
+    """Delete a stopped server's database files (the server folder and its socket folder), keeping
+    the rest of the data folder (the cookie key). Returns True if there was a database."""
+    data_dir = data_dir.expanduser().resolve()
+    with _folder_lock(data_dir):
+        if server_pid(data_dir):
+            raise RuntimeError("the embedded PostgreSQL is still running: stop it first")
+        existed = pgdata(data_dir).exists()
+        shutil.rmtree(pgdata(data_dir), ignore_errors=True)
+        shutil.rmtree(socket_dir(data_dir), ignore_errors=True)
+        return existed
+
+
 def wait_gone(pid: int, timeout: float = 10) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib.core import caches
 from lib.core.errors import user_message
+from lib.mail import notify
 
 T = TypeVar("T")
 
@@ -29,6 +30,23 @@ def run_action(action: Callable[[], T], success: str | None = None) -> T | None:
 
 # Streamlit's own cache of reads is one more cache to forget with the others
 caches.register(st.cache_data.clear)
+
+
+def send_outbox_after(page: str) -> None:
+    """After a team action that tells people (a cancellation, a closure, an event cancelled):
+    send the messages the database queued, and keep what to say for the page's next run
+    (`show_outbox_report`). The action stands whatever happens here: unsent messages wait."""
+    try:
+        report = notify.summary(notify.send_pending())
+    except Exception as exc:  # the mail server or the outbox failed: the messages wait
+        report = [("warning", user_message(exc))]
+    st.session_state[f"_outbox_report_{page}"] = report
+
+
+def show_outbox_report(page: str) -> None:
+    """What the last `send_outbox_after(page)` did: how many people were told, or why not."""
+    for level, line in st.session_state.pop(f"_outbox_report_{page}", []):
+        (st.success if level == "success" else st.warning)(line, icon=":material/mail:")
 
 
 def show_error(exc: BaseException) -> None:

@@ -10,16 +10,19 @@ import io
 import pytest
 
 from lib.booking import bookings
-from lib.core import db
+from lib.core import clock, db
 from lib.core.errors import UserError
 from lib.demo.bookings import tiny_space
-from tests.conftest import claims, make_member
+from tests.conftest import claims, make_member, noon_zone
 
 
 @pytest.fixture
 def space(empty_db):
+    """A tiny space in a time zone where it is about noon now, so bookings started an hour ago are
+    today's at any hour the suite runs."""
     with db.as_owner() as conn:
         ids = tiny_space(conn)
+        conn.execute("update public.settings set time_zone = %s", (noon_zone(),))
     ids["alice"] = make_member("alice@example.org", full_name="Alice Martin")
     ids["bob"] = make_member("bob@example.org")
     make_member("host@example.org", role="staff")
@@ -30,7 +33,7 @@ def space(empty_db):
 
 def started_booking(resource: str, member: str, minutes_ago: int = 60) -> str:
     """A booking of today that started a while ago (as if made earlier), put in place by the owner."""
-    start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)
+    start = clock.now() - dt.timedelta(minutes=minutes_ago)
     with db.as_owner() as conn:
         return conn.execute(
             "insert into public.bookings (resource_id, member_id, during, units) values (%s, %s, tstzrange(%s, %s), 0.5)"

@@ -20,21 +20,14 @@ import pytest
 from psycopg import sql
 
 from lib.booking import bookings, share_links
-from lib.core import db
+from lib.core import clock, db
 from lib.core.errors import UserError, from_db_error
 from lib.demo.bookings import tiny_space
-from tests.conftest import claims, make_member
+from tests.conftest import claims, make_member, noon_zone
 
 ALICE, BOB, STAFF, ADMIN, BOARD = ("alice@example.org", "bob@example.org", "host@example.org",
                                    "boss@example.org", "board@example.org")
 
-
-
-def noon_zone() -> str:
-    """A fixed-offset zone where it is now between 12:00 and 13:00, so bookings a few hours either
-    side of now() stay on today's local date whenever the suite runs (near midnight in Paris too)."""
-    offset = 12 - dt.datetime.now(dt.UTC).hour  # hours east of UTC; -11 … +12
-    return f"Etc/GMT{-offset:+d}"  # POSIX sign: Etc/GMT-2 is UTC+2
 
 
 @pytest.fixture
@@ -55,7 +48,7 @@ def booking_at(resource: str, member: str | None, starts_in: dt.timedelta, lengt
                status: str = "confirmed", **extra: object) -> str:
     """A booking starting `starts_in` from now (negative: already started), put in place by the
     owner (a guest's when `member` is None)."""
-    start = dt.datetime.now(dt.UTC) + starts_in
+    start = clock.now() + starts_in
     cols = {"resource_id": resource, "member_id": member, "units": 0.5, "status": status, **extra}
     if member is None:
         cols |= {"guest_name": "Gaëlle Invitée", "guest_email": "gaelle@example.net"}
@@ -204,7 +197,7 @@ def test_team_cannot_mark_a_pending_booking(space, team):
 @pytest.mark.parametrize("team", [STAFF, ADMIN])
 def test_team_cannot_mark_a_cancelled_booking(space, team):
     cancelled = booking_at(space["desks"][0], space["alice"], -HOUR, 3 * HOUR, status="cancelled",
-                           cancelled_at=dt.datetime.now(dt.UTC), cancel_reason="member")
+                           cancelled_at=clock.now(), cancel_reason="member")
     err = assert_refused_unchanged(lambda: bookings.mark_no_show(claims(team), cancelled), cancelled,
                                    "booking.no_show_cancelled")
     assert "annulée" in err.message("fr") and "cancelled" in err.message("en")

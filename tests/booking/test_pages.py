@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lib.booking import bookings
 from lib.core import db
-from tests.conftest import DEMO, app_as, user_id_of
+from tests.conftest import DEMO, app_as, started_today, user_id_of
 
 
 def _member_claims() -> dict:
@@ -52,6 +52,10 @@ def test_taken_desk_shows_the_rule_sentence(demo_db):
 
 
 def test_member_books_a_room_by_the_hour(demo_db):
+    day = bookings.next_open_day(bookings.booking_settings())  # the day the page opens on
+    with db.as_owner() as conn:  # the rooms free that day, whatever the demo data holds
+        conn.execute("update public.bookings set status = 'cancelled' where day = %s and resource_id in"
+                     " (select id from public.resources where kind = 'room')", (day,))
     at = app_as(DEMO["member"], "views/book.py", lang="en")
     at.segmented_control(key="book_kind").set_value("room").run()
     assert not at.exception
@@ -70,10 +74,12 @@ def test_member_books_a_room_by_the_hour(demo_db):
 def test_member_checks_in_from_my_bookings(demo_db):
     import datetime as dt
 
-    start = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=20)
-    with db.as_owner() as conn:
-        conn.execute("update public.bookings set status = 'cancelled' where member_id ="
-                     " (select id from public.members where email = %s) and day = current_date", (DEMO["member"],))
+    start = started_today(20)
+    with db.as_owner() as conn:  # the room free at that time, the member with no other booking today
+        conn.execute("update public.bookings set status = 'cancelled' where status <> 'cancelled' and (member_id ="
+                     " (select id from public.members where email = %s) and day = %s or resource_id = (select id"
+                     " from public.resources where name = 'Salle Grace Hopper') and during && tstzrange(%s, %s))",
+                     (DEMO["member"], start.date(), start, start + dt.timedelta(hours=2)))
         booking_id = conn.execute(
             "insert into public.bookings (resource_id, member_id, during, units) select r.id, m.id,"
             " tstzrange(%s, %s), 0.5 from public.resources r, public.members m where r.name = 'Salle Grace Hopper'"

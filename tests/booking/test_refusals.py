@@ -9,16 +9,17 @@ import datetime as dt
 import pytest
 
 from lib.booking import bookings, share_links
-from lib.core import db
+from lib.core import clock, db
 from lib.core.errors import UserError
 from lib.demo.bookings import tiny_space
-from tests.conftest import claims, make_member, user_id_of
+from tests.conftest import claims, make_member, noon_zone, user_id_of
 
 
 @pytest.fixture
 def space(empty_db):
     with db.as_owner() as conn:
-        ids = tiny_space(conn)
+        ids = tiny_space(conn)  # about noon now: a booking started half an hour ago is today's
+        conn.execute("update public.settings set time_zone = %s", (noon_zone(),))
     ids["alice"] = make_member("alice@example.org")
     ids["gone"] = make_member("gone@example.org", active=False)
     make_member("host@example.org", role="staff")
@@ -62,7 +63,7 @@ def test_team_actions_refusals(space):
     row = bookings.book(alice, space["desks"][0], *bookings.slot_range(day, "am", s))
     refused(lambda: bookings.approve(staff, str(row["id"])), "booking.not_pending", "not waiting")
     refused(lambda: bookings.mark_no_show(staff, str(row["id"])), "booking.no_show_future", "has not started")
-    started = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
+    started = clock.now() - dt.timedelta(minutes=30)
     with db.as_owner() as conn:
         today = conn.execute("insert into public.bookings (resource_id, member_id, during) values (%s, %s,"
                              " tstzrange(%s, %s)) returning id::text", (space["room"], space["alice"], started,
@@ -76,7 +77,7 @@ def test_team_actions_refusals(space):
 
 
 def test_check_in_refusals_for_pending_and_cancelled(space):
-    started = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
+    started = clock.now() - dt.timedelta(minutes=10)
     with db.as_owner() as conn:
         pending = conn.execute(
             "insert into public.bookings (resource_id, member_id, during, status) values (%s, %s, tstzrange(%s, %s),"
@@ -92,5 +93,5 @@ def test_check_in_refusals_for_pending_and_cancelled(space):
 
 
 def test_link_expiry_must_be_in_the_future(space):
-    refused(lambda: share_links.create(db.OWNER, "Old", dt.datetime.now(dt.UTC) - dt.timedelta(days=1)),
+    refused(lambda: share_links.create(db.OWNER, "Old", clock.now() - dt.timedelta(days=1)),
             "link.expiry_past", "in the past")

@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from lib.booking import bookings
-from lib.core import db
+from lib.core import clock, db
 from tests.booking.conftest import ALICE, BOB, book_slot, count_bookings, future_day, refusal
 from tests.conftest import claims
 
@@ -135,7 +135,7 @@ def test_cancel_before_cutoff_then_refused_after(space):
     err = refusal(lambda: bookings.cancel(claims(ALICE), row["id"]))
     assert err.key == "booking.already_cancelled"
     # a booking starting within the cut-off (put in place by the owner, as if made earlier)
-    soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)
+    soon = clock.now() + dt.timedelta(minutes=30)
     with db.as_owner() as conn:
         late = conn.execute(
             "insert into public.bookings (resource_id, member_id, during) values (%s, %s, tstzrange(%s, %s))"

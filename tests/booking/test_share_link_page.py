@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.booking import share_links
-from lib.core import db
+from lib.core import clock, db
 from lib.core.errors import UserError
 from lib.web import link_page
 from tests.conftest import APP
@@ -38,7 +38,7 @@ def first_free(data: dict, slot: str = "day") -> tuple[str, str]:
     for day, _ in data["days"]:
         row = data["states"][day]
         for i, desk in enumerate(data["desks"]):
-            if all(row[2 * i + h] == "f" for h in halves) and day > dt.date.today().isoformat():
+            if all(row[2 * i + h] == "f" for h in halves) and day > clock.now().date().isoformat():
                 return day, desk[0]
     raise AssertionError("nothing free in the window")
 
@@ -54,7 +54,7 @@ def test_link_page_opens_alone_with_the_whole_window(demo_db):
     assert len(data["desks"]) == desks and data["days"]
     assert all(len(row) == 2 * desks for row in data["states"].values())
     assert data["labels"]["title"] == "Book a desk" and data["labels"]["book"] == "Book" and data["other_lang"] == "fr"
-    assert data["default_day"] > dt.date.today().isoformat()  # most people book tomorrow
+    assert data["default_day"] > clock.now().date().isoformat()  # most people book tomorrow
     french = form_data(link_app("fr", t=token))
     assert french["labels"]["book"] == "Réserver" and french["labels"]["other_language"] == "English"
 
@@ -117,7 +117,7 @@ def test_the_form_offers_at_most_three_months_whatever_the_window(demo_db):
     token = share_links.create(db.OWNER, "Newsletter")
     data = form_data(link_app(t=token))
     last = dt.date.fromisoformat(data["days"][-1][0])
-    assert dt.date.today() + dt.timedelta(days=80) < last <= dt.date.today() + dt.timedelta(days=link_page.LINK_WINDOW_DAYS + 1)
+    assert clock.now().date() + dt.timedelta(days=80) < last <= clock.now().date() + dt.timedelta(days=link_page.LINK_WINDOW_DAYS + 1)
 
 
 @pytest.mark.timeout(60)

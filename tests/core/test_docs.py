@@ -36,3 +36,36 @@ def test_every_environment_setting_is_in_the_readme():
 def test_the_two_commands_are_the_ones_ci_runs():
     assert "bash run.sh" in README and "bash test.sh" in README
     assert "bash test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+# a path of the repository written in a document: lib/…, views/…, tests/…, bench/…, docs/…,
+# supabase/… (a `*` or `<…>` stands for a pattern, not a file), or a top-level script
+_PATH = re.compile(r"(?<![\w./-])((?:lib|views|tests|bench|docs|supabase|\.ci|\.streamlit)/[\w./*<>…-]*[\w/*>…]"
+                   r"|(?:app\.py|run\.sh|test\.sh|requirements(?:-dev)?\.txt|ruff\.toml|pytest\.ini))")
+
+
+def _named_paths(text: str) -> set[str]:
+    return {m.group(1).rstrip(".") for m in _PATH.finditer(text)}
+
+
+def test_readme_and_architecture_name_only_files_the_repo_has():
+    missing = []
+    for doc in ("README.md", "docs/ARCHITECTURE.md"):
+        text = (ROOT / doc).read_text(encoding="utf-8")
+        for path in sorted(_named_paths(text)):
+            # secrets.toml is never committed (each installation writes its own); supabase/splinter
+            # is Supabase's linter, a repository of its own
+            if path in (".streamlit/secrets.toml", "supabase/splinter"):
+                continue
+            if any(mark in path for mark in "*<…"):
+                pattern = re.sub(r"<[^>]*>|…", "*", path)
+                if not list(ROOT.glob(pattern)):
+                    missing.append(f"{doc}: {path}")
+            elif not (ROOT / path).exists():
+                missing.append(f"{doc}: {path}")
+    assert missing == []
+
+
+def test_the_check_finds_paths_and_would_catch_a_wrong_one():
+    assert _named_paths("see `lib/web/shell.py` and lib/core/db.py.") == {"lib/web/shell.py", "lib/core/db.py"}
+    assert not (ROOT / "lib/shell.py").exists()

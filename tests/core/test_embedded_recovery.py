@@ -84,13 +84,13 @@ def test_a_pid_reused_by_another_program_is_not_mistaken_for_the_server(data_dir
 @pytest.mark.browser
 def test_the_app_comes_back_after_kill_9(data_dir):
     """Start the app on a new data folder, use it, kill -9 Streamlit and PostgreSQL, start again:
-    the sign-in page is served without any manual clean-up."""
+    its first page (on a new database: create the first admin) is served without any manual clean-up."""
     env = {"CANTINE_DATA_DIR": str(data_dir), "DATABASE_URL": ""}
     proc, url = start_app(env)
     try:
         with browser_page() as page:
             page.goto(url)
-            page.get_by_text("Se connecter").first.wait_for(timeout=60_000)
+            page.get_by_text("créez le premier compte administrateur").first.wait_for(timeout=60_000)
         server = embedded.server_pid(data_dir)
         assert server, "the app started the embedded server"
     finally:
@@ -101,7 +101,7 @@ def test_the_app_comes_back_after_kill_9(data_dir):
     try:
         with browser_page() as page:
             page.goto(url)
-            page.get_by_text("Se connecter").first.wait_for(timeout=60_000)
+            page.get_by_text("créez le premier compte administrateur").first.wait_for(timeout=60_000)
             screenshot(page, "after-kill-9")
         assert embedded.server_pid(data_dir) not in (None, server)
     finally:

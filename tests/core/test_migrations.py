@@ -103,3 +103,17 @@ def test_split_sql_respects_quotes_comments_and_dollar_quoting():
     assert statements[0].endswith("$$;")
     assert "it''s; fine" in statements[1]
     assert '"we;ird"' in statements[2]
+
+
+def test_a_database_of_the_older_layout_is_refused_with_what_to_do(raw_db):
+    """Before 4 December 2026 the migrations were one file per change; a database migrated with
+    them is refused (not half-migrated) and the message says how to recreate it."""
+    db.migrate(raw_db)
+    with psycopg.connect(raw_db, autocommit=True) as conn:
+        conn.execute("insert into supabase_migrations.schema_migrations (version, statements, name)"
+                     " values ('20261129130000', '{}', 'bookings')")
+    before = _tables(raw_db)
+    with pytest.raises(db.MigrationError) as err:
+        db.migrate(raw_db)
+    assert "db reset --yes" in str(err.value)
+    assert _tables(raw_db) == before

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from lib.booking import bookings, share_links
-from lib.core import db
+from lib.core import clock, db
 from lib.core.errors import UserError
 from tests.conftest import DEMO, authenticate_as, make_member, user_id_of
 
@@ -121,7 +121,7 @@ def test_members_cannot_write_bookkeeping_columns(demo_db):
 
 @pytest.mark.parametrize("role, allowed", [("board", True), ("admin", True), ("staff", True), ("member", False)])
 def test_occupancy_daily_is_for_the_board_and_the_team(demo_db, role, allowed):
-    today = dt.date.today()
+    today = clock.now().date()
     try:
         with authenticate_as(DEMO[role]) as conn:
             rows = conn.execute("select * from public.occupancy_daily(%s, %s)",

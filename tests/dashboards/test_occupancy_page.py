@@ -34,16 +34,20 @@ def test_board_sees_figures_and_charts(demo_db, lang, title, occupancy_label):
     at = app_as(DEMO["board"], PAGE, lang)
     assert not at.exception, at.exception
     assert at.title[0].value == title
+    # the last 3 months: open days, events and a period before them on any day of the year (this
+    # month so far, the default, has none of them on 1 May or 1 August)
+    at.segmented_control(key="occ_preset").set_value("3m").run()
+    assert not at.exception, at.exception
     assert len(at.metric) == 5 + 4  # the space's five, then the events' four
     assert len(at.get("vega_lite_chart")) == 4
     claims = db.claims_for(user_id_of(DEMO["board"]), DEMO["board"])
     today = occupancy.space_today(claims)
-    month = occupancy.period_for("month", today)
-    held = events.stats_summary(events.event_stats(claims, month.first, month.last))
+    period = occupancy.period_for("3m", today)
+    held = events.stats_summary(events.event_stats(claims, period.first, period.last))
     assert held["events"] > 0 and _metrics(at)[t("dash.events.held", lang)] == fmt_number(held["events"], lang)
-    expected = occupancy.summary(claims, occupancy.period_for("month", today))
+    expected = occupancy.summary(claims, period)
     assert _metrics(at)[occupancy_label] == fmt_percent(expected["occupancy"], lang)
-    # this month is compared with the days just before it, in points
+    # the period is compared with the days just before it, in points
     assert at.metric[0].delta.endswith(" pt") and at.metric[0].delta[0] in "+-"
     assert len(at.get("download_button")) == 1
 
@@ -81,10 +85,11 @@ def test_zone_filter_changes_the_figures(demo_db):
     at = app_as(DEMO["admin"], PAGE, "fr")
     claims = db.claims_for(user_id_of(DEMO["admin"]), DEMO["admin"])
     zones = occupancy.zones(claims)
-    month = occupancy.period_for("month", occupancy.space_today(claims))
+    period = occupancy.period_for("3m", occupancy.space_today(claims))
+    at.segmented_control(key="occ_preset").set_value("3m").run()
     quiet = zones["id"].iloc[-1]
     at.selectbox(key="occ_zone_fr").set_value(quiet).run()
-    expected = occupancy.summary(claims, month, zone_id=quiet)
+    expected = occupancy.summary(claims, period, zone_id=quiet)
     assert at.metric[0].value == fmt_percent(expected["occupancy"], "fr")
     assert not at.exception
     # rooms live in fewer zones: switching kind with a desk-only zone chosen must not break
@@ -101,6 +106,8 @@ def test_staff_has_the_page_in_the_menu_and_members_do_not(demo_db):
     assert "views/occupancy.py" in [p.path for p in navigation.pages_for("staff")]
     assert "views/occupancy.py" not in [p.path for p in navigation.pages_for("member")]
     at = app_as(DEMO["staff"], PAGE, "en")
+    assert not at.exception
+    at.segmented_control(key="occ_preset").set_value("3m").run()  # open days and events on any date
     assert not at.exception and len(at.metric) == 5 + 4
 
 

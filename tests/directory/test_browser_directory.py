@@ -3,10 +3,12 @@ member fills their profile (company, a skill with its level), opts into the dire
 finds themselves by that skill, in French and then in English. Screenshots go to
 artifacts/directory_*.png."""
 
+from pathlib import Path
+
 import pytest
 
 from lib.core import db
-from tests.browser import ROOT, browser_page, open_from_menu, running_app, screenshot
+from tests.browser import browser_page, open_from_menu, running_app, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +72,7 @@ def test_member_fills_profile_opts_in_and_finds_themselves_by_skill(demo_db):
 
 
 def test_admin_imports_a_french_excel_file_then_reimports_the_export(demo_db, tmp_path):
-    sample = ROOT / "tests" / "data" / "membres_excel_fr.csv"
+    sample = Path(__file__).parent / "data" / "membres_excel_fr.csv"
     with running_app({"CANTINE_DEMO": "0"}) as url, browser_page() as page:
         page.goto(url)
         page.get_by_label("Adresse e-mail").fill("admin@example.org")

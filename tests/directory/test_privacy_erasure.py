@@ -6,7 +6,7 @@ import datetime as dt
 import psycopg
 import pytest
 
-from lib.core import db
+from lib.core import clock, db
 from lib.directory import privacy
 from lib.identity.auth import person_for_user
 from tests.conftest import DEMO, authenticate_as, user_id_of
@@ -21,7 +21,7 @@ def _statistics() -> dict:
                                     " group by p.code) x").fetchone()["a"],
             "bookings": conn.execute("select count(*) as n, sum(units) as u from public.bookings").fetchone(),
         }
-        today = dt.date.today()
+        today = clock.now().date()
         stats["occupancy"] = conn.execute(
             "select sum(booked_hours) as h from public.occupancy_daily(%s, %s)",
             (today - dt.timedelta(days=300), today + dt.timedelta(days=10))).fetchone()["h"]

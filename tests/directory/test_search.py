@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lib.core import db
+from lib.core import clock, db
 from lib.directory import members, skills
 from lib.identity.auth import person_for_user
 from tests.conftest import make_member, user_id_of
@@ -69,7 +69,7 @@ def test_several_skills_all_or_any_and_minimum_level(town):
 
 def _book_today(member_id: str) -> None:
     tz = ZoneInfo("Europe/Paris")
-    today = dt.datetime.now(tz).date()
+    today = clock.now().astimezone(tz).date()
     start = dt.datetime.combine(today, dt.time(9), tz)
     with db.as_owner() as conn:
         zone = conn.execute("insert into public.zones (name) values ('Z') on conflict (name) do update"

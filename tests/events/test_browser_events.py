@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from lib.core import db
+from lib.core import clock, db
 from lib.demo.seed import DEMO_PASSWORD
 from tests.browser import browser_page, running_app, screenshot
-from tests.conftest import DEMO
+from tests.conftest import DEMO, started_today
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,8 @@ def _open(page, link: str, marker) -> None:
 def _setup() -> tuple[str, str]:
     """An open event the demo member is not registered for, and one that started 30 minutes ago
     (the first of the day, so the team's page shows it first) with the demo member registered."""
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
+    begun = started_today(30)  # half an hour ago, but on today's local day even at 00:10
     with db.as_owner() as conn:
         member = conn.execute("select id from public.members where email = %s", (DEMO["member"],)).fetchone()["id"]
         conn.execute("delete from public.registrations where member_id = %s", (member,))
@@ -53,11 +54,11 @@ def _setup() -> tuple[str, str]:
         started = conn.execute(
             "insert into public.events (title, starts_at, ends_at, capacity, status) values"
             " ('Soirée présence', %s, %s, 20, 'published') returning id::text",
-            (now - dt.timedelta(minutes=30), now + dt.timedelta(hours=1))).fetchone()["id"]
+            (begun, now + dt.timedelta(hours=1))).fetchone()["id"]
         conn.execute("insert into public.registrations (event_id, member_id) values (%s, %s)", (started, member))
         # nothing else starts earlier today: the team's page opens on this event
-        conn.execute("delete from public.events where id <> %s and starts_at::date = %s::date"
-                     " and starts_at < %s", (started, now, now - dt.timedelta(minutes=30)))
+        conn.execute("delete from public.events where id <> %s and starts_at >= %s - interval '1 day'"
+                     " and starts_at < %s", (started, begun, begun))
     return opened, started
 
 

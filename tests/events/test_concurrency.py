@@ -15,7 +15,7 @@ import threading
 import psycopg
 from psycopg.rows import dict_row
 
-from lib.core import db
+from lib.core import clock, db
 from lib.core.errors import from_db_error
 from lib.identity import accounts
 
@@ -25,7 +25,7 @@ ALREADY = 15  # registered before the rush: 5 places left
 
 
 def test_thirty_people_for_the_last_five_places(empty_db):
-    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+    starts = clock.now() + dt.timedelta(days=3)
     with db.as_owner() as conn:
         event = conn.execute("insert into public.events (title, starts_at, ends_at, capacity, status)"
                              " values ('Rush', %s, %s, %s, 'published') returning id::text",

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lib.core import db
+from lib.core import clock, db
 from lib.events import events
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +23,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_demo_events_are_a_believable_year(demo_db):
-    today = dt.date.today()
+    today = clock.now().date()
     with db.as_owner() as conn:
         row = conn.execute(
             "select count(*) filter (where starts_at < now() and starts_at > now() - interval '1 year') as past_year,"
@@ -41,7 +41,9 @@ def test_demo_events_are_a_believable_year(demo_db):
                                 ).fetchone()
         demo = conn.execute("select count(*) as n from public.registrations x join public.members m on m.id = x.member_id"
                             " where m.email = 'member@example.org' and x.status = 'registered'").fetchone()["n"]
-    assert 170 <= row["past_year"] <= 240, row
+    # about four a week (the generator's mean is 212 a year, spread about 11): bounds wide enough
+    # for any start date of the demo year
+    assert 150 <= row["past_year"] <= 270, row
     assert row["coming"] >= 15 and row["kinds"] == 3 and row["english"] > 0 and row["cancelled"] >= 1, row
     assert over == 0, "no event holds more people than its capacity"
     assert speakers["members"] > 0 and speakers["outside"] > 0
@@ -70,7 +72,7 @@ def test_export_events_and_registrations(demo_db, tmp_path):
 
 
 def test_export_defuses_formulas(empty_db):
-    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    starts = clock.now() + dt.timedelta(days=1)
     with db.as_owner() as conn:
         conn.execute("insert into public.events (title, starts_at, ends_at, capacity) values"
                      " ('=HYPERLINK(\"x\")', %s, %s, 5)", (starts, starts + dt.timedelta(hours=1)))

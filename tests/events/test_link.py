@@ -11,7 +11,7 @@ import datetime as dt
 import pytest
 
 from lib.booking import share_links
-from lib.core import db
+from lib.core import clock, db
 from lib.core.errors import UserError
 from lib.events import events
 from tests.conftest import make_member
@@ -25,7 +25,7 @@ def link(empty_db):
 
 
 def make_event(capacity: int = 10, status: str = "published", in_hours: float = 48, title: str = "Atelier Figma") -> str:
-    starts = dt.datetime.now(dt.UTC) + dt.timedelta(hours=in_hours)
+    starts = clock.now() + dt.timedelta(hours=in_hours)
     with db.as_owner() as conn:
         return conn.execute("insert into public.events (title, starts_at, ends_at, capacity, status)"
                             " values (%s, %s, %s, %s, %s) returning id::text",

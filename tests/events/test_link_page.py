@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.booking import share_links
-from lib.core import db
+from lib.core import clock, db
 from lib.core.i18n import t
 from lib.events import events
 from lib.web import event_link_page
@@ -23,7 +23,7 @@ from tests.conftest import APP
 @pytest.fixture
 def link(empty_db):
     event_link_page.forget()
-    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=5)
+    starts = clock.now() + dt.timedelta(days=5)
     with db.as_owner() as conn:
         event = conn.execute("insert into public.events (title, starts_at, ends_at, capacity, status) values"
                              " ('Café UX', %s, %s, 1, 'published') returning id::text",

@@ -56,7 +56,8 @@ def test_a_full_event_offers_the_waiting_list_and_a_refusal_is_a_sentence(demo_d
     assert [e.value for e in at.error] == ["This event has been cancelled."]
 
 
-def test_my_registrations_tab_lists_the_demo_members_place(demo_db):
+def test_my_registrations_tab_lists_the_members_place(demo_db):
+    events.register(claims(DEMO["member"]), first_open_event(DEMO["member"]).event_id)
     at = app_as(DEMO["member"], "views/events.py", lang="fr")
     mine = events.upcoming(claims(DEMO["member"]))
     mine = mine[mine.my_status.notna()]
@@ -116,7 +117,7 @@ def test_pages_are_refused_to_roles_they_are_not_for(demo_db, email, page):
 
 def test_programme_editor_checks_each_row_and_writes_nothing_on_error(demo_db):
     team = claims(DEMO["staff"])
-    today = dt.date.today()
+    today = clock.now().date()
     original = events.team_events(team, today, today + dt.timedelta(days=365))
     start = pd.Timestamp(dt.datetime.combine(today + dt.timedelta(days=20), dt.time(18, 30)))
     good = {"title": "Atelier Rust", "kind": "workshop", "starts_at": start, "ends_at": start + pd.Timedelta(hours=2),
@@ -128,7 +129,7 @@ def test_programme_editor_checks_each_row_and_writes_nothing_on_error(demo_db):
     assert [(n, key) for n, key, _ in result.errors] == [(len(original) + 2, "eventsadmin.err.title")]
     assert result.changes == 0
     # the database's own refusal lands on its row too, and nothing is written
-    busy = original[original.room.notna()].iloc[0]
+    busy = original[original.room.notna() & (original.status == "published")].iloc[0]  # one that holds its room
     clash = {**good, "room": busy.room, "starts_at": busy.starts_at, "ends_at": busy.ends_at, "capacity": 5}
     result = events.save_events(team, pd.concat([original, pd.DataFrame([good, clash])], ignore_index=True), original)
     assert [(n, key) for n, key, _ in result.errors] == [(len(original) + 2, "event.room_taken")]

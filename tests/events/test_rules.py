@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from lib.booking import bookings
-from lib.core import db
+from lib.core import clock, db
 from lib.core.errors import UserError
 from lib.demo.bookings import tiny_space
 from lib.events import events
@@ -37,7 +37,7 @@ def space(empty_db):
 
 def make_event(capacity: int = 10, status: str = "published", room: str | None = None, in_hours: float = 48,
                hours: float = 2, title: str = "Meetup Python") -> str:
-    starts = dt.datetime.now(dt.UTC) + dt.timedelta(hours=in_hours)
+    starts = clock.now() + dt.timedelta(hours=in_hours)
     with db.as_owner() as conn:
         return conn.execute(
             "insert into public.events (title, starts_at, ends_at, room_id, capacity, status)"
@@ -137,7 +137,7 @@ def test_a_board_member_reads_published_events_but_no_registrations(space):
         seen = {r["id"] for r in conn.execute("select id::text from public.events").fetchall()}
         assert event in seen and draft not in seen
         assert conn.execute("select count(*) as n from public.registrations").fetchone()["n"] == 0
-    frame = events.event_stats(claims(BOARD), dt.date.today(), dt.date.today() + dt.timedelta(days=5))
+    frame = events.event_stats(claims(BOARD), clock.now().date(), clock.now().date() + dt.timedelta(days=5))
     assert frame.registrations.tolist() == [1]
 
 
@@ -345,7 +345,7 @@ def test_event_stats_for_board_and_team_only(space):
     soon = make_event(capacity=1)
     events.register(claims(ALICE), soon)
     events.register(claims(BOB), soon)
-    today = dt.date.today()
+    today = clock.now().date()
     frame = events.event_stats(claims(HOST), today - dt.timedelta(days=2), today + dt.timedelta(days=5))
     by_id = frame.set_index("event_id")
     by_id.index = by_id.index.map(str)

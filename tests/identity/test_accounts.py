@@ -9,7 +9,7 @@ import stat
 import psycopg
 import pytest
 
-from lib.core import db
+from lib.core import clock, db
 from lib.core.errors import UserError
 from lib.identity import accounts, auth
 from tests.conftest import DEMO, authenticate_as, make_member, user_id_of
@@ -105,7 +105,7 @@ def test_cookies_are_signed_and_expire(demo_db):
     assert auth.person_from_cookie(forged) is None
     import datetime as dt
 
-    old = auth.cookie_token(person, now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=13))
+    old = auth.cookie_token(person, now=clock.now() - dt.timedelta(hours=13))
     assert auth.person_from_cookie(old) is None, "cookies last 12 hours"
     assert auth.person_from_cookie("garbage") is None
 

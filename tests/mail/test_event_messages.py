@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lib.core import db
+from lib.core import clock, db
 from lib.events import events
 from lib.mail import notify
 from tests.conftest import make_member
@@ -16,7 +16,7 @@ from tests.mail.test_notify import ALICE, BOB, HOST, body, claims
 
 
 def make_event(ids: dict, capacity: int = 1) -> str:
-    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    starts = clock.now() + dt.timedelta(days=2)
     with db.as_owner() as conn:
         return conn.execute("insert into public.events (title, starts_at, ends_at, room_id, capacity, status)"
                             " values ('Atelier accessibilité', %s, %s, %s, %s, 'published') returning id::text",

@@ -1,24 +1,24 @@
 """The home page, through AppTest on a real database: counts for the team, today's booking with
 check-in in one click, and who is here today grouped by skill."""
 
-from lib.core import db
-from tests.conftest import DEMO, app_as
+import datetime as dt
+
+from lib.core import clock, db
+from tests.conftest import DEMO, app_as, started_today
 
 
 def _book_today_for(email: str, desk: str = "O01") -> str:
     """A booking covering now, made as the owner (the rules would refuse a Sunday). It starts an
-    hour ago, or at the space's midnight if that is later, so it is on today's local day at any hour."""
+    hour ago, or at the space's midnight if that is later, so it is on today's local day at any
+    hour; whatever the desk held over that time is cancelled first."""
+    starts, ends = started_today(60), clock.now() + dt.timedelta(hours=3)
     with db.as_owner() as conn:
-        conn.execute("update public.bookings set status = 'cancelled' where during @> now()"
-                     " and resource_id = (select id from public.resources where name = %s)", (desk,))
+        conn.execute("update public.bookings set status = 'cancelled' where during && tstzrange(%s, %s)"
+                     " and resource_id = (select id from public.resources where name = %s)", (starts, ends, desk))
         row = conn.execute(
             "insert into public.bookings (resource_id, member_id, during, units)"
-            " select r.id, m.id, tstzrange(greatest(now() - interval '1 hour',"
-            "   date_trunc('day', now() at time zone s.time_zone) at time zone s.time_zone),"
-            "   now() + interval '3 hours'), 0.5"
-            " from public.resources r, public.members m, public.settings s"
-            " where r.name = %s and m.email = %s returning id",
-            (desk, email)).fetchone()
+            " select r.id, m.id, tstzrange(%s, %s), 0.5 from public.resources r, public.members m"
+            " where r.name = %s and m.email = %s returning id", (starts, ends, desk, email)).fetchone()
     return str(row["id"])
 
 
