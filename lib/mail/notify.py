@@ -230,7 +230,7 @@ def send_pending(limit: int = DEFAULT_BATCH, settings: SmtpSettings | None = Non
                 result.sent += 1
     finally:
         _close(smtp)
-    result.waiting = counts()["pending"]
+    result.waiting = counts(db.OWNER)["pending"]
     return result
 
 

@@ -47,7 +47,7 @@ def test_round_trip_export_then_import_changes_nothing(demo_db):
     assert plan.count("refused") == 0, [(r.line, r.reason_text("en")) for r in plan.rows if r.action == "refused"]
     changed = [(r.email, r.changes) for r in plan.rows if r.action != "unchanged"]
     assert changed == [], changed
-    english = csv_import.import_members(csv_export.export_members(db.OWNER, "en"), None, dry_run=True)
+    english = csv_import.import_members(csv_export.export_members(db.OWNER, "en"), db.OWNER, dry_run=True)
     assert english.parsed.delimiter == "," and english.count("unchanged") == len(english.rows)
 
 
