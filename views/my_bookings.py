@@ -71,8 +71,10 @@ with upcoming_tab:
             if row.day == today and row.status == "confirmed":
                 if not pd.isna(row.checked_in_at):
                     cols[3].caption(t("checkin.checked", time=fmt_time(row.checked_in_at.astimezone(tz))))
-                elif bookings.check_in_state(row.check_in_from, row.ends) == "early":
+                elif (state := bookings.check_in_state(row.check_in_from, row.ends)) == "early":
                     cols[3].caption(t("checkin.opens", time=fmt_time(row.check_in_from.astimezone(tz))))
+                elif state == "ended":  # check_in refuses it now: no button (as on the home page)
+                    cols[3].caption(t("checkin.ended"))
                 elif cols[3].button(t("checkin.button"), key=f"checkin_{row.id}", type="primary",
                                     icon=":material/how_to_reg:"):
                     if run_action(lambda row=row: bookings.check_in(claims, row.id)):

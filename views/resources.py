@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
 from lib.booking import resources_admin, share_links
@@ -137,8 +135,7 @@ with link_tab:
         label = cols[0].text_input(t("links.label"), max_chars=120)
         expires = cols[1].date_input(t("links.expires"), value=None, min_value=clock.space_today(space.settings()["time_zone"]), format="DD/MM/YYYY")
         if st.form_submit_button(t("links.create"), type="primary"):
-            until = dt.datetime.combine(expires, dt.time(23, 59), dt.UTC) if expires else None
-            token = run_action(lambda: share_links.create(claims, label, until))
+            token = run_action(lambda: share_links.create(claims, label, share_links.end_of_day(expires)))
             if token:
                 st.session_state["new_link"] = token
                 st.rerun()

@@ -9,9 +9,7 @@ other Supabase client. A refusal comes back as a psycopg error that `lib.errors`
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +18,7 @@ import pandas as pd
 import psycopg
 from psycopg import sql
 
-from lib.core import clock, db
+from lib.core import clock, csv_excel, db
 from lib.core.errors import UserError, from_db_error
 from lib.core.i18n import t
 
@@ -332,21 +330,11 @@ def export_rows(conn: psycopg.Connection, first: dt.date, last: dt.date) -> list
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
-    """CSV text; cells that a spreadsheet would run as a formula are defused with a quote."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _safe_cell(v) for k, v in row.items()})
-    return out.getvalue()
-
-
-def _safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return value
+    """The bookings as the text of a CSV file that a French Excel opens (lib/core/csv_excel.py):
+    semicolons, a BOM, formulas defused; times as ISO instants."""
+    cells = [[row[c].isoformat() if isinstance(row[c], dt.datetime) else row[c] for c in EXPORT_COLUMNS]
+             for row in rows]
+    return csv_excel.to_csv(EXPORT_COLUMNS, cells, "fr").decode("utf-8")
 
 
 def export_csv(claims: Claims, first: dt.date, last: dt.date) -> str:

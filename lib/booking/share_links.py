@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import psycopg
 
 from lib.core import db
 from lib.core.errors import from_db_error
+from lib.space import space as the_space
 
 Claims = dict[str, Any]
 
@@ -30,6 +32,14 @@ def _anon(query: str, params: tuple) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------------------- admins
+
+def end_of_day(day: dt.date | None) -> dt.datetime | None:
+    """When a link given an expiry day stops working: the end of that day in the space (what the
+    person who typed the day means), or never (None)."""
+    if day is None:
+        return None
+    return dt.datetime.combine(day, dt.time(23, 59, 59), ZoneInfo(the_space.settings()["time_zone"]))
+
 
 def create(who: db.Actor, label: str, expires_at: dt.datetime | None = None, max_per_day: int = 200,
            max_per_email_per_day: int = 2) -> str:

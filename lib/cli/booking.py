@@ -28,10 +28,7 @@ def _cmd_share_link(args: argparse.Namespace) -> int:
         if not args.label:
             print("share-link: create needs --label", file=sys.stderr)
             return 2
-        expires = None
-        if args.expires:
-            day = dt.date.fromisoformat(args.expires)
-            expires = dt.datetime.combine(day, dt.time(23, 59), dt.UTC)
+        expires = share_links.end_of_day(dt.date.fromisoformat(args.expires) if args.expires else None)
         if args.purpose == "booking":
             token = share_links.create(db.OWNER, args.label, expires, args.max_per_day, args.max_per_email)
         else:  # a link for events (or for both): event management's helper passes the purpose

@@ -1,49 +1,17 @@
-"""Exporting members as a CSV file that Excel opens correctly in French: UTF-8 with a BOM (or
-Excel guesses Windows-1252 and breaks accents), semicolons (a French Excel splits on them, not
-on commas), CRLF line ends, dates as ISO days.
-
-Cells are neutralised against formula injection (OWASP "CSV injection"): a cell starting with
-= + - @ tab or carriage return gets a leading apostrophe, so `=HYPERLINK(…)` typed into a
-profile shows as text instead of running. The import removes that apostrophe again, so an
-export re-imports unchanged.
-"""
+"""Exporting members as a CSV file that Excel opens correctly in French (lib/core/csv_excel.py),
+dates as ISO days; the import (lib/directory/csv_import.py) reads it back unchanged."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import psycopg
 
 from lib.core import db
+from lib.core.csv_excel import to_csv
 from lib.core.i18n import t
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ("full_name", "email", "company", "job_title", "plan", "skills", "visibility", "active", "created")
-
-
-def safe_cell(value: Any) -> str:
-    """A value as a spreadsheet cell that can never be read as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    text = str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
-
-
-def to_csv(header: list[str], rows: list[list[Any]], lang: str = "fr") -> bytes:
-    """Rows as CSV bytes for Excel in `lang`'s region: French gets semicolons, English commas."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if lang == "fr" else ",", lineterminator="\r\n",
-                        quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def member_rows(conn: psycopg.Connection, lang: str = "fr") -> list[list[Any]]:

@@ -20,9 +20,9 @@ import pandas as pd
 import psycopg
 
 from lib.core import db
+from lib.core.csv_excel import to_csv
 from lib.core.errors import from_db_error
 from lib.core.i18n import t
-from lib.directory.csv_export import to_csv
 from lib.space import space
 
 Claims = dict[str, Any]

@@ -1,0 +1,40 @@
+"""CSV files that Excel opens correctly in French: UTF-8 with a BOM (or Excel guesses
+Windows-1252 and breaks accents), semicolons (a French Excel splits on them, not on commas; an
+English file keeps commas), CRLF line ends. Every export of Cantine goes through `to_csv`.
+
+Cells are neutralised against formula injection (OWASP "CSV injection"): a cell starting with
+= + - @ tab or carriage return gets a leading apostrophe, so `=HYPERLINK(…)` typed into a
+profile shows as text instead of running. The members import removes that apostrophe again, so
+an export re-imports unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> str:
+    """A value as a spreadsheet cell that can never be read as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    text = str(value)
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def to_csv(header: list[str], rows: list[list[Any]], lang: str = "fr") -> bytes:
+    """Rows as CSV bytes for Excel in `lang`'s region: French gets semicolons, English commas."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";" if lang == "fr" else ",", lineterminator="\r\n",
+                        quoting=csv.QUOTE_MINIMAL)
+    writer.writerow([safe_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([safe_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
