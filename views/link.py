@@ -1,4 +1,4 @@
-"""The shared link (public page): see lib/web/link_page.py. app.py also serves it directly, without
+"""The shared link (public page): see lib/web/link_page.py. lib/web/shell.py also serves it directly, without
 the sign-in shell, whenever the address carries a link (`?t=`) or a manage link (`?manage=`)."""
 
 from lib.web import link_page

@@ -1,4 +1,4 @@
-"""Which pages exist and who may open them: the one table `app.py` builds navigation from.
+"""Which pages exist and who may open them: the one table lib/web/shell.py builds navigation from.
 
 Every page is registered with Streamlit (so a URL always resolves), but the menu lists only
 the pages the person's role may use, and opening any other one shows a polite refusal instead

@@ -45,7 +45,7 @@ def _cookie_model() -> Any:
 
 
 def sync_cookie() -> None:
-    """Called once per run by app.py: write or delete the cookie the last action asked for.
+    """Called once per run by lib/web/shell.py: write or delete the cookie the last action asked for.
     Done on the run after sign-in/out (not before st.rerun) so the component reaches the browser."""
     pending = st.session_state.pop("_cookie_action", None)
     if pending is None:
@@ -96,8 +96,8 @@ def sign_in(person: Person) -> None:
 def require_page(page_file: str) -> Person:
     """First line of every signed-in page: the person, or a polite stop.
 
-    app.py already refuses pages a role may not use, but Streamlit runs a file of `views/`
-    directly, without app.py, on a process's very first run (its pages-folder mode, before any
+    lib/web/shell.py already refuses pages a role may not use, but Streamlit runs a file of `views/`
+    directly, without the shell, on a process's very first run (its pages-folder mode, before any
     `st.navigation` call) and in AppTest's `switch_page`; this check holds in both cases."""
     person = current_person()
     if person is None:

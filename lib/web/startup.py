@@ -1,5 +1,5 @@
 """Once-per-process work of the app. Plain flags under a lock rather than `st.cache_resource`:
-app.py runs again on every rerun, and each cached call hashes its arguments and reads its
+the shell runs again on every rerun, and each cached call hashes its arguments and reads its
 function's signature (together 7% of a shared-link rerun under a burst, measured with py-spy)."""
 
 from __future__ import annotations
