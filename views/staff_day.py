@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from lib.booking import bookings
-from lib.core import clock
 from lib.core.i18n import fmt_date, fmt_time, t
 from lib.web import session
 from lib.web.flash import set_flash, show_flash
@@ -75,10 +74,9 @@ else:
     actions = [("staff.check_in", bookings.check_in, "checkin.done"), ("staff.approve", bookings.approve, "staff.approved"),
                ("staff.no_show", bookings.mark_no_show, "staff.marked"),
                ("staff.cancel", bookings.cancel, "mybookings.cancelled")]
-    # no-show only where mark_no_show accepts it: confirmed, started, not checked in, not yet marked
+    # no-show only where mark_no_show accepts it (the database says, private.no_show_refusal)
     picked = frame[frame.id == chosen].iloc[0] if chosen in options else None
-    no_show_ok = (picked is not None and picked.status == "confirmed" and pd.isna(picked.checked_in_at)
-                  and pd.isna(picked.no_show_at) and picked.starts <= clock.now())
+    no_show_ok = picked is not None and bool(picked.no_show_allowed)
     for col, (label, fn, done) in zip(act[1:], actions, strict=True):
         if col.button(t(label), key=f"staff_{label}", width="stretch",
                       disabled=label == "staff.no_show" and not no_show_ok):

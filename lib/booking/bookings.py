@@ -300,7 +300,8 @@ def staff_day(claims: Claims, day: dt.date, search: str = "", show: str = "all")
             "select b.id::text as id, r.name as resource_name, z.name as zone_name, r.kind,"
             " lower(b.during) as starts, upper(b.during) as ends,"
             " coalesce(m.full_name, b.guest_name) as who, coalesce(m.email::text, b.guest_email) as email,"
-            " b.member_id is null as guest, b.status, b.checked_in_at, b.no_show_at, b.source"
+            " b.member_id is null as guest, b.status, b.checked_in_at, b.no_show_at, b.source,"
+            " private.no_show_refusal(b) is null as no_show_allowed"
             " from public.bookings b join public.resources r on r.id = b.resource_id"
             " join public.zones z on z.id = r.zone_id left join public.members m on m.id = b.member_id"
             " where b.day = %(day)s and {where}"
@@ -309,7 +310,8 @@ def staff_day(claims: Claims, day: dt.date, search: str = "", show: str = "all")
             " order by lower(b.during), r.name limit 2000").format(where=sql.SQL(where)),
             {"day": day, "p": pattern}).fetchall()
     return pd.DataFrame(rows, columns=["id", "resource_name", "zone_name", "kind", "starts", "ends", "who", "email",
-                                       "guest", "status", "checked_in_at", "no_show_at", "source"])
+                                       "guest", "status", "checked_in_at", "no_show_at", "source",
+                                       "no_show_allowed"])
 
 
 EXPORT_COLUMNS = ["id", "day", "starts", "ends", "resource", "zone", "kind", "member_email", "member_name",

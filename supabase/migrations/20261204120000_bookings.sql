@@ -747,12 +747,32 @@ grant execute on function public.check_in(uuid) to authenticated, service_role;
 
 /** The team marks a confirmed booking whose start has passed as a no-show, once (not a pending or
  * cancelled one, and marking twice would move the time). */
+/**
+ * Why a booking cannot be marked as a no-show now (a refusal key), or null when it can: confirmed,
+ * started, nobody checked in, not marked yet. mark_no_show refuses with it; the staff day offers
+ * the button only where it is null, so the page never restates the rule.
+ */
+create or replace function private.no_show_refusal(b public.bookings) returns text
+language sql stable set search_path = ''
+as $$
+  select case
+    when b.status = 'cancelled' then 'booking.no_show_cancelled'
+    when b.status = 'pending' then 'booking.no_show_pending'
+    when b.no_show_at is not null then 'booking.no_show_already'
+    when b.checked_in_at is not null then 'booking.no_show_checked_in'
+    when lower(b.during) > now() then 'booking.no_show_future'
+  end
+$$;
+revoke all on function private.no_show_refusal(public.bookings) from public, anon;
+grant execute on function private.no_show_refusal(public.bookings) to authenticated, service_role;
+
 create or replace function public.mark_no_show(p_booking_id uuid)
 returns public.bookings
 language plpgsql security definer set search_path = ''
 as $$
 declare
   b public.bookings;
+  v_refusal text;
 begin
   if not private.is_team() then
     perform private.refuse('booking.team_only');
@@ -761,20 +781,9 @@ begin
   if not found then
     perform private.refuse('booking.not_found');
   end if;
-  if b.status = 'cancelled' then
-    perform private.refuse('booking.no_show_cancelled');
-  end if;
-  if b.status = 'pending' then
-    perform private.refuse('booking.no_show_pending');
-  end if;
-  if b.no_show_at is not null then
-    perform private.refuse('booking.no_show_already');
-  end if;
-  if b.checked_in_at is not null then
-    perform private.refuse('booking.no_show_checked_in');
-  end if;
-  if lower(b.during) > now() then
-    perform private.refuse('booking.no_show_future');
+  v_refusal := private.no_show_refusal(b);
+  if v_refusal is not null then
+    perform private.refuse(v_refusal);
   end if;
   update public.bookings set no_show_at = now() where id = b.id returning * into b;
   return b;
