@@ -10,36 +10,15 @@ import streamlit as st
 
 from lib.booking import bookings, floorplan
 from lib.core.i18n import fmt_date, fmt_time, t, weekday_name
-from lib.web import session
+from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import cache_key, run_action
+from lib.web.ui import run_action
 
 person = session.require_page(__file__)
 claims = person.claims()
 
 
-@st.cache_data(ttl=300, show_spinner=False)
-def _settings() -> dict:
-    return bookings.booking_settings()
-
-
-@st.cache_data(ttl=20, show_spinner=False)
-def _grid(_claims: dict, who: str, day: dt.date, kind: str) -> pd.DataFrame:
-    return bookings.day_grid(_claims, day, kind)
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _members(_claims: dict, who: str) -> list[dict]:
-    return bookings.bookable_members(_claims)
-
-
-@st.cache_data(ttl=20, show_spinner=False)
-def _week(_claims: dict, who: str, member_id: str, day: dt.date) -> pd.DataFrame:
-    return bookings.week_of(_claims, member_id, day)
-
-
-settings = _settings()
-who = cache_key(claims)
+settings = reads.booking_settings(claims)
 today = bookings.local_today(settings)
 states = {s: t(f"book.state.{s}") for s in ("free", "taken", "mine", "closed", "past")}
 # labels computed once per run: a format_func must not depend on the session (AppTest reruns it outside)
@@ -56,7 +35,7 @@ kind = top[1].segmented_control(t("book.kind"), ["desk", "room"], format_func=ki
                                 default="desk", key="book_kind") or "desk"
 member_id = None
 if person.role in ("admin", "staff"):
-    members = _members(claims, who)
+    members = reads.bookable_members(claims)
     labels = {m["id"]: f"{m['full_name']} <{m['email']}>" for m in members}
     choice = top[2].selectbox(t("book.for_member"), [""] + list(labels), key="book_for",
                               format_func={"": t("book.myself"), **labels}.get)
@@ -83,7 +62,7 @@ def _book(resource_id: str, name: str, starts: dt.datetime, ends: dt.datetime) -
 @st.fragment
 def desk_picker() -> None:
     """The grid and the floor plan rerun alone when someone picks: the page around them does not."""
-    grid = _grid(claims, who, day, "desk")
+    grid = reads.day_grid(claims, day, "desk")
     slot = st.segmented_control(t("book.slot"), list(bookings.SLOTS), format_func=slot_names.get,
                                 default="day", key="book_slot") or "day"
     free = bookings.free_resources(grid, slot)
@@ -139,7 +118,7 @@ def desk_picker() -> None:
 
 @st.fragment
 def room_picker() -> None:
-    grid = _grid(claims, who, day, "room")
+    grid = reads.day_grid(claims, day, "room")
     if grid.empty:
         st.info(t("book.nothing_free"))
         return
@@ -169,7 +148,7 @@ else:
     room_picker()
 
 st.subheader(t("book.week"))
-week = _week(claims, who, member_id or person.member_id, day)
+week = reads.week_of(claims, member_id or person.member_id, day)
 if week.empty:
     st.caption(t("book.week_empty"))
 for row in week.itertuples():

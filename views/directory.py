@@ -5,26 +5,9 @@ import streamlit as st
 
 from lib.core.i18n import current_language, fmt_number, t
 from lib.directory import members, skills
-from lib.web import session
-from lib.web.ui import cache_key
+from lib.web import reads, session
 
 LEVEL_CHOICES = ("", *skills.LEVELS)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _vocabulary(key: str, _claims: dict) -> list[dict]:
-    return [s for s in skills.vocabulary(_claims) if s["status"] == "approved"]
-
-
-@st.cache_data(ttl=30, show_spinner=False)
-def _search(key: str, _claims: dict, text: str, skill_ids: tuple, match_all: bool, level: str,
-            here_today: bool) -> list[dict]:
-    return members.search(_claims, text, list(skill_ids), match_all, level or None, here_today)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _present(key: str, _claims: dict) -> list[dict]:
-    return members.here_today_by_skill(_claims)
 
 
 def _open(member_id: str) -> None:
@@ -100,7 +83,6 @@ def _member_page(profile: dict) -> None:
 
 person = session.require_page(__file__)
 claims = person.claims()
-key = cache_key(claims)
 LANG = current_language()  # format_func runs later: bind the language now
 st.title(t("directory.title"))
 
@@ -117,7 +99,7 @@ if selected:
 @st.fragment
 def _here_today() -> None:
     """Who is here today who knows …: today's present, opted-in members grouped by skill."""
-    groups = _present(key, claims)
+    groups = reads.here_today_by_skill(claims)
     with st.expander(t("directory.here_today_title"), icon=":material/location_on:"):
         if not groups:
             st.caption(t("directory.here_today_none"))
@@ -127,7 +109,7 @@ def _here_today() -> None:
 
 
 _here_today()
-vocab = _vocabulary(key, claims)
+vocab = reads.approved_skills(claims)
 by_id = {str(s["id"]): s["name"] for s in vocab}
 text = st.text_input(t("directory.search"), key="dir_text", max_chars=100)
 c1, c2, c3, c4 = st.columns([2.6, 1.8, 1.2, 1.4], vertical_alignment="bottom")
@@ -138,7 +120,7 @@ level = c3.selectbox(t("directory.min_level"), LEVEL_CHOICES, key="dir_level",
                      format_func=lambda v: t(f"level.{v}", LANG) if v else t("directory.any_level", LANG))
 here_today = c4.toggle(t("directory.here_today"), key="dir_today")
 
-results = _search(key, claims, text, tuple(skill_ids), match_all is not False, level, here_today)
+results = reads.search_members(claims, text, list(skill_ids), match_all is not False, level or None, here_today)
 st.caption(t("directory.count", n=fmt_number(len(results))))
 if not results:
     st.info(t("directory.none"))

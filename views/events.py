@@ -5,25 +5,19 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 import streamlit as st
 
 from lib.core import clock
 from lib.core.i18n import fmt_date, fmt_time, t, weekday_name
 from lib.events import events
 from lib.space import space
-from lib.web import session
+from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import cache_key, run_action
+from lib.web.ui import run_action
 
 person = session.require_page(__file__)
 claims = person.claims()
 tz = ZoneInfo(space.settings()["time_zone"])
-
-
-@st.cache_data(ttl=20, show_spinner=False)
-def _upcoming(_claims: dict, who: str) -> pd.DataFrame:
-    return events.upcoming(_claims)
 
 
 def when(starts, ends) -> str:
@@ -61,7 +55,7 @@ def _cancel(registration_id: str) -> None:
 
 st.title(t("events.title"))
 show_flash("events")
-coming = _upcoming(claims, cache_key(claims))
+coming = reads.upcoming_events(claims)
 now = clock.now()
 mine = coming[coming.my_status.notna()]
 upcoming_tab, mine_tab = st.tabs([t("events.upcoming"), f"{t('events.mine')} ({len(mine)})"])

@@ -12,24 +12,14 @@ import streamlit as st
 from lib.core import clock
 from lib.core.i18n import current_language, fmt_date, fmt_time, t
 from lib.events import events
-from lib.web import session
+from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import cache_key, run_action, send_outbox_after, show_outbox_report
+from lib.web.ui import run_action, send_outbox_after, show_outbox_report
 
 person = session.require_page(__file__)
 claims = person.claims()
 tz = events.space_tz()
 today = clock.now().astimezone(tz).date()
-
-
-@st.cache_data(ttl=15, show_spinner=False)
-def _programme(_claims: dict, who: str, first: dt.date, last: dt.date) -> pd.DataFrame:
-    return events.team_events(_claims, first, last)
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _rooms(_claims: dict, who: str) -> dict[str, str]:
-    return events.rooms(_claims)
 
 
 def _label(row) -> str:
@@ -41,14 +31,13 @@ st.title(t("eventsadmin.title"))
 show_flash("eventsadmin")
 show_outbox_report("eventsadmin")
 
-who = cache_key(claims)
 periods = {"upcoming": t("eventsadmin.period.upcoming"), "past": t("eventsadmin.period.past")}
 period = st.segmented_control(t("eventsadmin.period"), list(periods), format_func=periods.get, default="upcoming",
                               key="eva_period") or "upcoming"
 first, last = ((today, today + dt.timedelta(days=365)) if period == "upcoming"
                else (today - dt.timedelta(days=183), today - dt.timedelta(days=1)))
-programme = _programme(claims, who, first, last)
-room_names = list(_rooms(claims, who))
+programme = reads.team_events(claims, first, last)
+room_names = list(reads.event_rooms(claims))
 edit_tab, people_tab = st.tabs([t("eventsadmin.tab.edit"), t("eventsadmin.tab.attendees")])
 
 with edit_tab:

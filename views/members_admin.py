@@ -6,32 +6,24 @@ import streamlit as st
 from lib.core.i18n import current_language, fmt_date, t
 from lib.directory import members, privacy
 from lib.space import space
-from lib.web import session
-from lib.web.ui import cache_key, run_action
+from lib.web import reads, session
+from lib.web.ui import run_action
 
 
-@st.cache_data(ttl=30, show_spinner=False)
-def _members(key: str, _claims: dict) -> pd.DataFrame:
-    rows = members.admin_members(_claims)
+def _member_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["id", "full_name", "email", "role", "plan", "active", "visibility"])
     frame["plan"] = frame["plan"].fillna("")
     return frame.set_index("id")
 
 
-@st.cache_data(ttl=300, show_spinner=False)
-def _plans(key: str, _claims: dict) -> list[dict]:
-    return members.plans(_claims)
-
-
 person = session.require_page(__file__)
 claims = person.claims()
-key = cache_key(claims)
 LANG = current_language()  # format_func runs later: bind the language now
 st.title(t("members_admin.title"))
 st.caption(t("members_admin.intro"))
 
-original = _members(key, claims)
-plans = _plans(key, claims)
+original = _member_frame(reads.admin_members(claims))
+plans = reads.plans(claims)
 codes = [p["code"] for p in plans]
 names = {p["code"]: p["name_fr" if LANG == "fr" else "name_en"] for p in plans}
 edited = st.data_editor(

@@ -10,27 +10,16 @@ import streamlit as st
 from lib.booking import bookings
 from lib.core import ics
 from lib.core.i18n import fmt_date, fmt_time, t, weekday_name
-from lib.web import session
+from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import cache_key, run_action
+from lib.web.ui import run_action
 
 person = session.require_page(__file__)
 claims = person.claims()
 
 
-@st.cache_data(ttl=300, show_spinner=False)
-def _settings() -> dict:
-    return bookings.booking_settings()
-
-
-@st.cache_data(ttl=20, show_spinner=False)
-def _mine(_claims: dict, who: str, member_id: str, upcoming: bool) -> pd.DataFrame:
-    return bookings.my_bookings(_claims, member_id, upcoming)
-
-
-settings = _settings()
+settings = reads.booking_settings(claims)
 tz = ZoneInfo(settings["time_zone"])
-who = cache_key(claims)
 today = bookings.local_today(settings)
 
 
@@ -43,7 +32,7 @@ st.title(t("mybookings.title"))
 show_flash("mybookings")
 upcoming_tab, past_tab = st.tabs([t("mybookings.upcoming"), t("mybookings.past")])
 with upcoming_tab:
-    upcoming = _mine(claims, who, person.member_id, True)
+    upcoming = reads.my_bookings(claims, person.member_id, True)
     live = upcoming[upcoming.status != "cancelled"]
     if live.empty:
         st.info(t("mybookings.none"))
@@ -81,7 +70,7 @@ with upcoming_tab:
                         set_flash("mybookings", t("checkin.done"))
                         st.rerun()
 with past_tab:
-    past = _mine(claims, who, person.member_id, False)
+    past = reads.my_bookings(claims, person.member_id, False)
     if past.empty:
         st.info(t("mybookings.none"))
     else:

@@ -1,6 +1,5 @@
 """Occupancy dashboard for the board and the team: choose a period → ask lib → draw."""
 
-import datetime as dt
 
 import streamlit as st
 
@@ -8,54 +7,11 @@ from lib.core.errors import user_message
 from lib.core.i18n import current_language, fmt_date, fmt_number, fmt_percent, t
 from lib.dashboards import charts, occupancy
 from lib.events import events
-from lib.web import session
+from lib.web import reads, session
 
 person = session.require_page(__file__)
 
 MAX_DAYS = 1100  # three years and a bit: the longest history the space keeps in view
-
-
-# Aggregates are the same for everyone of a role, so reads are cached per role (and database),
-# not per person: the second board member of the day waits for nothing.
-@st.cache_data(ttl=300, show_spinner=False)
-def _today(key: str, _claims: dict) -> tuple[dt.date, str]:
-    return occupancy.space_today(_claims), occupancy.time_zone(_claims)
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _zones(key: str, kind: str, _claims: dict):
-    return occupancy.zones(_claims, kind)
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _daily(key: str, first: dt.date, last: dt.date, zone_id: str | None, kind: str, since: dt.date | None,
-           _claims: dict):
-    return occupancy.daily(_claims, occupancy.Period(first, last), zone_id, kind, since)
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _summary(key: str, first: dt.date, last: dt.date, zone_id: str | None, kind: str, _claims: dict):
-    return occupancy.summary(_claims, occupancy.Period(first, last), zone_id, kind)
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _slots(key: str, first: dt.date, last: dt.date, zone_id: str | None, kind: str, _claims: dict):
-    return occupancy.by_slot(_claims, occupancy.Period(first, last), zone_id, kind)
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _by_zone(key: str, first: dt.date, last: dt.date, kind: str, _claims: dict):
-    return occupancy.by_zone(_claims, occupancy.Period(first, last), kind)
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _by_plan(key: str, first: dt.date, last: dt.date, _claims: dict):
-    return occupancy.by_plan(_claims, occupancy.Period(first, last))
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _events(key: str, first: dt.date, last: dt.date, _claims: dict):
-    return events.event_stats(_claims, first, last)
 
 
 def _points(value: float | None) -> str | None:
@@ -78,10 +34,9 @@ def _relative(value: float | None) -> str | None:
 
 
 claims = person.claims()
-key = occupancy.cache_key(person.role)
 lang = current_language()
 try:
-    today, tz = _today(key, claims)
+    today, tz = reads.today_and_zone(person.role, claims)
 except Exception as exc:  # a sentence, never a traceback
     st.error(user_message(exc))
     st.stop()
@@ -98,7 +53,7 @@ kind_names = {k: t(f"occupancy.kind.{k}") for k in occupancy.KINDS}
 kind = top[1].segmented_control(t("occupancy.kind"), occupancy.KINDS, default="desk", format_func=kind_names.get,
                                 required=True, key="occ_kind") or "desk"
 try:
-    zones = _zones(key, kind, claims)
+    zones = reads.zones(person.role, claims, kind)
 except Exception as exc:
     st.error(user_message(exc))
     st.stop()
@@ -125,12 +80,12 @@ before = period.previous()
 
 # ------------------------------------------------------------------ ask
 try:
-    now = _summary(key, period.first, period.last, zone_id, kind, claims)
-    then = _summary(key, before.first, before.last, zone_id, kind, claims)
-    days = _daily(key, period.first, period.last, zone_id, kind, now["history_from"], claims)
-    slots = _slots(key, period.first, period.last, zone_id, kind, claims)
-    by_zone = _by_zone(key, period.first, period.last, kind, claims)
-    by_plan = _by_plan(key, period.first, period.last, claims)
+    now = reads.summary(person.role, claims, period, zone_id, kind)
+    then = reads.summary(person.role, claims, before, zone_id, kind)
+    days = reads.daily(person.role, claims, period, zone_id, kind, now["history_from"])
+    slots = reads.by_slot(person.role, claims, period, zone_id, kind)
+    by_zone = reads.by_zone(person.role, claims, period, kind)
+    by_plan = reads.by_plan(person.role, claims, period)
 except Exception as exc:
     st.error(user_message(exc))
     st.stop()
@@ -226,7 +181,7 @@ st.download_button(t("occupancy.download"), occupancy.daily_csv(days),
 # ------------------------------------------------------------------ events of the period
 st.subheader(t("dash.events.title"))
 try:
-    held = _events(key, period.first, period.last, claims)
+    held = reads.event_stats(person.role, claims, period.first, period.last)
 except Exception as exc:
     st.error(user_message(exc))
     st.stop()

@@ -6,14 +6,8 @@ import streamlit as st
 from lib.core.i18n import current_language, fmt_date, fmt_datetime, t
 from lib.directory import members, privacy, skills
 from lib.space import space
-from lib.web import session
-from lib.web.ui import cache_key, run_action
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _vocabulary(key: str, _claims: dict) -> list[dict]:
-    return skills.vocabulary(_claims)
-
+from lib.web import reads, session
+from lib.web.ui import run_action
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -55,7 +49,7 @@ bio = st.text_area(t("field.bio"), profile["bio"] or "", max_chars=2000, key="pf
 st.caption(audience)
 
 st.subheader(t("profile.skills"))
-vocab = _vocabulary(cache_key(claims), claims)
+vocab = reads.skill_vocabulary(claims)
 names = [s["name"] for s in vocab]
 pending = {s["name"] for s in vocab if s["status"] == "proposed"}
 chosen = st.multiselect(t("profile.skills"), names, placeholder=t("app.choose"), default=[n for n in profile["skills"] if n in names],

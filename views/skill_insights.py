@@ -5,13 +5,11 @@ import streamlit as st
 
 from lib.core.i18n import t
 from lib.directory import members, skills
-from lib.web import session
-from lib.web.ui import cache_key
+from lib.web import reads, session
 
 
-@st.cache_data(ttl=120, show_spinner=False)
-def _stats(key: str, _claims: dict) -> pd.DataFrame:
-    return pd.DataFrame(members.skill_stats(_claims),
+def _stats(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows,
                         columns=["skill", "learning", "practising", "expert", "offered", "wanted"])
 
 
@@ -19,7 +17,7 @@ person = session.require_page(__file__)
 claims = person.claims()
 st.title(t("insights.title"))
 st.caption(t("insights.intro"))
-stats = _stats(cache_key(claims), claims)
+stats = _stats(reads.skill_stats(claims))
 if stats.empty:
     st.info(t("insights.none"))
     st.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -10,25 +9,15 @@ import streamlit as st
 
 from lib.booking import bookings
 from lib.core.i18n import fmt_date, fmt_time, t
-from lib.web import session
+from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import cache_key, run_action, send_outbox_after, show_outbox_report
+from lib.web.ui import run_action, send_outbox_after, show_outbox_report
 
 person = session.require_page(__file__)
 claims = person.claims()
 
 
-@st.cache_data(ttl=300, show_spinner=False)
-def _settings() -> dict:
-    return bookings.booking_settings()
-
-
-@st.cache_data(ttl=15, show_spinner=False)
-def _day(_claims: dict, who: str, day: dt.date, search: str, show: str) -> pd.DataFrame:
-    return bookings.staff_day(_claims, day, search, show)
-
-
-settings = _settings()
+settings = reads.booking_settings(claims)
 tz = ZoneInfo(settings["time_zone"])
 today = bookings.local_today(settings)
 
@@ -48,7 +37,7 @@ waiting = bookings.pending_days(claims)
 if waiting:
     st.info(t("staff.pending_days", days=", ".join(f"{fmt_date(w['day'])} ({w['n']})" for w in waiting)),
             icon=":material/hourglass_top:")
-frame = _day(claims, cache_key(claims), day, search, show)
+frame = reads.staff_day(claims, day, search, show)
 st.caption(t("staff.count", n=len(frame)) + f" · {fmt_date(day, 'full')}")
 if frame.empty:
     st.info(t("staff.none"))

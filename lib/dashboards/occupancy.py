@@ -75,12 +75,6 @@ def time_zone(claims: Claims) -> str:
     return row["time_zone"] if row else "Europe/Paris"
 
 
-def cache_key(role: str | None) -> str:
-    """What cached dashboard reads are keyed by: the role (aggregates are the same for every
-    board member) and the database (tests and several spaces may share one process)."""
-    return f"{role or ''}|{db.describe()}"
-
-
 def _float(value: Any) -> float | None:
     return float(value) if isinstance(value, Decimal | int | float) else None
 

@@ -1,0 +1,102 @@
+"""The pages' cached reads, in one place: each is a function of lib wrapped once per process
+(not redefined by a page on every run) and kept per person, so nobody is served what another may
+see. `run_action` (lib/web/ui.py) forgets them all after a write, and tests before each test.
+
+A new cached read: one line here, `name = for_person(area.function, ttl_seconds)`, called by the
+page as `reads.name(claims, …)` with the arguments of `area.function`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from lib.booking import bookings
+from lib.core import db
+from lib.dashboards import occupancy
+from lib.directory import members, skills
+from lib.events import events
+from lib.web.ui import cache_key
+
+T = TypeVar("T")
+
+
+def _cached(read: Callable[..., T], ttl: int) -> Callable[..., T]:
+    """`read(claims, *args)` behind Streamlit's cache, keyed by a key the caller gives (never by
+    the claims themselves, which are passed through unhashed)."""
+    def cached(_claims: dict[str, Any], key: str, *args: Any) -> T:
+        return read(_claims, *args)
+
+    # Streamlit keys a cache by the function's module, qualified name and source: the source is
+    # the same for every reader made here, so each gets its own name
+    cached.__qualname__ = cached.__name__ = f"{read.__module__}.{read.__qualname__}".replace(".", "_")
+    return st.cache_data(ttl=ttl, show_spinner=False)(cached)
+
+
+def for_person(read: Callable[..., T], ttl: int) -> Callable[..., T]:
+    """`read(claims, *args)` cached for `ttl` seconds per person (the claims' subject) and
+    arguments. Called as `reader(claims, *args)`."""
+    cached = _cached(read, ttl)
+
+    def call(claims: dict[str, Any], *args: Any) -> T:
+        return cached(claims, cache_key(claims), *args)
+
+    call.__doc__ = read.__doc__
+    return call
+
+
+def for_role(read: Callable[..., T], ttl: int) -> Callable[..., T]:
+    """`read(claims, *args)` cached per role of the app (and database): for aggregates that are the
+    same for everyone of a role (the dashboards), so the second board member of the day waits for
+    nothing. Called as `reader(person.role, claims, *args)`."""
+    cached = _cached(read, ttl)
+
+    def call(role: str, claims: dict[str, Any], *args: Any) -> T:
+        return cached(claims, f"{role}@{db.current_key()}", *args)
+
+    call.__doc__ = read.__doc__
+    return call
+
+
+def _space_settings(_claims: dict[str, Any]) -> dict[str, Any]:
+    return bookings.booking_settings()
+
+
+def _today_and_zone(claims: dict[str, Any]) -> tuple[Any, str]:
+    return occupancy.space_today(claims), occupancy.time_zone(claims)
+
+
+def _approved_skills(claims: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in skills.vocabulary(claims) if s["status"] == "approved"]
+
+
+# booking
+booking_settings = for_person(_space_settings, 300)
+day_grid = for_person(bookings.day_grid, 20)
+bookable_members = for_person(bookings.bookable_members, 300)
+week_of = for_person(bookings.week_of, 20)
+my_bookings = for_person(bookings.my_bookings, 20)
+staff_day = for_person(bookings.staff_day, 15)
+# events
+upcoming_events = for_person(events.upcoming, 20)
+team_events = for_person(events.team_events, 15)
+event_rooms = for_person(events.rooms, 300)
+# directory
+skill_vocabulary = for_person(skills.vocabulary, 60)
+approved_skills = for_person(_approved_skills, 60)
+search_members = for_person(members.search, 30)
+here_today_by_skill = for_person(members.here_today_by_skill, 60)
+admin_members = for_person(members.admin_members, 30)
+plans = for_person(members.plans, 300)
+skill_stats = for_person(members.skill_stats, 120)
+# dashboards: aggregates, the same for everyone of a role
+today_and_zone = for_role(_today_and_zone, 300)
+zones = for_role(occupancy.zones, 300)
+daily = for_role(occupancy.daily, 300)
+summary = for_role(occupancy.summary, 300)
+by_slot = for_role(occupancy.by_slot, 300)
+by_zone = for_role(occupancy.by_zone, 300)
+by_plan = for_role(occupancy.by_plan, 300)
+event_stats = for_role(events.event_stats, 300)
