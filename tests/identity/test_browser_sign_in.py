@@ -72,9 +72,15 @@ def test_every_role_sees_exactly_its_pages_in_both_languages(demo_db):
     from lib.core.i18n import t
     from lib.web import navigation
 
-    def menu(page) -> set[str]:
+    def menu(page, wanted: set[str]) -> set[str]:
+        """The menu's page names once they are drawn (waits up to 20 s for the expected ones)."""
         links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
-        return {text.strip().split("\n")[-1] for text in links.all_inner_texts()}  # after the icon
+        for _ in range(80):
+            found = {text.strip().split("\n")[-1] for text in links.all_inner_texts()}  # after the icon
+            if found == wanted:
+                break
+            page.wait_for_timeout(250)
+        return found
 
     def expected(role: str, lang: str) -> set[str]:
         return {t(p.title_key, lang) for p in navigation.pages_for(role) if (db.ROOT / p.path).exists()}
@@ -87,12 +93,10 @@ def test_every_role_sees_exactly_its_pages_in_both_languages(demo_db):
                 page.get_by_label("Mot de passe").fill("cantine-demo")
                 page.get_by_role("button", name="Se connecter").click()
                 page.get_by_text(f"({t(f'role.{role}', 'fr')})").wait_for()
-                page.wait_for_timeout(500)
-                assert menu(page) == expected(role, "fr"), role
+                assert menu(page, expected(role, "fr")) == expected(role, "fr"), role
                 page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
                 page.get_by_text(f"({t(f'role.{role}', 'en')})").wait_for()
-                page.wait_for_timeout(500)
-                assert menu(page) == expected(role, "en"), role
+                assert menu(page, expected(role, "en")) == expected(role, "en"), role
                 forbidden = [p for p in navigation.PAGES if not navigation.allowed(p, role)
                              and (db.ROOT / p.path).exists()]
                 if forbidden:
