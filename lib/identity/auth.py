@@ -142,11 +142,13 @@ def person_from_cookie(token: str | None) -> Person | None:
     """The person a cookie stands for, if its signature, expiry and session version hold."""
     if not token:
         return None
-    try:
-        data = jwt.decode(token, cookie_key(), algorithms=["HS256"])
+    try:  # the expiry is checked below against the app's clock (lib/core/clock.py), not PyJWT's
+        data = jwt.decode(token, cookie_key(), algorithms=["HS256"], options={"require": ["exp"], "verify_exp": False})
     except jwt.PyJWTError:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("username"), str):
+        return None
+    if not isinstance(data.get("exp"), int | float) or data["exp"] <= clock.now().timestamp():
         return None
     try:
         person = person_for_user(data["username"])
