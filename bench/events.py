@@ -28,13 +28,13 @@ DATA = scratch_data_dir("events")
 import psycopg
 from psycopg.rows import dict_row
 
-from lib.core import embedded
+from lib.core import clock, embedded
 from lib.core.errors import from_db_error
 from lib.demo import seed
 
 
 def new_events(conn: psycopg.Connection, n: int, capacity: int) -> list[str]:
-    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=7)
+    starts = clock.now() + dt.timedelta(days=7)
     return [conn.execute("insert into public.events (title, starts_at, ends_at, capacity, status) values"
                          " (%s, %s, %s, %s, 'published') returning id::text",
                          (f"Bench {i}", starts + dt.timedelta(hours=3 * i), starts + dt.timedelta(hours=3 * i + 2),
@@ -112,7 +112,7 @@ def latency(info: str, n: int = 200) -> None:
                              " where email = 'board@example.org'").fetchone()
         counts = conn.execute("select (select count(*) from public.events) as e,"
                               " (select count(*) from public.registrations) as r").fetchone()
-    today = dt.date.today()
+    today = clock.now().date()
     for label, who, query, params in [
             ("upcoming_events (member)", member, "select * from public.upcoming_events(100)", ()),
             ("event_stats, a year (board)", board, "select * from public.event_stats(%s, %s)",

@@ -16,7 +16,6 @@ import json
 import sys
 import time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -27,10 +26,7 @@ DATA = scratch_data_dir("occupancy")
 import psycopg
 from psycopg.rows import dict_row
 
-from lib.core import (
-    db,
-    embedded,
-)
+from lib.core import clock, db, embedded
 from lib.dashboards import occupancy
 from lib.demo import seed
 
@@ -48,7 +44,7 @@ def seeded(name: str, scale: str) -> str:
 
 
 def queries(period: occupancy.Period) -> dict[str, tuple[str, tuple]]:
-    """The page's SQL, by name: what `lib.occupancy` sends for one period."""
+    """The page's SQL, by name: what lib/dashboards/occupancy.py sends for one period."""
     lead = period.first - dt.timedelta(days=occupancy.ROLLING_DAYS - 1)
     before = period.previous()
     return {
@@ -82,7 +78,7 @@ def measure(info: str, label: str, n: int) -> None:
         count = conn.execute("select count(*) as n from public.bookings").fetchone()["n"]
         tz = conn.execute("select time_zone from public.settings").fetchone()["time_zone"]
     claims = db.claims_for(board["u"], "board@example.org")
-    today = dt.datetime.now(ZoneInfo(tz)).date()
+    today = clock.space_today(tz)
     year = occupancy.period_for("12m", today)
     print(f"\n{label}: {count} bookings; 12 months = {year.first} .. {year.last}, as board@example.org, n={n}")
     results: dict[str, tuple[float, float]] = {}

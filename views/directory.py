@@ -1,5 +1,5 @@
 """Directory: find members by name, company or skill; a member's page with a contact link only
-when they allowed it. What anyone sees is decided by the database (lib.members.search)."""
+when they allowed it. What anyone sees is decided by the database (lib/directory/members.py, `search`)."""
 
 import streamlit as st
 

@@ -4,7 +4,7 @@ check-in, and the staff day view.
 Every rule lives in the database (`book_resource`, `cancel_booking`, `check_in`… in
 supabase/migrations/20261204120000_bookings.sql); these functions call the SQL API as the
 person (`db.as_user`), so row-level security and the rules apply exactly as they would to any
-other Supabase client. A refusal comes back as a psycopg error that `lib.errors` translates.
+other Supabase client. A refusal comes back as a psycopg error that lib/core/errors.py translates.
 """
 
 from __future__ import annotations

@@ -93,6 +93,9 @@ def restore(path: Path, info: str | None = None) -> dict[str, int]:
                           "(for the embedded one: stop the app and move CANTINE_DATA_DIR aside)")
     versions = _versions_in(path)
     known = {p.stem.split("_", 1)[0]: p for p in db.migration_files()}
+    if set(versions) & (db.OLDER_LAYOUT_VERSIONS - set(known)):
+        raise BackupError("the backup was made before 4 December 2026, when the migrations were folded by subject;"
+                          " it cannot be restored by this Cantine (see README, How it is built)")
     unknown = [v for v in versions if v not in known]
     if unknown:
         raise BackupError(f"the backup was made by a newer Cantine (migrations {', '.join(unknown)}); update first")

@@ -344,7 +344,7 @@ class OlderLayoutError(MigrationError):
         RuntimeError.__init__(
             self, f"this database was made by the migrations of before 4 December 2026 ({versions[0]}…), which"
             " were then folded by subject, and cannot take the new ones; an embedded demo database is recreated"
-            " with `python -m lib db reset --yes`")
+            " with `python -m lib db reset --yes`, any other database is replaced by a new one (README)")
         self.file, self.index, self.statement, self.reason = versions[0], 0, "", str(self)
 
 
@@ -395,15 +395,19 @@ def migration_files(directory: Path = MIGRATIONS_DIR) -> list[Path]:
     return sorted(p for p in directory.glob("*.sql") if re.match(r"^\d+_", p.name))
 
 
-# Before this date the migrations were one file per change; they were then folded into one file
-# per subject. A database migrated with the old files cannot take the new ones.
-FOLDED_BEFORE = "20261204000000"
+# Until 4 December 2026 the migrations were one file per change; they were then folded into one
+# file per subject. A database migrated with those files cannot take the new ones. (Other
+# versions in the history, e.g. another tool's migrations on a shared Supabase project, are fine.)
+OLDER_LAYOUT_VERSIONS = frozenset({
+    "20261129100000", "20261129110000", "20261129120000", "20261129130000", "20261129140000",
+    "20261129150000", "20261129160000", "20261129170000", "20261129180000", "20261129190000",
+    "20261129200000", "20261129210000"})
 
 
 def _refuse_an_older_layout(conn: psycopg.Connection, known: set[str]) -> None:
     """Refuse, with what to do, a database whose history holds versions of the old layout."""
     rows = conn.execute("select version from supabase_migrations.schema_migrations").fetchall()
-    older = sorted(r["version"] for r in rows if r["version"] not in known and r["version"] < FOLDED_BEFORE)
+    older = sorted(r["version"] for r in rows if r["version"] in OLDER_LAYOUT_VERSIONS - known)
     if older:
         raise OlderLayoutError(older)
 

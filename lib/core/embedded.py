@@ -88,6 +88,21 @@ def _run(args: list[str], user: str | None, timeout: float = 60,
     return subprocess.run(args, **kwargs)
 
 
+CLOCK_FILE = "server_clock_offset"  # the clock offset the running server was started with
+
+
+def _check_same_clock(data_dir: Path) -> None:
+    """A server started with a moved clock (tests on another day) is not reused by a process on
+    another clock, nor the other way round: their `now()` would disagree."""
+    try:
+        started_with = int((data_dir / CLOCK_FILE).read_text().strip() or 0)
+    except (FileNotFoundError, ValueError):
+        started_with = 0
+    if started_with != clock.offset_seconds():
+        raise RuntimeError(f"the embedded PostgreSQL in {data_dir} runs with the clock moved by {started_with} s,"
+                           f" this process by {clock.offset_seconds()} s: stop it first (python -m lib db stop)")
+
+
 def _server_env() -> dict[str, str] | None:
     """The server's environment when lib/core/clock.py's clock is moved (CANTINE_CLOCK_OFFSET):
     Debian's libfaketime preloaded with the same offset, so `now()` in SQL agrees with Python.
@@ -169,6 +184,7 @@ def ensure_running(data_dir: Path) -> str:
     data_dir = data_dir.expanduser().resolve()
     with _folder_lock(data_dir):
         if server_pid(data_dir):
+            _check_same_clock(data_dir)
             return conninfo(data_dir)
         user = _os_user()
         pg = pgdata(data_dir)
@@ -194,6 +210,7 @@ def ensure_running(data_dir: Path) -> str:
                    "-c shared_buffers=128MB -c fsync=on")
         done = _run([pg_bin("pg_ctl"), "-D", str(pg), "-l", str(log), "-w", "-t", "60",
                      "-o", options, "start"], user, timeout=90, env=_server_env())
+        (data_dir / CLOCK_FILE).write_text(str(clock.offset_seconds()))
         if done.returncode:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise RuntimeError(f"the embedded PostgreSQL did not start: {done.stderr.strip()}\n{tail}")

@@ -3,7 +3,7 @@
  * helpers that row-level security policies use to know who is asking, and the two helpers every
  * area uses: private.refuse (a refusal a person can read) and private.lock (serialising).
  *
- * Runs unchanged on Supabase and on the embedded PostgreSQL (where lib/db.py first creates
+ * Runs unchanged on Supabase and on the embedded PostgreSQL (where lib/core/db.py first creates
  * what Supabase provides: roles anon/authenticated/service_role, auth.users, auth.uid()).
  */
 

@@ -281,7 +281,7 @@ revoke all on function private.use_password_token(text, text) from public;
 
 /**
  * Trigger: every new auth.users row has a members row. On Supabase, GoTrue inserts the row
- * (sign-up, invitation, magic link); here lib/accounts.py does. An existing member with the
+ * (sign-up, invitation, magic link); here lib/identity/accounts.py does. An existing member with the
  * same email and no account is linked; otherwise a new `member` is created.
  */
 create or replace function private.handle_new_user() returns trigger

@@ -4,7 +4,7 @@
  *
  * Every rule lives here, in the SQL API (book_resource, cancel_booking, link_book, link_cancel,
  * check_in, …), each refusal raising its own message key (`booking.*`, `link.*`, `checkin.*`)
- * that lib/errors.py translates. Clients never write bookings directly: RLS lets people read
+ * that lib/core/errors.py translates. Clients never write bookings directly: RLS lets people read
  * what they may see, and the functions do the writing.
  *
  * Concurrency: booking one resource is serialised with private.lock (core) on the resource, and

@@ -4,7 +4,7 @@
  *
  * Every rule lives here, in the SQL API (register_for_event, link_register, cancel_registration,
  * link_unregister, mark_attended, cancel_event), each refusal raising its own message key
- * (`event.*`) that lib/errors.py translates. Nobody writes registrations directly: RLS lets
+ * (`event.*`) that lib/core/errors.py translates. Nobody writes registrations directly: RLS lets
  * people read what they may see, and the functions do the writing. The team edits events
  * themselves in the table (RLS), and triggers check what an event may be (its room free, its
  * capacity not below who already has a place).

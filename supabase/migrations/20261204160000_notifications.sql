@@ -4,10 +4,10 @@
  * When the team cancels someone's booking (a resource taken out of service, a closure, a staff
  * cancellation), the person must hear about it. A trigger on `bookings` queues one message per
  * booking cancelled by someone other than its holder, whoever made the change: the app, the
- * command line or any client of Supabase's REST API. lib/notify.py sends the queue over SMTP
+ * command line or any client of Supabase's REST API. lib/mail/notify.py sends the queue over SMTP
  * (`python -m lib notify send`, and the pages right after a cancellation). Events add two kinds:
  * an event cancelled (to each person whose registration it cancelled) and a place given from the
- * waitlist; lib/events.py writes their text.
+ * waitlist; lib/mail/messages.py writes their text.
  *
  * The payload holds everything the message says (resource, zone, times, reason, space), so a
  * message renders later without reading anything else, even if the resource was renamed since.

@@ -46,3 +46,16 @@ def test_restore_refuses_a_file_that_is_not_a_backup(raw_db, tmp_path):
     file.write_text("hello")
     with pytest.raises(backup.BackupError, match="not a Cantine backup"):
         backup.restore(file, raw_db)
+
+
+def test_a_backup_from_before_the_fold_is_refused_with_why(demo_db, raw_db, tmp_path):
+    """A backup whose history holds the migrations of before 4 December 2026 (folded by subject
+    since) cannot be replayed: it is refused with the reason, and the database stays empty."""
+    with psycopg.connect(demo_db, autocommit=True) as conn:  # as a database of the older layout records it
+        conn.execute("insert into supabase_migrations.schema_migrations (version, statements, name)"
+                     " values ('20261129130000', '{}', 'bookings')")
+    file = tmp_path / "old.dump"
+    backup.backup(file, demo_db)
+    with pytest.raises(backup.BackupError, match="before 4 December 2026"):
+        backup.restore(file, raw_db)
+    assert backup.is_empty(raw_db)

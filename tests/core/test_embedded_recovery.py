@@ -106,3 +106,15 @@ def test_the_app_comes_back_after_kill_9(data_dir):
         assert embedded.server_pid(data_dir) not in (None, server)
     finally:
         stop_app(proc)
+
+
+def test_a_server_on_another_clock_is_not_reused(data_dir, monkeypatch):
+    """A server started on the real clock is not taken by a process whose clock is moved (tests
+    on another day), which would see SQL's now() disagree with its own: it is told to stop it."""
+    monkeypatch.delenv("CANTINE_CLOCK_OFFSET", raising=False)
+    assert _alive(embedded.ensure_running(data_dir))
+    monkeypatch.setenv("CANTINE_CLOCK_OFFSET", "86400")
+    with pytest.raises(RuntimeError, match="stop it first"):
+        embedded.ensure_running(data_dir)
+    monkeypatch.delenv("CANTINE_CLOCK_OFFSET")
+    assert _alive(embedded.ensure_running(data_dir)), "the same clock reuses it"

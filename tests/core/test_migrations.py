@@ -117,3 +117,13 @@ def test_a_database_of_the_older_layout_is_refused_with_what_to_do(raw_db):
         db.migrate(raw_db)
     assert "db reset --yes" in str(err.value)
     assert _tables(raw_db) == before
+
+
+def test_other_versions_in_the_history_are_not_mistaken_for_the_older_layout(raw_db):
+    """A shared Supabase project may record other tools' migrations: those are left alone."""
+    db.migrate(raw_db)
+    with psycopg.connect(raw_db, autocommit=True) as conn:
+        conn.execute("insert into supabase_migrations.schema_migrations (version, statements, name)"
+                     " values ('20261120093000', '{}', 'my_own_view')")
+    report = db.migrate(raw_db)
+    assert report.applied == [] and report.changed == []

@@ -1,5 +1,5 @@
 -- What a hosted Supabase project provides before any migration runs, for a plain PostgreSQL.
--- Applied by lib/db.py only when Supabase's own `auth` schema is absent (or was made by us).
+-- Applied by lib/core/db.py only when Supabase's own `auth` schema is absent (or was made by us).
 -- Definitions follow Supabase's (supabase/postgres, GoTrue): auth.uid() reads
 -- request.jwt.claim.sub first, then request.jwt.claims ->> 'sub'.
 

@@ -1,5 +1,5 @@
 // The shared-link booking form, drawn in the browser from one data object sent by
-// lib/link_page.py: the open days of the booking window, the desks, and each desk's state per
+// lib/web/link_page.py: the open days of the booking window, the desks, and each desk's state per
 // half-day. Changing the day or the slot is answered here, without a round trip to the server,
 // so a newsletter burst costs one light rerun per visitor (see bench/link_burst.py).
 // Only two things go back to Python, as trigger values: "book" (the form) and "lang".
