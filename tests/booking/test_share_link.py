@@ -8,12 +8,13 @@ unknown link says so; tokens are long, random, and stored only as hashes.
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
 
 from lib.booking import bookings, share_links
-from lib.core import db
+from lib.core import clock, db
 from lib.core.errors import UserError
 from lib.demo.bookings import tiny_space
 from tests.conftest import make_member
@@ -132,3 +133,21 @@ def test_only_admins_manage_links(space):
     admin = db.claims_for(user_id_of("boss@example.org"), "boss@example.org")
     assert admin_id and len(share_links.create(admin, "Board")) >= 40
     assert len(share_links.list_links(admin)) == 2
+
+
+def test_an_expiry_day_ends_at_the_end_of_that_day_in_the_space(space):
+    """A link given today as its expiry day works until the space's midnight, one given yesterday
+    is refused as expired to a visitor (through the anonymous SQL API, as a script would call it)."""
+    today = clock.space_today(space["settings"]["time_zone"])
+    ends = share_links.end_of_day(today)
+    assert ends.date() == today and (ends.hour, ends.minute) == (23, 59)
+    assert ends.utcoffset() == ends.astimezone(ZoneInfo(space["settings"]["time_zone"])).utcoffset()
+    token = share_links.create(db.OWNER, "Until tonight", ends)
+    assert share_links.space(token)["link_label"] == "Until tonight"
+    with db.as_owner() as conn:  # the same link, its day now past
+        conn.execute("update public.share_links set expires_at = %s",
+                     (share_links.end_of_day(today - dt.timedelta(days=1)),))
+    with pytest.raises(UserError) as info:
+        share_links.space(token)
+    assert info.value.key == "link.expired"
+    assert share_links.end_of_day(None) is None

@@ -251,3 +251,22 @@ def test_two_first_admins_at_once_make_exactly_one(empty_db):
     assert outcomes == ["account.first_admin_exists"] * 3 + ["created"]
     with db.as_owner() as conn:
         assert conn.execute("select count(*) as n from public.members where role = 'admin'").fetchone()["n"] == 1
+
+
+@pytest.mark.parametrize("claims_made", [
+    {},                                  # no expiry at all
+    {"exp": "9999999999"},               # an expiry that is not a number
+    {"exp": 1.0},                        # long past
+])
+def test_a_cookie_signed_with_the_key_but_a_forged_expiry_is_refused(demo_db, claims_made):
+    """The attacker who got hold of the key's output shape cannot stretch a cookie: the expiry is
+    required, a number, and compared with the app's clock (not PyJWT's)."""
+    import jwt
+
+    person = auth.check_credentials(DEMO["board"], "cantine-demo")
+    forged = jwt.encode({"username": person.user_id, "ver": person.session_version, **claims_made},
+                        auth.cookie_key(), algorithm="HS256")
+    assert auth.person_from_cookie(forged) is None
+    fresh = jwt.encode({"username": person.user_id, "ver": person.session_version,
+                        "exp": int(clock.now().timestamp()) + 600}, auth.cookie_key(), algorithm="HS256")
+    assert auth.person_from_cookie(fresh) == person, "the same cookie with a valid expiry is accepted"
