@@ -49,13 +49,13 @@ def main() -> None:
             seed.seed_demo(conn)
             os.environ["CANTINE_BCRYPT_ROUNDS"] = "12"
             accounts.create_account(conn, "member@example.org", seed.DEMO_PASSWORD)  # a cost-12 hash
-        person = auth.check_credentials("member@example.org", seed.DEMO_PASSWORD)
+        person = auth.check_credentials("member@example.org", seed.DEMO_PASSWORD, None)
         cookie = auth.cookie_token(person)
         timed("sign-in (bcrypt cost 12 + throttle + record)",
-              lambda: auth.check_credentials("member@example.org", seed.DEMO_PASSWORD), 10)
+              lambda: auth.check_credentials("member@example.org", seed.DEMO_PASSWORD, None), 10)
         timed("session check on every rerun (auth.refresh)", lambda: auth.refresh(person), 300)
         timed("restore from the remember-me cookie", lambda: auth.person_from_cookie(cookie), 300)
-        timed("throttle lookup alone (private.sign_in_wait)", lambda: accounts.sign_in_wait("x@example.org"), 300)
+        timed("throttle lookup alone (private.sign_in_wait)", lambda: accounts.sign_in_wait("x@example.org", None), 300)
     finally:
         discard(DATA)
 

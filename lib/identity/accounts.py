@@ -7,6 +7,7 @@ These functions run as the database owner (sign-in happens before anyone is some
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import re
@@ -33,8 +34,9 @@ def hash_password(password: str) -> str:
 
 def check_password(password: str, hashed: str | None) -> bool:
     if not hashed:
-        # spend the same time as a real check so timing does not reveal unknown emails
-        bcrypt.checkpw(b"x", _DUMMY_HASH)
+        # spend the same time as a real check so timing does not reveal unknown emails: the
+        # stand-in hash has the cost real hashes are made with
+        bcrypt.checkpw(b"x", _stand_in_hash())
         return False
     try:
         return bcrypt.checkpw(password.encode("utf-8"), hashed.encode())
@@ -42,7 +44,9 @@ def check_password(password: str, hashed: str | None) -> bool:
         return False
 
 
-_DUMMY_HASH = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=4))
+@functools.cache
+def _stand_in_hash() -> bytes:
+    return bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=_rounds()))
 
 
 def password_problem(password: str) -> str | None:
@@ -154,15 +158,17 @@ def end_sessions(user_id: str) -> int:
         return int(conn.execute("select private.end_sessions(%s) as v", (user_id,)).fetchone()["v"])
 
 
-def sign_in_wait(email: str) -> int:
-    """Seconds before an attempt for `email` may be checked (the rule is in SQL)."""
+def sign_in_wait(email: str, client: str | None) -> int:
+    """Seconds before an attempt for `email` from `client` (an IP address, None for the command
+    line) may be checked. The rule is in SQL (`private.sign_in_wait`): per address, per client,
+    and never for the owner of the address on a client they signed in from before."""
     with db.as_owner() as conn:
-        return int(conn.execute("select private.sign_in_wait(%s) as w", (email,)).fetchone()["w"])
+        return int(conn.execute("select private.sign_in_wait(%s, %s) as w", (email, client)).fetchone()["w"])
 
 
-def record_sign_in(email: str, succeeded: bool) -> None:
+def record_sign_in(email: str, client: str | None, succeeded: bool) -> None:
     with db.as_owner() as conn:
-        conn.execute("select private.record_sign_in(%s, %s)", (email, succeeded))
+        conn.execute("select private.record_sign_in(%s, %s, %s)", (email, client, succeeded))
 
 
 # --------------------------------------------------------------------------- one-time links

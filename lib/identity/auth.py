@@ -80,11 +80,12 @@ def refresh(person: Person) -> Person | None:
     return dataclasses.replace(current, token_claims=person.token_claims)
 
 
-def check_credentials(email: str, password: str) -> Person:
+def check_credentials(email: str, password: str, client: str | None) -> Person:
     """The person for this email and password; the same refusal whatever was wrong (unknown
-    email, wrong password, deactivated member). Repeated failures make the address wait."""
+    email, wrong password, deactivated member), in the same time. Repeated failures make the
+    address and the client (`client`: its IP address, None for the command line) wait."""
     email = (email or "").strip()[:320]
-    wait = accounts.sign_in_wait(email)
+    wait = accounts.sign_in_wait(email, client)
     if wait > 0:
         raise UserError("auth.throttled", seconds=wait)
     with db.as_owner() as conn:
@@ -93,7 +94,7 @@ def check_credentials(email: str, password: str) -> Person:
             " join public.members m on m.user_id = u.id where lower(u.email) = lower(%s)", (email,)).fetchone()
     ok = accounts.check_password(password or "", row["encrypted_password"] if row else None)
     person = person_for_user(str(row["id"])) if ok and row is not None and row["active"] else None
-    accounts.record_sign_in(email, person is not None)
+    accounts.record_sign_in(email, client, person is not None)
     if person is None:
         raise UserError("auth.wrong_credentials")
     with db.as_owner() as conn:

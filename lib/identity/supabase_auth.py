@@ -77,12 +77,25 @@ def verified_claims(client: Any, access_token: str) -> dict[str, Any]:
 def _person_from_session(client: Any, session: Any) -> Any:
     claims = verified_claims(client, session.access_token)
     person = person_for_user(str(claims["sub"]))
-    if person is None:  # deactivated in Cantine: same refusal as a wrong password
+    if person is None:
         _quiet_sign_out(client)
-        raise UserError("auth.wrong_credentials")
+        # the password (or the e-mail link) was right, so saying why reveals nothing: a new
+        # account from open sign-up waits for the team; a deactivated one gets the usual refusal
+        raise UserError("auth.awaiting_team" if _awaits_activation(str(claims["sub"])) else "auth.wrong_credentials")
     import dataclasses
 
     return dataclasses.replace(person, token_claims=claims)
+
+
+def _awaits_activation(user_id: str) -> bool:
+    """A member made by open sign-up (see the accounts_guard migration) that the team has not
+    activated yet: inactive, never signed in to Cantine, not erased."""
+    with db.as_owner() as conn:
+        row = conn.execute(
+            "select not m.active and m.erased_at is null and not exists"
+            " (select 1 from private.sign_in_attempts a where a.email = lower(m.email::text) and a.succeeded)"
+            " as waiting from public.members m where m.user_id = %s", (user_id,)).fetchone()
+    return bool(row and row["waiting"])
 
 
 def _quiet_sign_out(client: Any) -> None:
@@ -92,21 +105,24 @@ def _quiet_sign_out(client: Any) -> None:
         pass
 
 
-def sign_in_with_password(email: str, password: str, client: Any) -> Any:
-    """Email and password through GoTrue, behind the same database throttle as local accounts."""
+def sign_in_with_password(email: str, password: str, client: Any, address: str | None) -> Any:
+    """Email and password through GoTrue, behind the same database throttle as local accounts
+    (`address`: the visitor's IP address)."""
     from supabase_auth.errors import AuthError
 
     email = (email or "").strip()[:320]
-    wait = accounts.sign_in_wait(email)
+    wait = accounts.sign_in_wait(email, address)
     if wait > 0:
         raise UserError("auth.throttled", seconds=wait)
     try:
         response = client.auth.sign_in_with_password({"email": email, "password": password or ""})
         person = _person_from_session(client, response.session)
-    except (AuthError, UserError):
-        accounts.record_sign_in(email, False)
+    except (AuthError, UserError) as refused:
+        if isinstance(refused, UserError) and refused.key == "auth.awaiting_team":
+            raise  # the password was right: no failure to count
+        accounts.record_sign_in(email, address, False)
         raise UserError("auth.wrong_credentials") from None
-    accounts.record_sign_in(email, True)
+    accounts.record_sign_in(email, address, True)
     return person
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,27 @@ def supabase_client() -> Any:
     if client is None:
         client = st.session_state[SUPABASE_CLIENT_KEY] = supabase_auth.new_client()
     return client
+
+
+def client_address() -> str | None:
+    """The visitor's IP address, for the sign-in throttle (None when unknown: AppTest).
+
+    Behind a reverse proxy (the peer is loopback or a private address), the last
+    `X-Forwarded-For` entry: the one our own proxy appended, which a visitor cannot forge (the
+    entries before it are theirs to write)."""
+    try:
+        peer = st.context.ip_address
+        forwarded = str(st.context.headers.get("X-Forwarded-For") or "")
+    except Exception:  # no browser session (bare mode)
+        return None
+    if not isinstance(peer, str) or not peer:  # AppTest gives a stand-in object
+        return None
+    try:
+        behind_proxy = ipaddress.ip_address(peer).is_loopback or ipaddress.ip_address(peer).is_private
+    except ValueError:
+        behind_proxy = False
+    last_hop = forwarded.split(",")[-1].strip()
+    return (last_hop if behind_proxy and last_hop else peer)[:64]
 
 
 def _cookie_model() -> Any:

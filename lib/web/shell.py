@@ -83,9 +83,10 @@ def _sign_in_page() -> None:
     if submitted:
         try:
             if supabase_auth.enabled():
-                person = supabase_auth.sign_in_with_password(email, password, session.supabase_client())
+                person = supabase_auth.sign_in_with_password(email, password, session.supabase_client(),
+                                                            session.client_address())
             else:
-                person = auth.check_credentials(email, password)
+                person = auth.check_credentials(email, password, session.client_address())
         except Exception as exc:
             st.error(user_message(exc))
         else:

@@ -92,7 +92,7 @@ def test_create_admin_then_sign_in(empty_db):
     assert done.returncode == 0, done.stderr
     from lib.identity.auth import check_credentials
 
-    person = check_credentials("chef@asso.fr", "un-mot-de-passe-long")
+    person = check_credentials("chef@asso.fr", "un-mot-de-passe-long", None)
     assert person.role == "admin" and person.full_name == "Chef Fondatrice"
 
 
@@ -107,7 +107,7 @@ def test_create_admin_generates_a_password_when_none_is_given(empty_db):
     password = done.stdout.strip().rsplit(" ", 1)[-1]
     from lib.identity.auth import check_credentials
 
-    assert check_credentials("chef@asso.fr", password).role == "admin"
+    assert check_credentials("chef@asso.fr", password, None).role == "admin"
 
 
 def test_backup_and_restore_commands(demo_db, tmp_path):

@@ -31,7 +31,7 @@ def test_backup_then_restore_gives_back_every_row(demo_db, tmp_path):
             conn.commit()
         from lib.identity.auth import check_credentials
 
-        assert check_credentials(DEMO["admin"], "cantine-demo").role == "admin"
+        assert check_credentials(DEMO["admin"], "cantine-demo", None).role == "admin"
 
 
 def test_restore_refuses_a_database_that_holds_data(demo_db, tmp_path):

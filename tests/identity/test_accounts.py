@@ -3,6 +3,8 @@ one-time links (stored hashed, expiring, single use, admins only), password chan
 last administrator, sessions ended server-side, and the auth.users → members trigger."""
 
 import dataclasses
+import datetime as dt
+import json
 import os
 import stat
 
@@ -29,14 +31,14 @@ def _member_id(email: str) -> str:
 # --------------------------------------------------------------------------- deactivation
 
 def test_deactivated_member_is_refused_like_a_wrong_password_and_history_is_kept(demo_db):
-    person = auth.check_credentials(DEMO["member"], DEMO_PASSWORD)
+    person = auth.check_credentials(DEMO["member"], DEMO_PASSWORD, None)
     cookie = auth.cookie_token(person)
     accounts.set_active(_admin_claims(), person.member_id, False)
 
     with pytest.raises(UserError) as refused:
-        auth.check_credentials(DEMO["member"], DEMO_PASSWORD)
+        auth.check_credentials(DEMO["member"], DEMO_PASSWORD, None)
     with pytest.raises(UserError) as wrong:
-        auth.check_credentials(DEMO["member"], "not-the-password")
+        auth.check_credentials(DEMO["member"], "not-the-password", None)
     assert refused.value.key == wrong.value.key == "auth.wrong_credentials"
     assert refused.value.message("en") == "Wrong email address or password."
 
@@ -50,7 +52,7 @@ def test_deactivated_member_is_refused_like_a_wrong_password_and_history_is_kept
     assert audit >= 1, "the deactivation is in the audit log"
 
     accounts.set_active(_admin_claims(), person.member_id, True)
-    assert auth.check_credentials(DEMO["member"], DEMO_PASSWORD).email == DEMO["member"]
+    assert auth.check_credentials(DEMO["member"], DEMO_PASSWORD, None).email == DEMO["member"]
     assert auth.person_from_cookie(cookie) is None, "reactivation does not revive old cookies"
 
 
@@ -68,7 +70,7 @@ def test_only_admins_deactivate_or_change_roles(demo_db):
 
 
 def test_role_change_applies_at_the_next_rerun(demo_db):
-    person = auth.check_credentials(DEMO["member"], DEMO_PASSWORD)
+    person = auth.check_credentials(DEMO["member"], DEMO_PASSWORD, None)
     accounts.set_role(_admin_claims(), person.member_id, "staff")
     assert auth.refresh(person).role == "staff"
 
@@ -88,8 +90,8 @@ def test_the_last_admin_stays(demo_db):
 # --------------------------------------------------------------------------- sessions
 
 def test_sign_out_ends_every_session_and_cookie_of_the_account(demo_db):
-    first = auth.check_credentials(DEMO["board"], DEMO_PASSWORD)
-    second = auth.check_credentials(DEMO["board"], DEMO_PASSWORD)  # another browser
+    first = auth.check_credentials(DEMO["board"], DEMO_PASSWORD, None)
+    second = auth.check_credentials(DEMO["board"], DEMO_PASSWORD, None)  # another browser
     cookie = auth.cookie_token(first)
     assert auth.person_from_cookie(cookie) == first
     accounts.end_sessions(first.user_id)
@@ -98,7 +100,7 @@ def test_sign_out_ends_every_session_and_cookie_of_the_account(demo_db):
 
 
 def test_cookies_are_signed_and_expire(demo_db):
-    person = auth.check_credentials(DEMO["board"], DEMO_PASSWORD)
+    person = auth.check_credentials(DEMO["board"], DEMO_PASSWORD, None)
     token = auth.cookie_token(person)
     head, payload, signature = token.split(".")
     forged = f"{head}.{payload}.{signature[::-1]}"
@@ -118,8 +120,8 @@ def test_cookie_key_is_generated_once_with_private_mode(pg_server):
 
 
 def test_password_change_needs_the_current_one_and_ends_other_sessions(demo_db):
-    person = auth.check_credentials(DEMO["staff"], DEMO_PASSWORD)
-    other = auth.check_credentials(DEMO["staff"], DEMO_PASSWORD)
+    person = auth.check_credentials(DEMO["staff"], DEMO_PASSWORD, None)
+    other = auth.check_credentials(DEMO["staff"], DEMO_PASSWORD, None)
     with pytest.raises(UserError) as wrong:
         accounts.change_password(person.user_id, "wrong-current", "a-new-long-password", "a-new-long-password")
     assert wrong.value.key == "password.current_wrong"
@@ -132,7 +134,7 @@ def test_password_change_needs_the_current_one_and_ends_other_sessions(demo_db):
     version = accounts.change_password(person.user_id, DEMO_PASSWORD, "a-new-long-password", "a-new-long-password")
     assert auth.refresh(other) is None
     assert auth.refresh(dataclasses.replace(person, session_version=version)) is not None
-    assert auth.check_credentials(DEMO["staff"], "a-new-long-password").role == "staff"
+    assert auth.check_credentials(DEMO["staff"], "a-new-long-password", None).role == "staff"
 
 
 # --------------------------------------------------------------------------- one-time links
@@ -149,9 +151,9 @@ def test_invitation_link_sets_a_password_once(demo_db):
     info = accounts.link_info(token)
     assert info["email"] == "new.person@example.org" and info["purpose"] == "invite"
     with pytest.raises(UserError):
-        auth.check_credentials("new.person@example.org", "")  # no password yet: nothing lets them in
+        auth.check_credentials("new.person@example.org", "", None)  # no password yet: nothing lets them in
     accounts.use_link(token, "their-own-password", "their-own-password")
-    person = auth.check_credentials("new.person@example.org", "their-own-password")
+    person = auth.check_credentials("new.person@example.org", "their-own-password", None)
     assert person.member_id == member_id and person.role == "staff"
 
     assert accounts.link_info(token) is None
@@ -166,7 +168,7 @@ def test_reset_link_replaces_the_previous_one_and_expires(demo_db):
     second, expires = accounts.issue_reset(_admin_claims(), member_id)
     assert accounts.link_info(first) is None, "only the newest link works"
     assert accounts.link_info(second)["purpose"] == "reset"
-    assert auth.check_credentials(DEMO["member"], DEMO_PASSWORD), "the old password works until the link is used"
+    assert auth.check_credentials(DEMO["member"], DEMO_PASSWORD, None), "the old password works until the link is used"
     with db.as_owner() as conn:
         conn.execute("update private.password_tokens set created_at = created_at - interval '25 hours',"
                      " expires_at = expires_at - interval '25 hours'")
@@ -175,8 +177,8 @@ def test_reset_link_replaces_the_previous_one_and_expires(demo_db):
     third, _ = accounts.issue_reset(_admin_claims(), member_id)
     accounts.use_link(third, "brand-new-password", "brand-new-password")
     with pytest.raises(UserError):
-        auth.check_credentials(DEMO["member"], DEMO_PASSWORD)
-    assert auth.check_credentials(DEMO["member"], "brand-new-password").role == "member"
+        auth.check_credentials(DEMO["member"], DEMO_PASSWORD, None)
+    assert auth.check_credentials(DEMO["member"], "brand-new-password", None).role == "member"
 
 
 def test_only_admins_issue_links_and_anon_cannot_call_them(demo_db):
@@ -205,19 +207,65 @@ def test_inviting_someone_who_has_an_account_is_refused(demo_db):
 
 # --------------------------------------------------------------------------- new auth.users rows
 
-def test_a_new_auth_user_gets_a_member_row_or_is_linked_to_one(demo_db):
-    make_member("already@example.org", account=False, full_name="Déjà Là")
+def _sign_up(email: str, confirmed: bool, full_name: str | None = None) -> str:
+    """What Supabase's open sign-up does: an auth.users row, confirmed or not yet."""
+    meta = json.dumps({"full_name": full_name} if full_name else {})
     with db.as_owner() as conn:
-        linked = conn.execute("insert into auth.users (email, raw_user_meta_data) values"
-                              " ('already@example.org', '{}') returning id").fetchone()["id"]
-        fresh = conn.execute("insert into auth.users (email, raw_user_meta_data) values"
-                             " ('fresh@example.org', '{\"full_name\": \"Fresh Person\"}') returning id").fetchone()["id"]
-        rows = {r["email"]: r for r in conn.execute(
-            "select email::text as email, full_name, role, user_id from public.members"
-            " where email in ('already@example.org', 'fresh@example.org')").fetchall()}
-    assert rows["already@example.org"]["user_id"] == linked and rows["already@example.org"]["full_name"] == "Déjà Là"
-    assert rows["fresh@example.org"]["user_id"] == fresh and rows["fresh@example.org"]["role"] == "member"
-    assert rows["fresh@example.org"]["full_name"] == "Fresh Person"
+        return str(conn.execute(
+            "insert into auth.users (email, raw_user_meta_data, email_confirmed_at)"
+            " values (%s, %s, case when %s then now() end) returning id", (email, meta, confirmed)).fetchone()["id"])
+
+
+def _confirm(user_id: str) -> None:
+    with db.as_owner() as conn:
+        conn.execute("update auth.users set email_confirmed_at = now() where id = %s", (user_id,))
+
+
+def _member_of(email: str) -> dict | None:
+    with db.as_owner() as conn:
+        return conn.execute("select full_name, role, active, user_id from public.members where email = %s",
+                            (email,)).fetchone()
+
+
+def test_signing_up_with_a_members_address_links_it_only_once_the_address_is_confirmed(demo_db):
+    """Whoever signs up first with a member's address must not become that member before
+    proving the address: the unconfirmed account is linked to nothing."""
+    make_member("already@example.org", account=False, full_name="Déjà Là")
+    squatter = _sign_up("already@example.org", confirmed=False)
+    assert _member_of("already@example.org")["user_id"] is None
+    _confirm(squatter)  # the address's owner clicked the confirmation e-mail
+    member = _member_of("already@example.org")
+    assert str(member["user_id"]) == squatter and member["full_name"] == "Déjà Là" and member["active"]
+
+
+def test_an_open_sign_up_gets_nothing_until_confirmed_and_activated_by_the_team(demo_db):
+    """Supabase's open sign-up: a stranger's account sees no directory and books nothing, first
+    until the address is confirmed, then until the team activates the member."""
+    from lib.booking import bookings
+    from lib.directory import members
+
+    stranger = _sign_up("fresh@example.org", confirmed=False, full_name="Fresh Person")
+    assert _member_of("fresh@example.org") is None, "no member row before the address is proven"
+    _confirm(stranger)
+    member = _member_of("fresh@example.org")
+    assert member["full_name"] == "Fresh Person" and member["role"] == "member" and not member["active"]
+    assert auth.person_for_user(stranger) is None, "an inactive member cannot sign in to the app"
+    stranger_claims = db.claims_for(stranger, "fresh@example.org")
+    with db.as_user(stranger_claims) as conn:
+        assert conn.execute("select count(*) as n from public.members"
+                            " where user_id is distinct from auth.uid()").fetchone()["n"] == 0, "only their own row"
+        assert conn.execute("select count(*) as n from public.bookings").fetchone()["n"] == 0
+    with db.as_owner() as conn:
+        desk_id = conn.execute("select id from public.resources where kind = 'desk' and active"
+                               " order by name limit 1").fetchone()["id"]
+    start = clock.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=2, hours=1)
+    with pytest.raises(UserError) as refused:
+        bookings.book(stranger_claims, str(desk_id), start, start + dt.timedelta(hours=1))
+    assert refused.value.key == "booking.sign_in", "an inactive member books as nobody"
+    assert {r["full_name"] for r in members.search(stranger_claims)} <= {"Fresh Person"}, "no one else"
+    with db.as_owner() as conn:
+        conn.execute("update public.members set active = true where email = 'fresh@example.org'")
+    assert auth.person_for_user(stranger).email == "fresh@example.org", "activated by the team: in"
 
 
 # --------------------------------------------------------------------------- first admin
@@ -263,7 +311,7 @@ def test_a_cookie_signed_with_the_key_but_a_forged_expiry_is_refused(demo_db, cl
     required, a number, and compared with the app's clock (not PyJWT's)."""
     import jwt
 
-    person = auth.check_credentials(DEMO["board"], "cantine-demo")
+    person = auth.check_credentials(DEMO["board"], "cantine-demo", None)
     forged = jwt.encode({"username": person.user_id, "ver": person.session_version, **claims_made},
                         auth.cookie_key(), algorithm="HS256")
     assert auth.person_from_cookie(forged) is None

@@ -23,6 +23,8 @@ from tests.identity.fake_gotrue import ANON_KEY, FakeGoTrue
 @pytest.fixture
 def gotrue(empty_db, monkeypatch):
     make_member("boss@cantine.test", role="admin")  # so the app is past its first run
+    # Lou is a member the team added; her account is made in GoTrue and linked by the trigger
+    make_member("lou@cantine.test", account=False, full_name="Lou Martin")
     with FakeGoTrue(empty_db) as fake:
         monkeypatch.setenv("SUPABASE_URL", fake.url)
         monkeypatch.setenv("SUPABASE_ANON_KEY", ANON_KEY)
@@ -35,10 +37,25 @@ def test_configuration_comes_from_the_environment(gotrue, monkeypatch):
     assert not supabase_auth.enabled()
 
 
+def test_an_open_sign_up_is_confirmed_then_waits_for_the_team(gotrue):
+    """Supabase's open sign-up: the address is confirmed, the password right, and still the
+    person gets nothing until the team activates the member the trigger made (inactive)."""
+    user_id = gotrue.create_user("sam@cantine.test", "sam-password-123", "Sam Stranger")
+    with pytest.raises(UserError) as waiting:
+        supabase_auth.sign_in_with_password("sam@cantine.test", "sam-password-123",
+                                            client=supabase_auth.new_client(), address=None)
+    assert waiting.value.key == "auth.awaiting_team"
+    with db.as_owner() as conn:
+        conn.execute("update public.members set active = true where user_id = %s", (user_id,))
+    person = supabase_auth.sign_in_with_password("sam@cantine.test", "sam-password-123",
+                                                 client=supabase_auth.new_client(), address=None)
+    assert (person.full_name, person.role) == ("Sam Stranger", "member")
+
+
 def test_new_auth_user_gets_a_member_row_and_signs_in_with_verified_claims(gotrue):
     user_id = gotrue.create_user("lou@cantine.test", "lou-password-123", "Lou Martin")
     person = supabase_auth.sign_in_with_password("lou@cantine.test", "lou-password-123",
-                                                 client=supabase_auth.new_client())
+                                                 client=supabase_auth.new_client(), address=None)
     assert (person.user_id, person.full_name, person.role) == (user_id, "Lou Martin", "member")
     assert ("GET", "/auth/v1/user") in gotrue.requests, "the token was checked with GoTrue before use"
     claims = person.claims()
@@ -51,7 +68,7 @@ def test_new_auth_user_gets_a_member_row_and_signs_in_with_verified_claims(gotru
 def test_wrong_password_deactivated_member_and_throttle(gotrue):
     gotrue.create_user("lou@cantine.test", "lou-password-123")
     with pytest.raises(UserError) as wrong:
-        supabase_auth.sign_in_with_password("lou@cantine.test", "nope", client=supabase_auth.new_client())
+        supabase_auth.sign_in_with_password("lou@cantine.test", "nope", client=supabase_auth.new_client(), address=None)
     assert wrong.value.key == "auth.wrong_credentials"
 
     admin = db.claims_for(user_id_of("boss@cantine.test"), "boss@cantine.test")
@@ -61,16 +78,16 @@ def test_wrong_password_deactivated_member_and_throttle(gotrue):
     accounts.set_active(admin, member_id, False)
     with pytest.raises(UserError) as refused:
         supabase_auth.sign_in_with_password("lou@cantine.test", "lou-password-123",
-                                            client=supabase_auth.new_client())
+                                            client=supabase_auth.new_client(), address=None)
     assert refused.value.key == "auth.wrong_credentials", "deactivated in Cantine: refused like a wrong password"
 
     for _ in range(3):
         with pytest.raises(UserError):
-            supabase_auth.sign_in_with_password("lou@cantine.test", "nope", client=supabase_auth.new_client())
+            supabase_auth.sign_in_with_password("lou@cantine.test", "nope", client=supabase_auth.new_client(), address=None)
     calls = len(gotrue.requests)
     with pytest.raises(UserError) as locked:
         supabase_auth.sign_in_with_password("lou@cantine.test", "lou-password-123",
-                                            client=supabase_auth.new_client())
+                                            client=supabase_auth.new_client(), address=None)
     assert locked.value.key == "auth.throttled"
     assert len(gotrue.requests) == calls, "a locked address is not even sent to GoTrue"
 
@@ -110,7 +127,7 @@ def test_reset_link_then_new_password(gotrue):
     assert mismatch.value.key == "password.mismatch"
     supabase_auth.update_password("a-new-password-1", "a-new-password-1", client=client)
     person = supabase_auth.sign_in_with_password("lou@cantine.test", "a-new-password-1",
-                                                 client=supabase_auth.new_client())
+                                                 client=supabase_auth.new_client(), address=None)
     assert person.email == "lou@cantine.test"
 
 
@@ -118,7 +135,7 @@ def test_an_expiring_token_is_refreshed_and_verified_again(gotrue):
     gotrue.expires_in = 60  # shorter than the refresh margin
     gotrue.create_user("lou@cantine.test", "lou-password-123")
     client = supabase_auth.new_client()
-    person = supabase_auth.sign_in_with_password("lou@cantine.test", "lou-password-123", client=client)
+    person = supabase_auth.sign_in_with_password("lou@cantine.test", "lou-password-123", client=client, address=None)
     first_exp = person.token_claims["exp"]
     time.sleep(1.1)
     fresh = supabase_auth.keep_fresh(person, client=client)
@@ -185,7 +202,7 @@ def test_after_a_reset_link_the_app_asks_for_the_new_password_first(gotrue):
     assert not at.exception and not at.error
     assert at.title[0].value.startswith("Bienvenue"), "then the home page"
     assert supabase_auth.sign_in_with_password("lou@cantine.test", "a-fresh-password-9",
-                                               client=supabase_auth.new_client()).full_name == "Lou Martin"
+                                               client=supabase_auth.new_client(), address=None).full_name == "Lou Martin"
 
 
 def test_account_page_changes_the_password_through_gotrue(gotrue):
@@ -201,7 +218,7 @@ def test_account_page_changes_the_password_through_gotrue(gotrue):
     next(b for b in at.button if b.label == t("account.change_password", "en")).click().run()
     assert any(s.value == t("account.password_changed", "en") for s in at.success)
     assert supabase_auth.sign_in_with_password("lou@cantine.test", "another-password-7",
-                                               client=supabase_auth.new_client())
+                                               client=supabase_auth.new_client(), address=None)
 
     restored = app_as("lou@cantine.test", page="views/account.py", lang="en")  # as after a cookie restore
     assert t("account.password_by_email", "en") in [c.value for c in restored.caption]

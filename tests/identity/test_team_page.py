@@ -58,7 +58,7 @@ def test_invite_then_set_password_through_the_link(team):
     visitor.text_input[1].input("nora-password-1")
     _click(visitor, t("setpw.save", "fr"))
     assert any(s.value == t("setpw.done", "fr") for s in visitor.success)
-    assert auth.check_credentials("nora@cantine.test", "nora-password-1").role == "staff"
+    assert auth.check_credentials("nora@cantine.test", "nora-password-1", None).role == "staff"
 
     again = app_as(None)
     again.query_params["token"] = token
@@ -85,7 +85,7 @@ def test_role_change_deactivation_and_reset_link(team):
     member_session.run()
     assert "person" not in member_session.session_state, "the open session ended"
     with pytest.raises(UserError):
-        auth.check_credentials("alex@cantine.test", PASSWORD)
+        auth.check_credentials("alex@cantine.test", PASSWORD, None)
 
 
 def test_admin_cannot_remove_the_last_admin(team):
@@ -112,4 +112,4 @@ def test_person_changes_own_password(team):
     assert at.session_state["person"].email == "alex@cantine.test", "this session stays"
     other_tab.run()
     assert "person" not in other_tab.session_state, "other sessions end"
-    assert auth.check_credentials("alex@cantine.test", "a-brand-new-password")
+    assert auth.check_credentials("alex@cantine.test", "a-brand-new-password", None)

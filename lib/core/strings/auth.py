@@ -39,6 +39,10 @@ STRINGS = {
     "auth.email": ("Adresse e-mail", "Email address"),
     "auth.password": ("Mot de passe", "Password"),
     "auth.wrong_credentials": ("Adresse e-mail ou mot de passe incorrect.", "Wrong email address or password."),
+    "auth.awaiting_team": ("Votre adresse est confirmée. L'équipe doit encore activer votre compte : "
+                           "elle vous préviendra, ou demandez-lui à l'accueil.",
+                           "Your address is confirmed. The team still has to activate your account: "
+                           "they will let you know, or ask them at the front desk."),
     "auth.throttled": ("Trop d'essais infructueux pour cette adresse. Réessayez dans {seconds} secondes.",
                        "Too many failed attempts for this address. Try again in {seconds} seconds."),
     "auth.signed_in_as": ("Connecté·e : {name} ({role})", "Signed in: {name} ({role})"),
