@@ -10,6 +10,10 @@ STRINGS = {
     "event.not_found": ("Cet événement n'existe pas ou n'est pas ouvert aux inscriptions.",
                         "This event does not exist or is not open for registration."),
     "event.cancelled": ("Cet événement est annulé.", "This event has been cancelled."),
+    "event.has_registrations": ("« {name} » a {n} inscription(s) : il n'est pas supprimé et reste dans le programme. "
+                                "Pour le retirer, annulez-le (les inscrit·es sont prévenu·es).",
+                                "\"{name}\" has {n} registration(s): it is not deleted and stays in the programme. "
+                                "To call it off, cancel it (those registered are told)."),
     "event.started": ("Cet événement a déjà commencé : les inscriptions sont closes.",
                       "This event has already started: registration is closed."),
     "event.sign_in": ("Connectez-vous pour vous inscrire.", "Sign in to register."),
