@@ -20,13 +20,17 @@ show_flash("res")
 show_outbox_report("res")
 
 
-def _report(result: resources_admin.SaveResult | None) -> None:
+def _report(result: resources_admin.SaveResult | None, editor: str, retired_key: str = "resources.retired") -> None:
     if result is None:
         return
     for number, key in result.errors:
         st.error(t("resources.row_error", row=number, message=t(key)))
     if not result.errors and not result.needs_decision:
-        set_flash("res", t("resources.saved", n=result.changes) if result.changes else t("resources.nothing"))
+        saved = t("resources.saved", n=result.changes) if result.changes else t("resources.nothing")
+        # a removed row that was retired instead comes back in the table: say why, and how to undo
+        set_flash("res", "\n\n".join([saved, *(t(retired_key, name=name, n=n) for name, n in result.retired)]))
+        # the saved edits are in the table now; kept in the editor they would apply a second time
+        st.session_state.pop(editor, None)
         st.rerun()
 
 
@@ -84,7 +88,7 @@ with res_tab:
         st.session_state.pop("res_needs", None)
         if result is not None and future == "cancel" and not result.errors:
             send_outbox_after("res")
-        _report(result)
+        _report(result, "res_editor")
 
 with zone_tab:
     zones = resources_admin.zones(claims)
@@ -99,7 +103,8 @@ with zone_tab:
             "active": st.column_config.CheckboxColumn(t("resources.col.active"), default=True),
         })
     if st.button(t("resources.save"), type="primary", key="zone_save"):
-        _report(run_action(lambda: resources_admin.save_zones(claims, zones_edited, zones)))
+        _report(run_action(lambda: resources_admin.save_zones(claims, zones_edited, zones)), "zone_editor",
+                "resources.zone_retired")
 
 with closure_tab:
     closures = resources_admin.closures(claims)
@@ -114,7 +119,7 @@ with closure_tab:
             "reason": st.column_config.TextColumn(t("resources.col.reason"), required=True, max_chars=200),
         })
     if st.button(t("resources.save"), type="primary", key="closure_save"):
-        _report(run_action(lambda: resources_admin.save_closures(claims, closures_edited, closures)))
+        _report(run_action(lambda: resources_admin.save_closures(claims, closures_edited, closures)), "closure_editor")
     hits = resources_admin.closure_hits(claims)
     if not hits.empty:
         st.subheader(t("resources.closure_hits"))

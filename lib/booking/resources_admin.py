@@ -4,6 +4,11 @@ A save takes the edited table and the table as it was: every row is checked firs
 problem is reported with its row number; if any row is wrong nothing is written. Otherwise the
 whole save is one transaction as the admin (row-level security applies). Deactivating a
 resource that has future bookings needs a decision (cancel them, or keep them).
+
+A removed row that has history (a resource's bookings or events, a zone's resources) is retired
+instead of deleted: the database refuses the delete (private.keep_history), and the save then
+unticks "active" and says so in `retired`. Removing a booked resource therefore asks about its
+future bookings too, as deactivating it does.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 import psycopg
+from psycopg import sql
 
 from lib.core import db
 from lib.core.errors import from_db_error
@@ -31,6 +37,24 @@ class SaveResult:
     changes: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)        # (row number, i18n key)
     needs_decision: list[dict[str, Any]] = field(default_factory=list)  # resources with future bookings
+    retired: list[tuple[str, int]] = field(default_factory=list)  # (name, rows of history) removed rows kept
+
+
+def _delete_or_retire(conn: psycopg.Connection, table: str, row_id: str, history_key: str) -> int | None:
+    """Delete one zone or resource, or, when the database refuses because history hangs on it
+    (`history_key`), retire it instead. Returns None when deleted, else the history's size the
+    refusal gave. Whether a row has history is the database's answer, not restated here."""
+    try:
+        with conn.transaction():  # savepoint: the refused delete must not spoil the save
+            conn.execute(sql.SQL("delete from public.{} where id = %s").format(sql.Identifier(table)), (row_id,))
+        return None
+    except psycopg.Error as exc:
+        refusal = from_db_error(exc)
+        if refusal.key != history_key:
+            raise
+    conn.execute(sql.SQL("update public.{} set active = false where id = %s").format(sql.Identifier(table)),
+                 (row_id,))
+    return int(refusal.params.get("n", 0))
 
 
 # --------------------------------------------------------------------------- reading
@@ -145,13 +169,14 @@ def save_resources(claims: Claims, edited: pd.DataFrame, original: pd.DataFrame,
     kept_ids = {r["id"] for r in rows if r.get("id")}
     try:
         with db.as_user(claims) as conn:
-            for row in rows:
-                old = before.get(row.get("id"))
-                if old and old["active"] and not row["active"]:
-                    n = conn.execute("select count(*) as n from public.bookings where resource_id = %s and"
-                                     " status <> 'cancelled' and upper(during) > now()", (row["id"],)).fetchone()["n"]
-                    if n and future is None:
-                        result.needs_decision.append({"id": row["id"], "name": row["name"], "count": n})
+            # rows made inactive, and removed rows (retired if they have history): their future bookings
+            leaving = [row for row in rows if (old := before.get(row.get("id"))) and old["active"] and not row["active"]]
+            leaving += [before[gone] for gone in set(before) - kept_ids if before[gone]["active"]]
+            for row in leaving:
+                n = conn.execute("select count(*) as n from public.bookings where resource_id = %s and"
+                                 " status <> 'cancelled' and upper(during) > now()", (row["id"],)).fetchone()["n"]
+                if n and future is None:
+                    result.needs_decision.append({"id": row["id"], "name": row["name"], "count": n})
             if result.needs_decision:
                 conn.rollback()
                 return result
@@ -172,8 +197,12 @@ def save_resources(claims: Claims, edited: pd.DataFrame, original: pd.DataFrame,
                                  " booking_unit = %s, amenities = %s, pos_x = %s, pos_y = %s, active = %s where id = %s",
                                  (*values, row["id"]))
                     result.changes += 1
-            for gone in set(before) - kept_ids:
-                conn.execute("delete from public.resources where id = %s", (gone,))
+            for gone in sorted(set(before) - kept_ids):
+                history = _delete_or_retire(conn, "resources", gone, "booking.resource_has_history")
+                if history is not None:
+                    if future == "cancel":
+                        conn.execute("select public.cancel_future_bookings(%s, 'resource_inactive')", (gone,))
+                    result.retired.append((before[gone]["name"], history))
                 result.changes += 1
     except psycopg.Error as exc:
         raise from_db_error(exc) from exc
@@ -203,8 +232,10 @@ def save_zones(claims: Claims, edited: pd.DataFrame, original: pd.DataFrame) -> 
                     conn.execute("update public.zones set name = %s, floor = %s, sort_order = %s, active = %s"
                                  " where id = %s", (*values, row["id"]))
                     result.changes += 1
-            for gone in set(before) - {r.get("id") for r in rows}:
-                conn.execute("delete from public.zones where id = %s", (gone,))
+            for gone in sorted(set(before) - {r.get("id") for r in rows}):
+                history = _delete_or_retire(conn, "zones", gone, "booking.zone_has_resources")
+                if history is not None:
+                    result.retired.append((before[gone]["name"], history))
                 result.changes += 1
     except psycopg.Error as exc:
         raise from_db_error(exc) from exc

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 
 from lib.core import db
-from lib.core.errors import UserError
+from lib.core.errors import UserError, from_db_error
 from lib.core.i18n import t
 
 LEVELS = ("learning", "practising", "expert")
@@ -103,15 +103,13 @@ def merge(claims: dict[str, Any], from_id: str, into_id: str) -> int:
 
 
 def delete_unused(claims: dict[str, Any], skill_id: str) -> None:
-    """Delete a skill nobody has nor wants (a used one is merged instead, so nothing is lost)."""
-    with db.as_user(claims) as conn:
-        used = conn.execute(
-            "select exists (select 1 from public.member_skills where skill_id = %(id)s)"
-            " or exists (select 1 from public.member_wanted_skills where skill_id = %(id)s) as used",
-            {"id": skill_id}).fetchone()
-        if used["used"]:
-            raise UserError("directory.skill_in_use")
-        _one_row(conn.execute("delete from public.skills where id = %s", (skill_id,)), skill_id)
+    """Delete a skill nobody has nor wants. The database refuses a used one
+    (`directory.skill_in_use`, private.keep_history): it is merged instead, so nothing is lost."""
+    try:
+        with db.as_user(claims) as conn:
+            _one_row(conn.execute("delete from public.skills where id = %s", (skill_id,)), skill_id)
+    except psycopg.Error as exc:
+        raise from_db_error(exc) from exc
 
 
 # --------------------------------------------------------------------------- charts (pure: DataFrame in, chart out)

@@ -56,9 +56,12 @@ def _setup() -> tuple[str, str]:
             " ('Soirée présence', %s, %s, 20, 'published') returning id::text",
             (begun, now + dt.timedelta(hours=1))).fetchone()["id"]
         conn.execute("insert into public.registrations (event_id, member_id) values (%s, %s)", (started, member))
-        # nothing else starts earlier today: the team's page opens on this event
-        conn.execute("delete from public.events where id <> %s and starts_at >= %s - interval '1 day'"
-                     " and starts_at < %s", (started, begun, begun))
+        # nothing else starts earlier today: the team's page opens on this event (their registrations
+        # go first: an event with registrations is not deleted, migration 20261205110000_keep_history.sql)
+        earlier = ("select id from public.events where id <> %s and starts_at >= %s - interval '1 day'"
+                   " and starts_at < %s")
+        conn.execute(f"delete from public.registrations where event_id in ({earlier})", (started, begun, begun))
+        conn.execute(f"delete from public.events where id in ({earlier})", (started, begun, begun))
     return opened, started
 
 

@@ -10,6 +10,14 @@ STRINGS = {
                         "Choose a desk or room, a start and an end."),
     "booking.resource_unavailable": ("Ce poste ou cette salle n'existe pas ou n'est plus réservable : choisissez-en un autre.",
                                      "This desk or room does not exist or can no longer be booked: choose another."),
+    "booking.resource_has_history": ("« {name} » a un historique ({n} réservation(s) ou événement(s)) : il n'est pas supprimé. "
+                                     "Retirez-le plutôt (décochez « Actif ») : son historique reste dans les exports et les statistiques.",
+                                     "\"{name}\" has a history ({n} booking(s) or event(s)): it is not deleted. "
+                                     "Retire it instead (untick \"Active\"): its history stays in exports and statistics."),
+    "booking.zone_has_resources": ("La zone « {name} » contient {n} poste(s) ou salle(s) : elle n'est pas supprimée. "
+                                   "Retirez-la plutôt (décochez « Actif »).",
+                                   "The zone \"{name}\" holds {n} desk(s) or room(s): it is not deleted. "
+                                   "Retire it instead (untick \"Active\")."),
     "booking.bad_range": ("La fin doit être après le début : corrigez les horaires.",
                           "The end must be after the start: fix the times."),
     "booking.one_day": ("Une réservation tient dans une seule journée : réservez chaque jour séparément.",
@@ -194,6 +202,16 @@ STRINGS = {
     "resources.saved": ("{n} changement(s) enregistré(s).", "{n} change(s) saved."),
     "resources.row_error": ("Ligne {row} : {message}", "Row {row}: {message}"),
     "resources.nothing": ("Aucun changement.", "No changes."),
+    "resources.retired": ("« {name} » a un historique ({n} réservation(s) ou événement(s)) : il a été retiré au lieu "
+                          "d'être supprimé. Il n'est plus réservable ; son historique reste dans les exports, les "
+                          "statistiques et « Mes réservations ». Pour le remettre en service, cochez « Actif ».",
+                          "\"{name}\" has a history ({n} booking(s) or event(s)): it was retired instead of deleted. "
+                          "It can no longer be booked; its history stays in exports, statistics and My bookings. "
+                          "To bring it back, tick \"Active\"."),
+    "resources.zone_retired": ("La zone « {name} » contient {n} poste(s) ou salle(s) : elle a été retirée au lieu "
+                               "d'être supprimée, et ses postes ne sont plus proposés. Pour la remettre, cochez « Actif ».",
+                               "The zone \"{name}\" holds {n} desk(s) or room(s): it was retired instead of deleted, "
+                               "and its desks are no longer offered. To bring it back, tick \"Active\"."),
     "resources.col.name": ("Nom", "Name"),
     "resources.col.zone": ("Zone", "Zone"),
     "resources.col.kind": ("Type", "Type"),

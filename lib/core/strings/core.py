@@ -96,4 +96,13 @@ STRINGS = {
                           "Only an administrator can change a role, an account or whether a member is active."),
     "member.team_only": ("Seule l'équipe peut changer une formule ou une adresse e-mail.",
                          "Only the team can change a plan or an email address."),
+    # history is retired, never deleted (migration 20261205110000_keep_history.sql)
+    "member.has_history": ("Ce membre a un historique (réservations, inscriptions ou messages) : il n'est pas supprimé. "
+                           "Désactivez-le plutôt, ou effacez ses données personnelles (effacement RGPD).",
+                           "This member has a history (bookings, registrations or messages): they are not deleted. "
+                           "Deactivate them instead, or erase their personal data (GDPR erasure)."),
+    "plan.in_use": ("La formule « {name} » est celle de {n} membre(s) : elle n'est pas supprimée. "
+                    "Désactivez-la plutôt : ces membres la gardent, personne d'autre ne la choisit.",
+                    "The plan \"{name}\" is held by {n} member(s): it is not deleted. "
+                    "Deactivate it instead: those members keep it, nobody else picks it."),
 }

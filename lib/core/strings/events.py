@@ -10,6 +10,10 @@ STRINGS = {
     "event.not_found": ("Cet événement n'existe pas ou n'est pas ouvert aux inscriptions.",
                         "This event does not exist or is not open for registration."),
     "event.cancelled": ("Cet événement est annulé.", "This event has been cancelled."),
+    "event.has_registrations": ("« {name} » a {n} inscription(s) : il n'est pas supprimé et reste dans le programme. "
+                                "Pour le retirer, annulez-le (les inscrit·es sont prévenu·es).",
+                                "\"{name}\" has {n} registration(s): it is not deleted and stays in the programme. "
+                                "To call it off, cancel it (those registered are told)."),
     "event.started": ("Cet événement a déjà commencé : les inscriptions sont closes.",
                       "This event has already started: registration is closed."),
     "event.sign_in": ("Connectez-vous pour vous inscrire.", "Sign in to register."),
@@ -155,8 +159,10 @@ STRINGS = {
     "eventsadmin.err.capacity": ("indiquez une capacité entre 1 et 10 000.", "give a capacity between 1 and 10,000."),
     "eventsadmin.err.status": ("choisissez brouillon ou publié (pour annuler, utilisez le bouton dédié).",
                                "choose draft or published (to cancel, use the dedicated button)."),
-    "eventsadmin.err.delete": ("seul un brouillon sans inscription peut être supprimé.",
-                               "only a draft without registrations can be deleted."),
+    "eventsadmin.err.delete": ("seul un brouillon sans inscription peut être supprimé ; un événement publié "
+                               "reste au programme : pour le retirer, annulez-le.",
+                               "only a draft without registrations can be deleted; a published event stays in the "
+                               "programme: to call it off, cancel it."),
     "eventsadmin.cancel_section": ("Annuler un événement", "Cancel an event"),
     "eventsadmin.cancel_pick": ("Événement à annuler", "Event to cancel"),
     "eventsadmin.cancel_warning": ("{n} personne(s) inscrite(s) ou en attente seront prévenue(s) par e-mail. "
