@@ -15,7 +15,7 @@ from google.protobuf.message import Message
 from streamlit.testing.v1 import AppTest
 
 from lib.booking import share_links
-from lib.core import clock, db
+from lib.core import caches, clock, db
 from lib.events import events
 from lib.web import navigation
 from lib.web.ui import md
@@ -102,6 +102,7 @@ def _hostile_data() -> dict:
     booking_link = share_links.create(db.OWNER, SHORT)
     event_link = events.create_link(db.OWNER, SHORT)
     registration = events.link_register(event_link, event, "guest@example.net", HOSTILE)
+    caches.forget_all()  # the settings read before are kept a few seconds
     return {"booking_link": booking_link, "event_link": event_link, "event": event,
             "registration": registration}
 
@@ -109,6 +110,17 @@ def _hostile_data() -> dict:
 @pytest.fixture
 def hostile(demo_db) -> dict:
     return _hostile_data()
+
+
+def test_the_hostile_values_are_in_place(hostile):
+    """Else the walks below would check nothing."""
+    from lib.space import space
+
+    assert space.settings()["space_name"] == SHORT
+    with db.as_owner() as conn:
+        names = conn.execute("select count(*) filter (where full_name like %s) as hostile, count(*) as n"
+                             " from public.members", (HOSTILE + "%",)).fetchone()
+    assert names["hostile"] == names["n"] > 0
 
 
 def test_md_escapes_what_markdown_would_draw():
