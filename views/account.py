@@ -5,11 +5,11 @@ import streamlit as st
 from lib.core.i18n import t
 from lib.identity import accounts, supabase_auth
 from lib.web import session
-from lib.web.ui import run_action
+from lib.web.ui import run_action, t_md
 
 person = session.require_page(__file__)
 st.title(t("account.title"))
-st.write(t("account.who", name=person.full_name, email=person.email, role=t(f"role.{person.role}")))
+st.write(t_md("account.who", name=person.full_name, email=person.email, role=t(f"role.{person.role}")))
 st.caption(t("account.language_hint"))
 
 st.subheader(t("account.change_password"))

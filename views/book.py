@@ -12,7 +12,7 @@ from lib.booking import bookings, floorplan
 from lib.core.i18n import fmt_date, fmt_time, t, weekday_name
 from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import run_action
+from lib.web.ui import md, run_action, t_md
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -54,7 +54,7 @@ def _book(resource_id: str, name: str, starts: dt.datetime, ends: dt.datetime) -
     """Book, then rerun the whole page (the week below changes too) with the news on top."""
     done = run_action(lambda: bookings.book(claims, resource_id, starts, ends, member_id))
     if done:
-        set_flash("book", t("book.booked", resource=name,
+        set_flash("book", t_md("book.booked", resource=name,
                             when=_when(starts.astimezone(_tz()), ends.astimezone(_tz()))))
         st.rerun()
 
@@ -152,5 +152,5 @@ week = reads.week_of(claims, member_id or person.member_id, day)
 if week.empty:
     st.caption(t("book.week_empty"))
 for row in week.itertuples():
-    st.write(f"{weekday_name(row.day.isoweekday())} {fmt_date(row.day)} · {row.resource_name} · "
+    st.write(f"{weekday_name(row.day.isoweekday())} {fmt_date(row.day)} · {md(row.resource_name)} · "
              f"{fmt_time(row.starts.astimezone(_tz()))}–{fmt_time(row.ends.astimezone(_tz()))}")

@@ -6,6 +6,7 @@ import streamlit as st
 from lib.core.i18n import current_language, fmt_number, t
 from lib.directory import members, skills
 from lib.web import reads, session
+from lib.web.ui import md
 
 LEVEL_CHOICES = ("", *skills.LEVELS)
 
@@ -22,15 +23,15 @@ def _skill_line(profile: dict, limit: int, first: set[str]) -> str:
     """The card's skills: those searched for first, then by level (the query sorts by level)."""
     ordered = sorted(profile["skills"], key=lambda s: s["name"] not in first)
     shown = ordered[:limit]
-    return " · ".join(f"{members.plain(s['name'])} ({t('level.' + s['level']).lower()})" for s in shown)
+    return " · ".join(f"{md(s['name'])} ({t('level.' + s['level']).lower()})" for s in shown)
 
 
 def _card(profile: dict, searched: set[str]) -> None:
     with st.container(border=True):
         left, right = st.columns([1, 4], vertical_alignment="center")
         left.markdown(f"### {members.initials(profile['full_name'])}")
-        right.markdown(f"**{members.plain(profile['full_name'])}**")
-        sub = " — ".join(members.plain(x) for x in (profile["job_title"], profile["company"]) if x)
+        right.markdown(f"**{md(profile['full_name'])}**")
+        sub = " — ".join(md(x) for x in (profile["job_title"], profile["company"]) if x)
         if sub:
             right.caption(sub)
         if profile["skills"]:
@@ -44,8 +45,8 @@ def _member_page(profile: dict) -> None:
     st.button(t("directory.back"), on_click=_close, icon=":material/arrow_back:", key="dir_back")
     left, right = st.columns([1, 6], vertical_alignment="center")
     left.header(members.initials(profile["full_name"]))
-    right.header(members.plain(profile["full_name"]))
-    sub = " — ".join(members.plain(x) for x in (profile["job_title"], profile["company"]) if x)
+    right.header(md(profile["full_name"]))
+    sub = " — ".join(md(x) for x in (profile["job_title"], profile["company"]) if x)
     if sub:
         right.caption(sub)
     if profile["is_me"]:
@@ -57,10 +58,10 @@ def _member_page(profile: dict) -> None:
     if profile["skills"]:
         st.subheader(t("directory.skills_by_level"))
         for level in reversed(skills.LEVELS):
-            names = [members.plain(s["name"]) for s in profile["skills"] if s["level"] == level]
+            names = [md(s["name"]) for s in profile["skills"] if s["level"] == level]
             if names:
                 st.markdown(f"**{t('level.' + level)}** : {', '.join(names)}")
-    wishes = [t(f"looking.{k}") for k in profile["looking_for"]] + [members.plain(w) for w in profile["wanted"]]
+    wishes = [t(f"looking.{k}") for k in profile["looking_for"]] + [md(w) for w in profile["wanted"]]
     if wishes or profile["looking_for_note"]:
         st.subheader(t("directory.wants"))
         if wishes:
@@ -104,8 +105,8 @@ def _here_today() -> None:
         if not groups:
             st.caption(t("directory.here_today_none"))
         for group in groups[:15]:
-            people = ", ".join(members.plain(p["full_name"]) for p in group["people"])
-            st.markdown(f"**{members.plain(group['skill'])}** : {people}")
+            people = ", ".join(md(p["full_name"]) for p in group["people"])
+            st.markdown(f"**{md(group['skill'])}** : {people}")
 
 
 _here_today()

@@ -13,7 +13,7 @@ from lib.events import events
 from lib.space import space
 from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import run_action
+from lib.web.ui import md, run_action, t_md
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -41,9 +41,9 @@ def _register(row) -> None:
         return
     if done["status"] == "waitlisted":
         position = row.waitlisted + 1
-        set_flash("events", t("events.waitlisted_ok", title=row.title, position=position))
+        set_flash("events", t_md("events.waitlisted_ok", title=row.title, position=position))
     else:
-        set_flash("events", t("events.registered_ok", title=row.title))
+        set_flash("events", t_md("events.registered_ok", title=row.title))
     st.rerun()
 
 
@@ -68,12 +68,12 @@ with upcoming_tab:
         under_way = row.starts_at <= now
         with st.container(border=True, key=f"event_{row.event_id}"):
             cols = st.columns([5, 2])
-            cols[0].subheader(row.title, anchor=False)  # text, never HTML
+            cols[0].subheader(md(row.title), anchor=False)  # text, never Markdown or HTML
             cols[0].markdown(f"**{when(row.starts_at, row.ends_at)}**")
-            place = row.room_name or t("events.online_or_elsewhere")
+            place = md(row.room_name) or t("events.online_or_elsewhere")
             line = f"{t('events.kind.' + row.kind)} · {place}"
             if row.speakers:
-                line += " · " + t("events.speakers", names=row.speakers)
+                line += " · " + t_md("events.speakers", names=row.speakers)
             cols[0].caption(line)
             if row.description:
                 with cols[0].expander(t("events.details")):
@@ -104,8 +104,8 @@ with mine_tab:
     for row in mine.itertuples():
         with st.container(border=True, key=f"mine_{row.event_id}"):
             cols = st.columns([5, 2], vertical_alignment="center")
-            cols[0].markdown(f"**{row.title}**")  # markdown renders no HTML
-            cols[0].caption(f"{when(row.starts_at, row.ends_at)} · {row.room_name or t('events.online_or_elsewhere')}")
+            cols[0].markdown(f"**{md(row.title)}**")
+            cols[0].caption(f"{when(row.starts_at, row.ends_at)} · {md(row.room_name) or t('events.online_or_elsewhere')}")
             cols[0].text(my_status(row))
             if row.starts_at > now and cols[1].button(t("events.cancel"), key=f"mine_unreg_{row.event_id}",
                                                       icon=":material/close:"):

@@ -14,7 +14,7 @@ from lib.core.i18n import current_language, fmt_date, fmt_time, t
 from lib.events import events
 from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import run_action, send_outbox_after, show_outbox_report
+from lib.web.ui import run_action, send_outbox_after, show_outbox_report, t_md
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -72,7 +72,8 @@ with edit_tab:
         result = run_action(lambda: events.save_events(claims, edited, programme))
         if result is not None:
             for number, key, params in result.errors:
-                st.error(t("eventsadmin.row_error", row=number, message=t(key, **params)) if number else t(key, **params))
+                st.error(t("eventsadmin.row_error", row=number, message=t_md(key, **params)) if number
+                         else t_md(key, **params))
             if not result.errors:
                 set_flash("eventsadmin", t("eventsadmin.saved", n=result.changes) if result.changes
                           else t("eventsadmin.nothing"))
@@ -175,5 +176,5 @@ with people_tab:
                 if st.form_submit_button(t("eventsadmin.register_go")) and member:
                     done = run_action(lambda: events.register(claims, event_id, member))
                     if done is not None:
-                        set_flash("eventsadmin", t("events.registered_ok", title=event.title))
+                        set_flash("eventsadmin", t_md("events.registered_ok", title=event.title))
                         st.rerun()

@@ -15,14 +15,14 @@ from lib.directory import members
 from lib.space import space
 from lib.web import navigation, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import run_action
+from lib.web.ui import md, run_action, t_md
 
 person = session.require_page(__file__)
 settings = space.settings()
-st.title(t("home.welcome", space=settings["space_name"]))
+st.title(t_md("home.welcome", space=settings["space_name"]))
 if settings["demo"]:
     st.info(t("app.demo_banner"), icon=":material/science:")
-st.subheader(t("home.hello", name=person.full_name.split(" ")[0]))
+st.subheader(t_md("home.hello", name=person.full_name.split(" ")[0]))
 st.write(t(f"home.intro.{person.role}"))
 
 # Room for other areas' home blocks (check-in, who is here today), in this order.
@@ -44,7 +44,7 @@ def _check_in_block() -> None:
     for row in mine:
         span = f"{fmt_time(row['starts'].astimezone(tz))}–{fmt_time(row['ends'].astimezone(tz))}"
         cols = st.columns([3, 1], vertical_alignment="center")
-        cols[0].markdown(f"**{members.plain(row['resource_name'])}** · {span}")
+        cols[0].markdown(f"**{md(row['resource_name'])}** · {span}")
         # the button only while check_in will accept it; otherwise say from when (or that it is over)
         state = bookings.check_in_state(row["check_in_from"], row["ends"])
         if row["checked_in_at"] is not None:
@@ -69,9 +69,9 @@ def _here_today_block() -> None:
         st.caption(t("directory.here_today_none"))
         return
     for group in groups[:8]:
-        people = ", ".join(members.plain(p["full_name"]) for p in group["people"][:6])
+        people = ", ".join(md(p["full_name"]) for p in group["people"][:6])
         more = len(group["people"]) - 6
-        st.markdown(f"**{members.plain(group['skill'])}** : {people}" + (f" (+{more})" if more > 0 else ""))
+        st.markdown(f"**{md(group['skill'])}** : {people}" + (f" (+{more})" if more > 0 else ""))
 
 
 if person.role in ("admin", "staff", "member"):
@@ -96,4 +96,4 @@ if shortcuts:
     for i, spec in enumerate(shortcuts):
         cols[i % len(cols)].page_link(spec.path, label=t(spec.title_key), icon=spec.icon)
 if person.role == "admin":
-    st.caption(t("app.database", where=db.describe()))
+    st.caption(t_md("app.database", where=db.describe()))

@@ -6,7 +6,7 @@ import streamlit as st
 from lib.core.i18n import current_language, t
 from lib.directory import csv_export, csv_import
 from lib.web import session
-from lib.web.ui import run_action, show_error
+from lib.web.ui import run_action, show_error, t_md
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -23,9 +23,9 @@ if upload is not None:
         show_error(exc)
         st.stop()
     st.info(t("import.dry_run") + " " + plan.summary(lang), icon=":material/science:")
-    st.caption(t("import.file_info", encoding=plan.parsed.encoding, delimiter=plan.parsed.delimiter.replace("\t", "tab")))
+    st.caption(t_md("import.file_info", encoding=plan.parsed.encoding, delimiter=plan.parsed.delimiter.replace("\t", "tab")))
     if plan.parsed.ignored:
-        st.caption(t("import.ignored", columns=", ".join(plan.parsed.ignored)))
+        st.caption(t_md("import.ignored", columns=", ".join(plan.parsed.ignored)))  # the file's own headers
     st.dataframe(pd.DataFrame([{
         t("import.col.line"): r.line, t("import.col.email"): r.email, t("import.col.name"): r.full_name,
         t("import.col.action"): t(f"import.action.{r.action}"),

@@ -7,7 +7,7 @@ from lib.core.i18n import current_language, fmt_date, t
 from lib.directory import members, privacy
 from lib.space import space
 from lib.web import reads, session
-from lib.web.ui import run_action
+from lib.web.ui import md, run_action, t_md
 
 
 def _member_frame(rows: list[dict]) -> pd.DataFrame:
@@ -60,7 +60,7 @@ if st.button(t("members_admin.save"), type="primary", key="members_save"):
         problems = run_action(lambda: members.apply_admin_changes(claims, changes))
         if problems:
             for who, why in problems:
-                st.error(t("members_admin.refused", who=who, why=why))
+                st.error(t("members_admin.refused", who=md(who), why=why))
         elif problems is not None:
             st.success(t("members_admin.saved", n=len(changes)))
 
@@ -71,9 +71,9 @@ if not requests:
     st.caption(t("members_admin.no_erasures"))
 for req in requests:
     with st.container(border=True):
-        st.markdown(f"**{members.plain(req['full_name'])}** — {members.plain(req['email'])} — "
+        st.markdown(f"**{md(req['full_name'])}** — {md(req['email'])} — "
                     f"{fmt_date(req['erasure_requested_at'].date())}")
-        sure = st.checkbox(t("members_admin.erase_confirm", name=members.plain(req["full_name"])),
+        sure = st.checkbox(t_md("members_admin.erase_confirm", name=req["full_name"]),
                            key=f"erase_sure_{req['id']}")
         if st.button(t("members_admin.erase"), key=f"erase_{req['id']}", disabled=not sure, type="primary"):
             run_action(lambda req=req: privacy.erase_member(claims, str(req["id"])), t("members_admin.erased"))

@@ -12,7 +12,7 @@ from lib.core import ics
 from lib.core.i18n import fmt_date, fmt_time, t, weekday_name
 from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import run_action
+from lib.web.ui import md, run_action
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -46,7 +46,7 @@ with upcoming_tab:
     for row in live.itertuples():
         with st.container(border=True):
             cols = st.columns([5, 2, 2, 2])
-            cols[0].markdown(f"**{when(row)}**  \n{row.resource_name} · {row.zone_name} · "
+            cols[0].markdown(f"**{when(row)}**  \n{md(row.resource_name)} · {md(row.zone_name)} · "
                              f"{t('mybookings.status.' + row.status)}")
             one = ics.calendar([{"id": row.id, "starts": row.starts, "ends": row.ends,
                                  "summary": t("ics.summary", resource=row.resource_name, space=settings["space_name"]),

@@ -3,11 +3,11 @@
 
 import streamlit as st
 
-from lib.core.errors import user_message
 from lib.core.i18n import current_language, fmt_date, fmt_number, fmt_percent, t
 from lib.dashboards import charts, occupancy
 from lib.events import events
 from lib.web import reads, session
+from lib.web.ui import refusal
 
 person = session.require_page(__file__)
 
@@ -38,7 +38,7 @@ lang = current_language()
 try:
     today, tz = reads.today_and_zone(person.role, claims)
 except Exception as exc:  # a sentence, never a traceback
-    st.error(user_message(exc))
+    st.error(refusal(exc))
     st.stop()
 
 st.title(t("occupancy.title"))
@@ -55,7 +55,7 @@ kind = top[1].segmented_control(t("occupancy.kind"), occupancy.KINDS, default="d
 try:
     zones = reads.zones(person.role, claims, kind)
 except Exception as exc:
-    st.error(user_message(exc))
+    st.error(refusal(exc))
     st.stop()
 second = st.columns(2)
 zone_names = {"": t("occupancy.all_zones"), **dict(zip(zones["id"], zones["name"], strict=True))}
@@ -87,7 +87,7 @@ try:
     by_zone = reads.by_zone(person.role, claims, period, kind)
     by_plan = reads.by_plan(person.role, claims, period)
 except Exception as exc:
-    st.error(user_message(exc))
+    st.error(refusal(exc))
     st.stop()
 
 compare = occupancy.comparable(before, then)
@@ -183,7 +183,7 @@ st.subheader(t("dash.events.title"))
 try:
     held = reads.event_stats(person.role, claims, period.first, period.last)
 except Exception as exc:
-    st.error(user_message(exc))
+    st.error(refusal(exc))
     st.stop()
 figures = events.stats_summary(held)
 if not figures["events"]:

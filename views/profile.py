@@ -7,7 +7,7 @@ from lib.core.i18n import current_language, fmt_date, fmt_datetime, t
 from lib.directory import members, privacy, skills
 from lib.space import space
 from lib.web import reads, session
-from lib.web.ui import run_action
+from lib.web.ui import md, run_action, t_md
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -29,14 +29,14 @@ if profile is None:
 st.caption(t("profile.intro"))
 left, right = st.columns([1, 5], vertical_alignment="center")
 left.header(members.initials(profile["full_name"]))
-right.subheader(members.plain(profile["full_name"]))
+right.subheader(md(profile["full_name"]))
 
 visibility = st.radio(t("field.visibility"), members.VISIBILITIES, index=members.VISIBILITIES.index(profile["visibility"]),
                       format_func=lambda v: t(f"visibility.{v}", LANG), horizontal=True, key="pf_visibility",
                       help=t("profile.visibility_help"))
 audience = t(f"profile.audience.{visibility}")
 contact = st.toggle(t("profile.contact_allowed"), value=profile["contact_allowed"], key="pf_contact")
-st.caption(f"{t('field.email')} : {members.plain(profile['email'])} — {t('profile.audience.email')}")
+st.caption(f"{t('field.email')} : {md(profile['email'])} — {t('profile.audience.email')}")
 
 full_name = st.text_input(t("field.full_name"), profile["full_name"], max_chars=200, key="pf_name")
 st.caption(audience)
@@ -60,7 +60,7 @@ levels: dict[str, str] = {}
 for name in chosen:
     current = profile["skills"].get(name, "practising")
     levels[name] = st.segmented_control(
-        t("profile.level_of", skill=name), skills.LEVELS, default=current, format_func=lambda v: t(f"level.{v}", LANG),
+        t_md("profile.level_of", skill=name), skills.LEVELS, default=current, format_func=lambda v: t(f"level.{v}", LANG),
         key=f"pf_level_{name.casefold()}") or current
 st.caption(audience)
 

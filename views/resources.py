@@ -10,7 +10,7 @@ from lib.core.i18n import fmt_date, t
 from lib.space import space
 from lib.web import session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import run_action, send_outbox_after, show_outbox_report
+from lib.web.ui import run_action, send_outbox_after, show_outbox_report, t_md
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -75,7 +75,7 @@ with res_tab:
     pending = st.session_state.get("res_needs")
     if pending:
         for item in pending:
-            st.warning(t("resources.deactivate_has_future", resource=item["name"], n=item["count"]))
+            st.warning(t_md("resources.deactivate_has_future", resource=item["name"], n=item["count"]))
         choice = st.radio(" ", ["cancel", "keep"], key="res_future", horizontal=True, label_visibility="collapsed",
                           format_func={"cancel": t("notify.deactivate_cancel"),
                                        "keep": t("resources.deactivate_keep")}.get)

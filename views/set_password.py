@@ -4,7 +4,7 @@ import streamlit as st
 
 from lib.core.i18n import t
 from lib.identity import accounts
-from lib.web.ui import run_action
+from lib.web.ui import run_action, t_md
 
 st.title(t("setpw.title"))
 token = st.query_params.get("token", "")
@@ -16,7 +16,7 @@ if st.session_state.pop("_setpw_done", False):
 elif info is None:
     st.error(t("account.link_invalid"))
 else:
-    st.write(t("setpw.for_invite" if info["purpose"] == "invite" else "setpw.for_reset", email=info["email"]))
+    st.write(t_md("setpw.for_invite" if info["purpose"] == "invite" else "setpw.for_reset", email=info["email"]))
     with st.form("set_password"):
         new = st.text_input(t("password.new"), type="password", help=t("password.rule"), autocomplete="new-password")
         repeat = st.text_input(t("password.repeat"), type="password", autocomplete="new-password")

@@ -3,12 +3,11 @@ booking window, cancellation cut-off and default language; e-mail sending and it
 
 import streamlit as st
 
-from lib.core.errors import user_message
 from lib.core.i18n import current_language, t, weekday_name
 from lib.mail import notify
 from lib.space import settings_admin, space
 from lib.web import session
-from lib.web.ui import run_action
+from lib.web.ui import refusal, run_action, t_md
 
 person = session.require_page(__file__)
 current = space.settings()
@@ -69,7 +68,7 @@ smtp = notify.smtp_settings()
 if smtp is None:
     st.warning(t("notify.unconfigured"), icon=":material/mail:")
 else:
-    st.caption(t("notify.configured", server=smtp.describe(), sender=smtp.sender))
+    st.caption(t_md("notify.configured", server=smtp.describe(), sender=smtp.sender))
 outbox = notify.counts(person.claims())
 st.caption(t("notify.counts", pending=outbox["pending"], failed=outbox["failed"], sent=outbox["sent"]))
 if outbox["last_error"]:
@@ -85,7 +84,7 @@ if buttons.button(t("notify.send_test"), key="notify_test", disabled=smtp is Non
     try:  # not run_action: send_test returns nothing, so None could not tell success from refusal
         notify.send_test(person.email, person.full_name, current_language())
     except Exception as exc:
-        st.error(user_message(exc))
+        st.error(refusal(exc))
     else:
-        st.session_state["settings_notify"] = [("success", t("notify.test_sent", email=person.email))]
+        st.session_state["settings_notify"] = [("success", t_md("notify.test_sent", email=person.email))]
         st.rerun()

@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from lib.core.i18n import t
-from lib.directory import members, skills
+from lib.directory import skills
 from lib.web import reads, session
+from lib.web.ui import md
 
 
 def _stats(rows: list[dict]) -> pd.DataFrame:
@@ -27,4 +28,4 @@ st.subheader(t("insights.wanted_vs_offered"))
 st.altair_chart(skills.wanted_offered_chart(stats), width="stretch")
 gap = stats[stats["wanted"] > stats["offered"]].sort_values("wanted", ascending=False)["skill"].head(8).tolist()
 if gap:
-    st.info(t("insights.gap", skills=", ".join(members.plain(s) for s in gap)))
+    st.info(t("insights.gap", skills=", ".join(md(s) for s in gap)))

@@ -5,9 +5,8 @@ import streamlit as st
 
 from lib.core.i18n import t
 from lib.directory import skills
-from lib.directory.members import plain
 from lib.web import session
-from lib.web.ui import run_action
+from lib.web.ui import md, run_action
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -22,7 +21,7 @@ if not proposed:
     st.caption(t("skills_admin.no_proposed"))
 for r in proposed:
     c1, c2 = st.columns([4, 1], vertical_alignment="center")
-    c1.markdown(f"**{plain(r['name'])}** — {plain(r['proposed_by'] or '')} ({r['members']})")
+    c1.markdown(f"**{md(r['name'])}** — {md(r['proposed_by'])} ({r['members']})")
     if c2.button(t("skills_admin.approve"), key=f"approve_{r['id']}"):
         run_action(lambda r=r: skills.approve(claims, str(r["id"])), t("skills_admin.approved"))
         st.rerun()

@@ -7,7 +7,7 @@ import streamlit as st
 from lib.core.i18n import current_language, t
 from lib.identity import accounts, supabase_auth
 from lib.web import session
-from lib.web.ui import run_action
+from lib.web.ui import run_action, t_md
 
 person = session.require_page(__file__)
 st.title(t("team.title"))
@@ -41,7 +41,7 @@ with st.expander(t("team.invite"), icon=":material/person_add:"):
         invited = st.form_submit_button(t("team.invite_button"), type="primary")
     if invited and supabase_auth.enabled():  # Supabase Auth sends the link by email itself
         if run_action(lambda: supabase_auth.invite_by_email(person.claims(), email, full_name, role)):
-            st.success(t("team.invite_sent", email=email.strip()))
+            st.success(t_md("team.invite_sent", email=email.strip()))
     elif invited:
         result = run_action(lambda: accounts.invite(person.claims(), email, full_name, role))
         if result is not None:
@@ -72,21 +72,21 @@ with cols[0]:
                             format_func=_role_label, key=f"role_{chosen_id}")
     if st.button(t("team.change_role"), key="change_role", disabled=new_role == chosen["role"]):
         if run_action(lambda: accounts.set_role(person.claims(), chosen_id, new_role)) is not None:
-            st.success(t("team.role_changed", name=chosen["full_name"], role=_role_label(new_role)))
+            st.success(t_md("team.role_changed", name=chosen["full_name"], role=_role_label(new_role)))
 with cols[1]:
     if chosen["active"]:
         if st.button(t("team.deactivate"), key="deactivate", help=t("team.deactivate_help")):
             if run_action(lambda: accounts.set_active(person.claims(), chosen_id, False)) is not None:
-                st.success(t("team.deactivated", name=chosen["full_name"]))
+                st.success(t_md("team.deactivated", name=chosen["full_name"]))
     elif st.button(t("team.reactivate"), key="reactivate"):
         if run_action(lambda: accounts.set_active(person.claims(), chosen_id, True)) is not None:
-            st.success(t("team.reactivated", name=chosen["full_name"]))
+            st.success(t_md("team.reactivated", name=chosen["full_name"]))
 with cols[2]:
     if chosen["has_account"]:
         if st.button(t("team.reset_link"), key="reset_link", help=t("team.reset_help")):
             if supabase_auth.enabled():
                 supabase_auth.send_reset(chosen["email"], supabase_auth.new_client())
-                st.success(t("team.reset_sent", email=chosen["email"]))
+                st.success(t_md("team.reset_sent", email=chosen["email"]))
             else:
                 result = run_action(lambda: accounts.issue_reset(person.claims(), chosen_id))
                 if result is not None:

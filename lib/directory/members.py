@@ -43,14 +43,6 @@ def initials(name: str | None) -> str:
     return letters[0] + (letters[-1] if len(letters) > 1 else "")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$])")
-
-
-def plain(text: str | None) -> str:
-    """User text made inert for Streamlit markdown (no links, images, HTML or formatting)."""
-    return _MD_SPECIAL.sub(r"\\\1", text or "")
-
-
 def sort_key(name: str) -> str:
     """Sort people's names as a French reader expects (accents ignored), without locale."""
     return unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode().casefold()

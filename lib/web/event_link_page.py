@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from lib.core import caches, clock
-from lib.core.errors import UserError, user_message
+from lib.core.errors import UserError
 from lib.core.i18n import LANGUAGES, current_language, fmt_date, fmt_time, t, weekday_name
 from lib.events import events
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import page_address
+from lib.web.ui import md, page_address, refusal, t_md
 
 # --------------------------------------------------------------------------- data (cached, shared)
 
@@ -103,11 +103,11 @@ def _event_card(row: dict[str, Any], tz: ZoneInfo) -> None:
     """One event of the list: what, when, where, who, places; its button opens the form for it."""
     with st.container(border=True):
         cols = st.columns([3, 1])
-        cols[0].subheader(row["title"], anchor=False)  # text, never HTML
+        cols[0].subheader(md(row["title"]), anchor=False)  # text, never Markdown or HTML
         cols[0].markdown(f"**{when(row['starts_at'], row['ends_at'], tz)}**")
-        line = f"{t('events.kind.' + row['kind'])} · {row['room_name'] or t('events.online_or_elsewhere')}"
+        line = f"{t('events.kind.' + row['kind'])} · {md(row['room_name']) or t('events.online_or_elsewhere')}"
         if row["speakers"]:
-            line += " · " + t("events.speakers", names=row["speakers"])
+            line += " · " + t_md("events.speakers", names=row["speakers"])
         cols[0].caption(line)
         with cols[1]:
             _places(row)
@@ -125,9 +125,9 @@ def _chosen(token: str, row: dict[str, Any], tz: ZoneInfo) -> None:
         st.session_state.pop("evl", None)
         st.rerun()
     with st.container(border=True):
-        st.subheader(row["title"], anchor=False)
+        st.subheader(md(row["title"]), anchor=False)
         st.markdown(f"**{when(row['starts_at'], row['ends_at'], tz)}**")
-        st.caption(f"{t('events.kind.' + row['kind'])} · {row['room_name'] or t('events.online_or_elsewhere')}")
+        st.caption(f"{t('events.kind.' + row['kind'])} · {md(row['room_name']) or t('events.online_or_elsewhere')}")
         if row["speakers"]:
             st.text(t("events.speakers", names=row["speakers"]))
         if row.get("description"):
@@ -145,7 +145,7 @@ def _chosen(token: str, row: dict[str, Any], tz: ZoneInfo) -> None:
             try:
                 manage = events.link_register(token, row["event_id"], email, name)
             except Exception as exc:  # every refusal becomes a sentence
-                st.error(user_message(exc))
+                st.error(refusal(exc))
                 return
             forget(token)
             found = events.link_registration(manage) or {}
@@ -156,9 +156,9 @@ def _chosen(token: str, row: dict[str, Any], tz: ZoneInfo) -> None:
 
 def _done(token: str, done: dict[str, Any]) -> None:
     if done["status"] == "waitlisted":
-        st.info(t("eventlink.done_waitlisted", title=done["title"]), icon=":material/hourglass_top:")
+        st.info(t_md("eventlink.done_waitlisted", title=done["title"]), icon=":material/hourglass_top:")
     else:
-        st.success(t("eventlink.done_registered", title=done["title"]), icon=":material/check_circle:")
+        st.success(t_md("eventlink.done_registered", title=done["title"]), icon=":material/check_circle:")
     st.write(t("eventlink.manage_intro"))
     address = manage_address(token, done["manage"])
     st.link_button(t("eventlink.manage_title"), address, icon=":material/open_in_new:")
@@ -175,16 +175,16 @@ def show_manage(manage: str) -> None:
     try:
         found = events.link_registration(manage)
     except UserError as exc:
-        st.error(exc.message())
+        st.error(refusal(exc))
         return
     if found is None:
         st.error(t("link.manage_unknown"))
         return
     tz = ZoneInfo(found["time_zone"])
     with st.container(border=True):
-        st.subheader(found["title"], anchor=False)  # text, never HTML
+        st.subheader(md(found["title"]), anchor=False)  # text, never Markdown or HTML
         st.markdown(f"**{when(found['starts_at'], found['ends_at'], tz)}**")
-        st.caption(found["room_name"] or t("events.online_or_elsewhere"))
+        st.caption(md(found["room_name"]) or t("events.online_or_elsewhere"))
         if found["full_name"]:
             st.text(found["full_name"])
         status = t("event.cancelled") if found["event_status"] == "cancelled" \
@@ -197,7 +197,7 @@ def show_manage(manage: str) -> None:
         try:
             events.link_unregister(manage)
         except Exception as exc:
-            st.error(user_message(exc))
+            st.error(refusal(exc))
             return
         forget()
         set_flash("evl", t("eventlink.cancelled"))
@@ -219,7 +219,7 @@ def show(token: str) -> None:
     try:
         rows = link_events(token)
     except Exception as exc:  # unknown, expired, revoked: say which
-        st.error(user_message(exc))
+        st.error(refusal(exc))
         return
     state = st.session_state.get("evl") or {}  # one entry: what this visitor picked or just did
     if state.get("done"):
@@ -233,6 +233,6 @@ def show(token: str) -> None:
     if picked is not None:  # (an event gone from the list since: back to the list)
         _chosen(token, picked, tz)
         return
-    st.write(t("eventlink.intro", space=rows[0]["space_name"]))
+    st.write(t_md("eventlink.intro", space=rows[0]["space_name"]))
     for row in rows:
         _event_card(row, tz)

@@ -31,7 +31,7 @@ from lib.core.i18n import LANGUAGES, current_language, fmt_date, fmt_time, t, we
 from lib.events import events
 from lib.web import event_link_page
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import page_address, run_action
+from lib.web.ui import page_address, refusal, run_action, t_md
 
 _ASSETS = Path(__file__).parent / "assets"
 
@@ -221,7 +221,7 @@ def _on_book(token: str) -> None:
     try:
         _visit()["done"] = book_request(token, request)
     except Exception as exc:
-        _visit()["error"] = user_message(exc)
+        _visit()["error"] = user_message(exc)  # drawn by the form with textContent: plain text
         if isinstance(exc, UserError) and exc.key == "booking.taken":
             forget_windows()  # taken a second ago: show the fresh state at once
 
@@ -244,7 +244,7 @@ def _manage_page(manage: str) -> None:
         found = share_links.managed_booking(manage)
     except UserError as exc:
         st.title(t("linkpage.manage_title"))
-        st.error(exc.message())
+        st.error(refusal(exc))
         return
     if found is None:  # not a booking: a registration to an event, else unknown
         event_link_page.show_manage(manage)
@@ -263,7 +263,7 @@ def _manage_page(manage: str) -> None:
 
 def _done(done: dict[str, Any]) -> None:
     """The booking just made, with its private manage link."""
-    st.success(t("linkpage.booked", resource=done["resource"], when=done["when"]), icon=":material/check_circle:")
+    st.success(t_md("linkpage.booked", resource=done["resource"], when=done["when"]), icon=":material/check_circle:")
     if done["pending"]:
         st.info(t("linkpage.pending"))
     st.write(t("linkpage.manage_intro"))
@@ -277,7 +277,7 @@ def _booking_page(token: str, visit: dict[str, Any]) -> None:
         payload = window_payload(token, current_language())
     except Exception as exc:  # unknown, expired, revoked: say which
         st.title(t("linkpage.title"))
-        st.error(user_message(exc))
+        st.error(refusal(exc))
         return
     error = visit.pop("error", None)
     if error:  # the visitor's own copy, with the reason and a new attempt number so the form redraws

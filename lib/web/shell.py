@@ -17,12 +17,13 @@ import dataclasses
 
 import streamlit as st
 
-from lib.core.errors import UserError, user_message
+from lib.core.errors import UserError
 from lib.core.i18n import LANGUAGES, current_language, fmt_date, t
 from lib.directory import privacy
 from lib.identity import accounts, auth, supabase_auth
 from lib.space import space
 from lib.web import link_page, navigation, session, startup
+from lib.web.ui import refusal, t_md
 
 
 def _stale_profile_notice(person: auth.Person) -> str | None:
@@ -56,7 +57,7 @@ def _language_changed() -> None:
             accounts.set_locale(person.claims(), chosen)
             session.replace_person(dataclasses.replace(person, locale=chosen))
         except Exception as exc:  # the language still changes for this session
-            st.session_state["_lang_error"] = user_message(exc)
+            st.session_state["_lang_error"] = refusal(exc)
 
 
 def _language_switch() -> None:
@@ -74,7 +75,7 @@ def _language_switch() -> None:
 def _sign_in_page() -> None:
     settings = space.settings()
     st.title(t("auth.sign_in"))
-    st.caption(t("auth.sign_in_to", space=settings["space_name"]))
+    st.caption(t_md("auth.sign_in_to", space=settings["space_name"]))
     with st.form("sign_in"):
         email = st.text_input(t("auth.email"), key="sign_in_email", autocomplete="email")
         password = st.text_input(t("auth.password"), type="password", key="sign_in_password",
@@ -88,7 +89,7 @@ def _sign_in_page() -> None:
             else:
                 person = auth.check_credentials(email, password, session.client_address())
         except Exception as exc:
-            st.error(user_message(exc))
+            st.error(refusal(exc))
         else:
             session.sign_in(person)
             st.rerun()
@@ -124,7 +125,7 @@ def _email_link_return() -> bool:
     try:
         person = supabase_auth.verify_link(token_hash, link_type or "", session.supabase_client())
     except Exception as exc:
-        st.error(user_message(exc))
+        st.error(refusal(exc))
         return False
     session.sign_in(person)
     if link_type == "recovery":
@@ -150,7 +151,7 @@ def _first_run_page() -> None:
                 raise UserError("password.mismatch")
             user_id = accounts.create_first_admin(email, full_name, password)
         except Exception as exc:
-            st.error(user_message(exc))
+            st.error(refusal(exc))
             return
         person = auth.person_for_user(user_id)
         if person is not None:
@@ -169,7 +170,7 @@ def _choose_password_page() -> None:
         try:
             supabase_auth.update_password(new, repeat, session.supabase_client())
         except Exception as exc:
-            st.error(user_message(exc))
+            st.error(refusal(exc))
             return
         st.session_state.pop("_choose_password", None)
         st.toast(t("setpw.done_signed_in"))  # a toast outlives the rerun
@@ -281,7 +282,7 @@ def main() -> None:
                            default=spec.default) for path, spec in specs.items()}
     current = st.navigation(list(pages.values()), position="hidden")
     with st.sidebar:
-        st.caption(t("auth.signed_in_as", name=person.full_name, role=t(f"role.{person.role}")))
+        st.caption(t_md("auth.signed_in_as", name=person.full_name, role=t(f"role.{person.role}")))
         for section, specs_in in navigation.sections_for(person.role):
             st.markdown(f"**{t(section)}**")
             for spec in (s for s in specs_in if s.path in pages):

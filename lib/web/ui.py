@@ -1,17 +1,80 @@
-"""Small Streamlit helpers shared by pages: cached reads, actions with clear messages."""
+"""Small Streamlit helpers shared by pages: cached reads, actions with clear messages, and user
+text shown as text (`md`, `t_md`, `refusal`)."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import psycopg
 import streamlit as st
 
 from lib.core import caches
-from lib.core.errors import user_message
+from lib.core.errors import UserError, from_db_error, user_message
+from lib.core.i18n import t
 from lib.mail import notify
 
 T = TypeVar("T")
+
+
+# --------------------------------------------------------------------------- user text as text
+
+# Every ASCII character that Markdown, its GitHub extensions, Streamlit's directives
+# (`:red[…]`, `:material/…:`) or KaTeX (`$…$`) give a meaning to, and `&` (entities such as
+# `&lt;`). CommonMark lets any ASCII punctuation be backslash-escaped, showing as itself.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~:$&])")
+# Streamlit also rewrites the *text* of a rendered page, after escapes are undone: web and mail
+# addresses become links (`https://…`, `www.…`, `a@b.c`), `:name:` becomes an emoji or a
+# `:material/…:` icon. A word joiner (U+2060: invisible, no line break) inside each pattern stops
+# them, and the text still reads and wraps the same.
+_WORD_JOINER = "\u2060"
+_TEXT_REWRITES = re.compile(r"(?<=:)(?=[\w/+\-])|(?<=@)(?=[\w\-])|(?i:(?<=www)(?=\.))")
+# Kept although invisible: it joins emoji sequences (👩‍💻), and a lone one changes nothing.
+_ZERO_WIDTH_JOINER = "\u200d"
+
+
+def _visible(ch: str) -> str:
+    """A character as it may stand in one line of shown text: line breaks, tabs and separators
+    become a space; control, formatting (bidi overrides, zero-width), private-use and unassigned
+    characters are dropped (they can reorder or hide what a reader sees)."""
+    category = unicodedata.category(ch)
+    if ch.isspace():
+        return " "
+    if category in ("Cc", "Cf", "Co", "Cs", "Cn") and ch != _ZERO_WIDTH_JOINER:
+        return ""
+    return ch
+
+
+def md(text: object) -> str:
+    """User text made inert in anything Streamlit renders as Markdown — `st.markdown`, `write`,
+    `caption`, `subheader`, `info`/`success`/`warning`/`error`, `toast`, and the labels of
+    buttons, expanders, tabs, checkboxes, radio options and metrics: no link, image, HTML,
+    formatting, colour, icon, emoji or formula, one line, shown exactly as typed.
+
+    Not for plain-text places, where the escapes would show: `st.text`, `st.code`, dataframe and
+    data-editor cells, selectbox and multiselect options (their `format_func`), e-mails."""
+    if text is None:
+        return ""
+    line = " ".join("".join(_visible(ch) for ch in str(text)).split())
+    return _MD_SPECIAL.sub(r"\\\1", _TEXT_REWRITES.sub(_WORD_JOINER, line))
+
+
+def t_md(key: str, lang: str | None = None, **params: object) -> str:
+    """`t(key, …)` for a Markdown place: the catalogue's own markup (`**…**`) stays, every value
+    filled in is shown as text (`md`)."""
+    return t(key, lang, **{name: md(value) for name, value in params.items()})
+
+
+def refusal(exc: BaseException, lang: str | None = None) -> str:
+    """`user_message(exc)` for a Markdown place: a refusal's values (a name, a title the database
+    quoted back) are shown as text."""
+    if isinstance(exc, psycopg.Error):
+        exc = from_db_error(exc)
+    if isinstance(exc, UserError):
+        return t_md(exc.key, lang, **exc.params)
+    return user_message(exc, lang)
 
 
 def run_action(action: Callable[[], T], success: str | None = None) -> T | None:
@@ -20,7 +83,7 @@ def run_action(action: Callable[[], T], success: str | None = None) -> T | None:
     try:
         result = action()
     except Exception as exc:  # every failure becomes a sentence, never a traceback
-        st.error(user_message(exc))
+        st.error(refusal(exc))
         return None
     st.cache_data.clear()
     if success:
@@ -39,7 +102,7 @@ def send_outbox_after(page: str) -> None:
     try:
         report = notify.summary(notify.send_pending())
     except Exception as exc:  # the mail server or the outbox failed: the messages wait
-        report = [("warning", user_message(exc))]
+        report = [("warning", refusal(exc))]
     st.session_state[f"_outbox_report_{page}"] = report
 
 
@@ -50,7 +113,7 @@ def show_outbox_report(page: str) -> None:
 
 
 def show_error(exc: BaseException) -> None:
-    st.error(user_message(exc))
+    st.error(refusal(exc))
 
 
 def cache_key(claims: dict[str, Any] | None) -> str:
