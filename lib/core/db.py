@@ -167,16 +167,31 @@ def _pool() -> ConnectionPool:
 POOL_TIMEOUT_SECONDS = float(os.environ.get("CANTINE_POOL_TIMEOUT", 5))
 
 
+class DatabaseBusy(PoolTimeout):
+    """Every connection of the pool stayed in use for CANTINE_POOL_TIMEOUT seconds: the database
+    answers, it is busy (lib/core/errors.py says "try again in a few seconds", not "down")."""
+
+
+def _pool_is_full(pool: ConnectionPool) -> bool:
+    stats = pool.get_stats()
+    return stats.get("pool_size", 0) >= pool.max_size and stats.get("pool_available", 0) == 0
+
+
 @contextmanager
 def _connection() -> Iterator[psycopg.Connection]:
-    """A pooled connection in a transaction (commit on success, rollback on error). When the
-    embedded server died under a running app (kill -9, crash), start it again and retry once."""
+    """A pooled connection in a transaction (commit on success, rollback on error).
+
+    A full pool is `DatabaseBusy` after one wait of POOL_TIMEOUT_SECONDS. Only when the embedded
+    server is gone (kill -9, crash under a running app) is it started again and the request
+    retried once: a second wait on a full pool would double what the setting promises."""
     pool = _pool()
     with ExitStack() as stack:
         try:
             conn = stack.enter_context(pool.connection(timeout=POOL_TIMEOUT_SECONDS))
-        except (PoolTimeout, psycopg.OperationalError):
-            if _default_info is not None or not is_embedded():
+        except (PoolTimeout, psycopg.OperationalError) as exc:
+            if isinstance(exc, PoolTimeout) and _pool_is_full(pool):
+                raise DatabaseBusy(f"all {pool.max_size} connections in use for {POOL_TIMEOUT_SECONDS:g} s") from exc
+            if _default_info is not None or not is_embedded() or embedded.server_pid(data_dir()) is not None:
                 raise
             ensure_embedded_database()
             conn = stack.enter_context(pool.connection(timeout=POOL_TIMEOUT_SECONDS))

@@ -14,6 +14,7 @@ import logging
 import psycopg
 from psycopg import errors as pgerr
 
+from lib.core.db import DatabaseBusy
 from lib.core.i18n import has, t
 
 log = logging.getLogger("cantine")
@@ -50,9 +51,10 @@ def from_db_error(exc: psycopg.Error) -> UserError:
         return UserError("db.permission_denied")
     if isinstance(exc, pgerr.CheckViolation):
         return UserError("db.check_violation", detail=constraint or primary)
-    if isinstance(exc, pgerr.LockNotAvailable | pgerr.QueryCanceled):
+    if isinstance(exc, pgerr.LockNotAvailable | pgerr.QueryCanceled | DatabaseBusy):
         # private.lock gave up waiting (55P03), or a statement limit fired (57014, Supabase's
-        # per-role statement_timeout): the database is busy, not down
+        # per-role statement_timeout), or every pooled connection stayed in use: the database is
+        # busy, not down
         return UserError("app.busy")
     if isinstance(exc, psycopg.OperationalError):
         log.warning("database unreachable: %s", exc)
