@@ -59,6 +59,11 @@ STRINGS = {
                                      "Invalid skill name \"{name}\": between 1 and {max} characters."),
     "directory.skill_pending": ("La compétence « {name} » attend déjà la validation d'un·e admin ; réessayez plus tard.",
                                 "The skill \"{name}\" is already waiting for an admin's approval; try again later."),
+    "directory.too_many_proposals": (
+        "Trop de propositions de compétences : {pending} au plus en attente de validation, et {per_day} par "
+        "24 heures. Attendez qu'un·e admin traite les vôtres, ou choisissez une compétence de la liste.",
+        "Too many skill proposals: at most {pending} waiting for approval, and {per_day} in 24 hours. Wait "
+        "until an admin has handled yours, or pick a skill from the list."),
     "directory.skill_unknown": ("Cette compétence n'existe plus ou vous ne pouvez pas la modifier.",
                                 "This skill no longer exists or you may not change it."),
     "directory.skill_in_use": ("Cette compétence est utilisée : fusionnez-la plutôt dans une autre, rien ne sera perdu.",
