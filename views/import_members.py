@@ -1,5 +1,7 @@
 """Import members from a spreadsheet (dry run first, then one transaction) and export them."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -17,11 +19,15 @@ st.caption(t("import.intro"))
 upload = st.file_uploader(t("import.file"), type=["csv", "txt"], key="import_file")
 if upload is not None:
     data = upload.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    # the preview drawn on the previous run is what the person saw when they clicked "import"
+    shown = st.session_state.get("import_preview")
     try:
         plan = csv_import.import_members(data, claims, dry_run=True)
     except Exception as exc:  # a refused file gets a sentence, not a traceback
         show_error(exc)
         st.stop()
+    st.session_state["import_preview"] = (digest, plan)
     st.info(t("import.dry_run") + " " + plan.summary(lang), icon=":material/science:")
     st.caption(t_md("import.file_info", encoding=plan.parsed.encoding, delimiter=plan.parsed.delimiter.replace("\t", "tab")))
     if plan.parsed.ignored:
@@ -36,7 +42,8 @@ if upload is not None:
     if not valid:
         st.caption(t("import.nothing"))
     elif st.button(t("import.apply", n=valid), type="primary", key="import_go"):
-        done = run_action(lambda: csv_import.import_members(data, claims, dry_run=False))
+        seen = shown[1] if shown and shown[0] == digest else plan
+        done = run_action(lambda: csv_import.import_members(data, claims, dry_run=False, preview=seen))
         if done is not None:
             st.success(t("import.done", summary=done.summary(lang)))
 

@@ -18,6 +18,7 @@ from lib.cli import booking as cli_booking
 from lib.cli import directory as cli_directory
 from lib.cli import export as cli_export
 from lib.cli import notify as cli_notify
+from lib.cli import space as cli_space
 from lib.core import backup, db, embedded
 from lib.core.errors import UserError, user_message
 from lib.core.i18n import t
@@ -25,7 +26,7 @@ from lib.demo import seed
 from lib.identity import accounts
 from lib.space import settings_admin
 
-AREA_COMMANDS = (cli_booking, cli_export, cli_directory, cli_notify)
+AREA_COMMANDS = (cli_booking, cli_export, cli_directory, cli_notify, cli_space)
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:

@@ -8,7 +8,8 @@ commas or semicolons, each optionally with a level: "Python (expert); SQL".
 Every import is planned first: each row is *create*, *update*, *unchanged* or *refused* with
 reasons. A dry run stops there, in a read-only transaction. A real import applies every
 valid row in one transaction, matching existing members by email, so importing the same file
-twice changes nothing. Visibility is never imported: only a member consents to being listed.
+twice changes nothing; a row that clashes with a member added meanwhile refuses the whole import,
+naming its line and field, and nothing is written. Visibility is never imported: only a member consents to being listed.
 """
 
 from __future__ import annotations
@@ -282,16 +283,29 @@ def plan_rows(conn: psycopg.Connection, parsed: ParsedFile) -> list[RowPlan]:
 # --------------------------------------------------------------------------- applying
 
 def apply_rows(conn: psycopg.Connection, rows: list[RowPlan]) -> None:
-    """Write every created or updated row in the caller's transaction."""
+    """Write every created or updated row in the caller's transaction. A row that clashes with a
+    member who appeared since the rows were planned (another admin, another import, committed
+    while this one ran) refuses the whole import with its line and field: the caller's
+    transaction then rolls back, so nothing of the file is left half-written."""
     conn.execute("select set_config('cantine.visibility_reason', 'import', true)")
+    created: dict[str, int] = {}  # member id -> line of this file that created it
     for row in rows:
         if row.action == "create":
             cols = ["email", *row.values]
-            query = sql.SQL("insert into public.members ({}) values ({}) returning id").format(
+            # on conflict: no aborted transaction, so we can still say which line and whose
+            query = sql.SQL("insert into public.members ({}) values ({}) on conflict (email) do nothing"
+                            " returning id").format(
                 sql.SQL(", ").join(map(sql.Identifier, cols)), sql.SQL(", ").join(sql.Placeholder() * len(cols)))
-            member_id = conn.execute(query, (row.email, *row.values.values())).fetchone()["id"]
+            inserted = conn.execute(query, (row.email, *row.values.values())).fetchone()
+            if inserted is None:
+                _refuse_clash(conn, row, created)
+            member_id = inserted["id"]
+            created[str(member_id)] = row.line
         elif row.action == "update":
-            member_id = conn.execute("select id from public.members where email = %s", (row.email,)).fetchone()["id"]
+            found = conn.execute("select id from public.members where email = %s", (row.email,)).fetchone()
+            if found is None:
+                raise UserError("import.gone_meanwhile", line=row.line, email=row.email)
+            member_id = found["id"]
             if row.values:
                 query = sql.SQL("update public.members set {} where id = %s").format(
                     sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(k)) for k in row.values))
@@ -306,9 +320,31 @@ def apply_rows(conn: psycopg.Connection, rows: list[RowPlan]) -> None:
     conn.execute("select set_config('cantine.visibility_reason', '', true)")
 
 
-def import_members(data: bytes, who: db.Actor, dry_run: bool = True) -> ImportPlan:
+def _refuse_clash(conn: psycopg.Connection, row: RowPlan, created: dict[str, int]) -> None:
+    """Row `row` could not be created: its email is taken. By an earlier line of this file (two
+    spellings the database deems the same address), or by someone who added it meanwhile."""
+    other = conn.execute("select id from public.members where email = %s", (row.email,)).fetchone()
+    earlier = created.get(str(other["id"])) if other else None
+    if earlier is not None:
+        raise UserError("import.clash_in_file", line=row.line, email=row.email, other=earlier)
+    raise UserError("import.added_meanwhile", line=row.line, email=row.email)
+
+
+def _check_preview(rows: list[RowPlan], preview: ImportPlan) -> None:
+    """Refuse to apply when a row the person saw as *create* now matches a member: applying would
+    silently update someone added meanwhile instead of what was shown."""
+    shown = {r.line: r for r in preview.rows}
+    for row in rows:
+        before = shown.get(row.line)
+        if before is not None and before.action == "create" and before.email == row.email and row.action != "create":
+            raise UserError("import.added_meanwhile", line=row.line, email=row.email)
+
+
+def import_members(data: bytes, who: db.Actor, dry_run: bool = True, preview: ImportPlan | None = None) -> ImportPlan:
     """Plan (and unless `dry_run`, apply) an import as `who`: the admin doing it from the app
-    (row-level security applies), or db.OWNER from the command line. One transaction."""
+    (row-level security applies), or db.OWNER from the command line. One transaction. `preview`
+    is the dry run the person saw, if any: a row it showed as a new member that someone added
+    meanwhile refuses the import (with its line) rather than updating that member unseen."""
     parsed = parse(data)
     with db.acting_as(who) as conn:
         if dry_run:
@@ -319,6 +355,8 @@ def import_members(data: bytes, who: db.Actor, dry_run: bool = True) -> ImportPl
         if dry_run:
             conn.rollback()
             return plan
+        if preview is not None:
+            _check_preview(rows, preview)
         apply_rows(conn, rows)
         plan.applied = True
     return plan

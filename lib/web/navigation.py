@@ -50,6 +50,7 @@ PAGES: list[PageSpec] = [
     PageSpec("views/members_admin.py", "members_admin.title", ":material/group:", ADMIN, section="nav.section.admin"),
     PageSpec("views/skills_admin.py", "skills_admin.title", ":material/label:", ADMIN, section="nav.section.admin"),
     PageSpec("views/import_members.py", "import.title", ":material/upload_file:", ADMIN, section="nav.section.admin"),
+    PageSpec("views/audit.py", "audit.title", ":material/history:", ADMIN, section="nav.section.admin"),
     PageSpec("views/events.py", "events.title", ":material/event:", MEMBER_SPACE, section="nav.section.community"),
     PageSpec("views/events_admin.py", "eventsadmin.title", ":material/edit_calendar:", TEAM, section="nav.section.team"),
     PageSpec("views/occupancy.py", "occupancy.title", ":material/monitoring:", DASHBOARDS | {"staff"}, section="nav.section.dashboards"),

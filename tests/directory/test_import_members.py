@@ -4,6 +4,7 @@ same file twice changes nothing."""
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import psycopg
@@ -165,3 +166,59 @@ def test_a_file_without_names_updates_but_refuses_new_members(demo_db):
     rows = _by_line(csv_import.import_members(data, db.OWNER, dry_run=True))
     assert rows[2].action == "update"
     assert rows[3].action == "refused" and rows[3].reasons == [("import.name_missing", {})]
+
+
+CLASH_CSV = ("email;nom complet;société\n"
+             "first@clash.org;First Person;Alpha\n"
+             "second@clash.org;Second Person;Beta\n"
+             "Ann@Clash.org ;Ann Clash;Gamma\n").encode()
+
+
+def test_a_member_added_between_preview_and_import_names_the_line_and_field_and_nothing_is_written(demo_db):
+    preview = csv_import.import_members(CLASH_CSV, db.OWNER, dry_run=True)
+    assert [r.action for r in preview.rows] == ["create", "create", "create"]
+    with db.as_owner() as conn:  # another admin, another connection, meanwhile
+        conn.execute("insert into public.members (email, full_name) values ('ann@clash.org', 'Ann Added Meanwhile')")
+    before = _snapshot()
+    with pytest.raises(UserError) as refused:
+        csv_import.import_members(CLASH_CSV, db.OWNER, dry_run=False, preview=preview)
+    assert refused.value.message("en") == (
+        "Line 4, email: ann@clash.org is already a member — it was added while you were importing; "
+        "run the preview again. Nothing was imported.")
+    assert refused.value.message("fr").startswith("Ligne 4, e-mail : ann@clash.org est déjà membre")
+    assert _snapshot() == before, "the whole import is one transaction: nothing partial remains"
+    with db.as_owner() as conn:
+        assert conn.execute("select full_name, company from public.members where email = 'ann@clash.org'"
+                            ).fetchone() == {"full_name": "Ann Added Meanwhile", "company": None}
+
+
+def test_a_concurrent_insert_during_the_import_is_a_sentence_not_a_unique_violation(demo_db):
+    """The other insert commits after this import has planned its rows and before it writes them
+    (its uncommitted row makes our insert wait on the unique index, then clash)."""
+    other = psycopg.connect(db.conninfo())
+    other.execute("insert into public.members (email, full_name) values ('ann@clash.org', 'Ann Racing')")
+    before = _snapshot()
+    outcome: dict[str, BaseException] = {}
+
+    def run_import() -> None:
+        try:
+            csv_import.import_members(CLASH_CSV, db.OWNER, dry_run=False)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run_import)
+    thread.start()
+    thread.join(1.5)
+    assert thread.is_alive(), "the import waits on the other transaction's row"
+    other.commit()
+    other.close()
+    thread.join(15)
+    error = outcome.get("error")
+    assert isinstance(error, UserError), repr(error)
+    assert error.message("en").startswith("Line 4, email: ann@clash.org is already a member")
+    after = _snapshot()
+    assert after[1:3] == before[1:3], "no skill nor link of the file remains"
+    with db.as_owner() as conn:
+        emails = {r["email"] for r in conn.execute("select email::text as email from public.members"
+                                                   " where email like '%%@clash.org'")}
+    assert emails == {"ann@clash.org"}, "lines 2 and 3 were rolled back with line 4"

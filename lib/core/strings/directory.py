@@ -59,6 +59,11 @@ STRINGS = {
                                      "Invalid skill name \"{name}\": between 1 and {max} characters."),
     "directory.skill_pending": ("La compétence « {name} » attend déjà la validation d'un·e admin ; réessayez plus tard.",
                                 "The skill \"{name}\" is already waiting for an admin's approval; try again later."),
+    "directory.too_many_proposals": (
+        "Trop de propositions de compétences : {pending} au plus en attente de validation, et {per_day} par "
+        "24 heures. Attendez qu'un·e admin traite les vôtres, ou choisissez une compétence de la liste.",
+        "Too many skill proposals: at most {pending} waiting for approval, and {per_day} in 24 hours. Wait "
+        "until an admin has handled yours, or pick a skill from the list."),
     "directory.skill_unknown": ("Cette compétence n'existe plus ou vous ne pouvez pas la modifier.",
                                 "This skill no longer exists or you may not change it."),
     "directory.skill_in_use": ("Cette compétence est utilisée : fusionnez-la plutôt dans une autre, rien ne sera perdu.",
@@ -260,6 +265,21 @@ STRINGS = {
     "import.email_missing": ("e-mail manquant", "email missing"),
     "import.email_invalid": ("e-mail non valable « {email} »", "invalid email \"{email}\""),
     "import.duplicate": ("e-mail en double dans le fichier (déjà ligne {line})", "email duplicated in the file (already on line {line})"),
+    "import.added_meanwhile": (
+        "Ligne {line}, e-mail : {email} est déjà membre — ce membre a été ajouté pendant votre import ; "
+        "relancez la simulation. Rien n'a été importé.",
+        "Line {line}, email: {email} is already a member — it was added while you were importing; "
+        "run the preview again. Nothing was imported."),
+    "import.clash_in_file": (
+        "Ligne {line}, e-mail : {email} est la même adresse que la ligne {other} ; gardez une seule des deux "
+        "lignes. Rien n'a été importé.",
+        "Line {line}, email: {email} is the same address as line {other}; keep only one of the two lines. "
+        "Nothing was imported."),
+    "import.gone_meanwhile": (
+        "Ligne {line}, e-mail : {email} n'est plus membre — ce membre a été supprimé pendant votre import ; "
+        "relancez la simulation. Rien n'a été importé.",
+        "Line {line}, email: {email} is no longer a member — it was removed while you were importing; "
+        "run the preview again. Nothing was imported."),
     "import.name_missing": ("nom manquant pour un nouveau membre", "name missing for a new member"),
     "import.too_long": ("« {field} » trop long ({max} caractères au plus)", "\"{field}\" too long ({max} characters at most)"),
     "import.plan_unknown": ("formule inconnue « {plan} » (connues : {known})", "unknown plan \"{plan}\" (known: {known})"),
