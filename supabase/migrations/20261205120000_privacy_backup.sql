@@ -195,3 +195,54 @@ end
 $$;
 revoke all on function public.erase_member(uuid) from public, anon;
 grant execute on function public.erase_member(uuid) to authenticated, service_role;
+
+-- ------------------------------------------------------------------------------ consent
+
+/**
+ * Trigger: only the member consents to being shown. Directory visibility (hidden < members <
+ * public) and the contact permission are raised by the member alone (auth.uid() is the row's
+ * account); an administrator may lower them (moderation: hide a profile, stop contact), never
+ * raise them; staff and everyone else change neither. A profile the team creates starts hidden
+ * and without contact. The owner (no auth.uid(): the command line, the stale-profile job,
+ * erasure, an import run from the command line) is not limited.
+ *
+ * Not security definer, so current_user tells the API roles from the owner (inside erase_member
+ * or hide_stale_profiles called by an admin, current_user is the functions' owner and
+ * auth.uid() the admin's: both only lower).
+ */
+create or replace function private.guard_consent() returns trigger
+language plpgsql set search_path = ''
+as $$
+declare
+  levels constant text[] := array['hidden', 'members', 'public'];
+begin
+  if auth.uid() is null and current_user not in ('anon', 'authenticated') then
+    return new;
+  end if;
+  if tg_op = 'INSERT' then
+    if new.visibility <> 'hidden' or new.contact_allowed then
+      if new.user_id is null or new.user_id is distinct from auth.uid() then
+        raise exception 'directory.consent_member_only' using errcode = 'P0001';
+      end if;
+    end if;
+    return new;
+  end if;
+  if new.visibility is not distinct from old.visibility
+     and new.contact_allowed is not distinct from old.contact_allowed then
+    return new;
+  end if;
+  if old.user_id is not null and old.user_id = auth.uid() then
+    return new;  -- the member themselves
+  end if;
+  if private.is_admin()
+     and array_position(levels, new.visibility) <= array_position(levels, old.visibility)
+     and (new.contact_allowed is not distinct from old.contact_allowed or not new.contact_allowed) then
+    return new;  -- moderation only lowers
+  end if;
+  raise exception 'directory.consent_member_only' using errcode = 'P0001';
+end
+$$;
+revoke all on function private.guard_consent() from public;
+grant execute on function private.guard_consent() to authenticated, service_role;
+create trigger members_consent_guard before insert or update on public.members
+  for each row execute function private.guard_consent();
