@@ -178,8 +178,11 @@ begin
                       then a.new_values || jsonb_build_object('guest_name', null, 'guest_email', null) end
   where (a.table_name = 'bookings' and a.row_id = any (guest_bookings::text[]))
      or (a.table_name = 'registrations' and a.row_id = any (guest_regs::text[]));
-  -- anywhere else, the strings themselves go; searched as JSON writes them (a quote is \")
-  select string_agg(regexp_replace(j, '([\.\^\$\*\+\?\(\)\[\]\{\}\|\\/-])', '\\\1', 'g'), '|')
+  -- anywhere else, the strings themselves go; searched as JSON writes them (a quote is \"),
+  -- where they stand alone: a guest who typed "Ann" must not turn "Planning" into "Plerasureing"
+  select '(?<![[:alnum:]_])(?:'
+         || string_agg(regexp_replace(j, '([\.\^\$\*\+\?\(\)\[\]\{\}\|\\/-])', '\\\1', 'g'), '|')
+         || ')(?![[:alnum:]_])'
     into pattern
   from (select substr(to_jsonb(p)::text, 2, length(to_jsonb(p)::text) - 2) as j
         from unnest(emails || names) p where length(p) >= 3) x;

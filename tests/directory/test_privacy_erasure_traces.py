@@ -143,3 +143,25 @@ def test_the_address_key_covers_case_spaces_tags_and_gmail_dots(empty_db):
               "ann@gmail.com", "a.nn@example.org"],)).fetchall()
     assert [r["k"] for r in keys] == ["ann.example@example.org", "ann.example@example.org", "ann@gmail.com",
                                       "ann@gmail.com", "a.nn@example.org"], "dots count outside Gmail"
+
+
+def test_erasure_replaces_whole_names_not_parts_of_other_words(empty_db):
+    """A guest who typed only "Ann": erasing her must not turn the zone "Planning" of the audit
+    log into "Plerasureing" (names are replaced where they stand alone)."""
+    with db.as_owner() as conn:
+        ids = tiny_space(conn)
+        conn.execute("insert into public.zones (name) values ('Planning')")
+    make_member(ADMIN, role="admin")
+    settings = bookings.booking_settings()
+    starts, ends = bookings.slot_range(bookings.local_today(settings) + dt.timedelta(days=2), "am", settings)
+    share_links.book(share_links.create(db.OWNER, "News"), "ann+x@example.org", "Ann", ids["desks"][0], starts, ends)
+    member_id = make_member("ann@example.org", full_name="Ann Example")
+
+    privacy.erase_member(claims(ADMIN), member_id)
+
+    with db.as_owner() as conn:
+        zone = conn.execute("select count(*) as n from public.audit_log where table_name = 'zones'"
+                            " and new_values ->> 'name' = 'Planning'").fetchone()["n"]
+        guest = conn.execute("select count(*) as n from public.bookings where guest_name = 'Ann'").fetchone()["n"]
+    assert zone == 1, "another row's words stay as they were"
+    assert guest == 0
