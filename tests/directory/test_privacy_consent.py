@@ -27,19 +27,19 @@ def _age(email: str, months: int) -> None:
 def test_every_visibility_change_is_dated_with_its_reason(demo_db):
     me = _person("member")
     base = members.my_profile(me.claims())
-    for visibility, contact in (("public", True), ("hidden", False)):
+    for visibility, contact in (("public", True), ("members", True)):
         members.save_profile(me.claims(), members.ProfileInput(
             full_name=base["full_name"], visibility=visibility, contact_allowed=contact))
     admin = _person("admin")
-    with db.as_user(admin.claims()) as conn:
-        conn.execute("update public.members set visibility = 'members' where id = %s", (me.member_id,))
+    with db.as_user(admin.claims()) as conn:  # moderation: an admin may hide a profile (never publish it)
+        conn.execute("update public.members set visibility = 'hidden' where id = %s", (me.member_id,))
     history = privacy.consent_history(me.claims())
     assert [(h["visibility"], h["contact_allowed"], h["reason"]) for h in history][-3:] == [
-        ("public", True, "choice"), ("hidden", False, "choice"), ("members", False, "admin")]
+        ("public", True, "choice"), ("members", True, "choice"), ("hidden", True, "admin")]
     assert all(h["changed_at"] for h in history)
     assert history == privacy.consent_history(admin.claims(), me.member_id), "admins read it too"
-    members.save_profile(me.claims(), members.ProfileInput(full_name=base["full_name"], visibility="members",
-                                                           bio="no consent change"))
+    members.save_profile(me.claims(), members.ProfileInput(full_name=base["full_name"], visibility="hidden",
+                                                           contact_allowed=True, bio="no consent change"))
     assert len(privacy.consent_history(me.claims())) == len(history), "other edits do not add consent entries"
 
 

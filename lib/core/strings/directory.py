@@ -73,6 +73,9 @@ STRINGS = {
     "directory.not_a_member": ("Votre compte n'est lié à aucun membre actif.", "Your account is not linked to an active member."),
     "directory.member_unknown": ("Ce membre n'existe pas ou n'est pas visible pour vous.",
                                  "This member does not exist or is not visible to you."),
+    "directory.consent_member_only": (
+        "Seul·e le membre peut rendre son profil plus visible ou accepter d'être contacté·e ; un·e admin peut seulement le masquer.",
+        "Only the member can make their profile more visible or allow contact; an administrator can only hide it."),
     "directory.already_erased": ("Ce membre a déjà été effacé.", "This member has already been erased."),
     "directory.erase_self": ("Vous ne pouvez pas effacer votre propre compte : demandez à un·e autre admin.",
                              "You cannot erase your own account: ask another administrator."),
