@@ -189,3 +189,22 @@ end
 $$;
 revoke all on function public.merge_skills(uuid, uuid) from public, anon;
 grant execute on function public.merge_skills(uuid, uuid) to authenticated, service_role;
+
+/**
+ * Trigger: a desk or room in a retired zone takes no new booking, whoever inserts it (the
+ * booking functions check the resource's own `active`; this adds its zone's, for every path).
+ */
+create or replace function private.refuse_retired_zone() returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if exists (select 1 from public.resources r join public.zones z on z.id = r.zone_id
+             where r.id = new.resource_id and not z.active) then
+    perform private.refuse('booking.resource_unavailable');
+  end if;
+  return new;
+end
+$$;
+revoke all on function private.refuse_retired_zone() from public;
+create trigger bookings_refuse_retired_zone before insert or update of resource_id on public.bookings
+  for each row execute function private.refuse_retired_zone();

@@ -131,3 +131,20 @@ def test_a_retired_desk_cannot_be_booked_by_a_member_nor_through_a_link(space):
     err = refusal(lambda: share_links.book(token, "guest@example.net", "Guest", desk, starts, ends))
     assert err.key == "booking.resource_unavailable"
     assert _bookings_of(desk) == 1
+
+
+def test_a_desk_in_a_retired_zone_cannot_be_booked_even_through_the_api(space):
+    """The day grid hides a retired zone's desks; the database refuses them too, so a script on the
+    REST API (or a link visitor) cannot book a desk whose zone the team switched off."""
+    settings = space["settings"]
+    desk = space["desks"][0]
+    with db.as_owner() as conn:
+        conn.execute("update public.zones set active = false"
+                     " where id = (select zone_id from public.resources where id = %s)", (desk,))
+    err = refusal(lambda: book_slot(ALICE, desk, future_day(settings), "am", settings))
+    assert err.key == "booking.resource_unavailable"
+    token = share_links.create(db.OWNER, "Newsletter")
+    starts, ends = bookings.slot_range(future_day(settings, 2), "pm", settings)
+    err = refusal(lambda: share_links.book(token, "guest@example.net", "Guest", desk, starts, ends))
+    assert err.key == "booking.resource_unavailable"
+    assert _bookings_of(desk) == 0
