@@ -11,6 +11,7 @@ import atexit
 import datetime as dt
 import itertools
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -149,6 +150,12 @@ def user_id_of(email: str) -> str:
         row = conn.execute("select user_id from public.members where email = %s", (email,)).fetchone()
     assert row and row["user_id"], f"{email} has no account"
     return str(row["user_id"])
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of Markdown that `ui.md` made inert: its backslash escapes and invisible
+    word joiners removed. Tests compare sentences with user values in them through this."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def noon_zone() -> str:

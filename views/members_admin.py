@@ -22,7 +22,12 @@ LANG = current_language()  # format_func runs later: bind the language now
 st.title(t("members_admin.title"))
 st.caption(t("members_admin.intro"))
 
-original = _member_frame(reads.admin_members(claims))
+all_members = reads.admin_members(claims)
+waiting = [r for r in all_members if r["activation_requested_at"] and not r["active"]]
+if waiting:  # open sign-up (Supabase): confirmed addresses that get nothing until activated here
+    st.info(t_md("members_admin.waiting", n=len(waiting),
+                 names=", ".join(f"{r['full_name']} ({r['email']})" for r in waiting)))
+original = _member_frame(all_members)
 plans = reads.plans(claims)
 codes = [p["code"] for p in plans]
 names = {p["code"]: p["name_fr" if LANG == "fr" else "name_en"] for p in plans}

@@ -223,7 +223,7 @@ def admin_members(claims: dict[str, Any]) -> list[dict[str, Any]]:
     with db.as_user(claims) as conn:
         rows = conn.execute(
             "select m.id, m.full_name, m.email::text as email, m.role, p.code as plan, m.active,"
-            " m.visibility, m.erasure_requested_at from public.members m"
+            " m.visibility, m.erasure_requested_at, m.activation_requested_at from public.members m"
             " left join public.plans p on p.id = m.plan_id where m.erased_at is null").fetchall()
     return sorted(rows, key=lambda r: sort_key(r["full_name"]))
 

@@ -89,12 +89,10 @@ def _person_from_session(client: Any, session: Any) -> Any:
 
 def _awaits_activation(user_id: str) -> bool:
     """A member made by open sign-up (see the accounts_guard migration) that the team has not
-    activated yet: inactive, never signed in to Cantine, not erased."""
+    activated yet."""
     with db.as_owner() as conn:
-        row = conn.execute(
-            "select not m.active and m.erased_at is null and not exists"
-            " (select 1 from private.sign_in_attempts a where a.email = lower(m.email::text) and a.succeeded)"
-            " as waiting from public.members m where m.user_id = %s", (user_id,)).fetchone()
+        row = conn.execute("select not active and activation_requested_at is not null as waiting"
+                           " from public.members where user_id = %s", (user_id,)).fetchone()
     return bool(row and row["waiting"])
 
 

@@ -96,6 +96,23 @@ revoke all on function private.record_sign_in(text, text, boolean) from public;
 
 -- ------------------------------------------------------------------------------ new accounts
 
+-- set when open sign-up made the member (inactive); cleared when the team activates it: the
+-- members page shows who waits, and sign-in tells that person why they cannot enter yet
+alter table public.members add column activation_requested_at timestamptz;
+
+create or replace function private.clear_activation_request() returns trigger
+language plpgsql set search_path = ''
+as $$
+begin
+  new.activation_requested_at := null;
+  return new;
+end
+$$;
+revoke all on function private.clear_activation_request() from public;
+create trigger members_activated before update of active on public.members
+  for each row when (new.active and not old.active and old.activation_requested_at is not null)
+  execute function private.clear_activation_request();
+
 /**
  * Links a confirmed account to its member: an existing member with this address and no
  * account keeps its role, plan and state; otherwise a new member is made, inactive until the
@@ -112,10 +129,10 @@ begin
   if exists (select 1 from public.members where user_id = p_user_id) then
     return;
   end if;
-  insert into public.members (email, full_name, user_id, active)
+  insert into public.members (email, full_name, user_id, active, activation_requested_at)
   values (p_email,
           coalesce(nullif(btrim(p_meta ->> 'full_name'), ''), split_part(p_email, '@', 1)),
-          p_user_id, false)
+          p_user_id, false, now())
   on conflict (email) do update set user_id = excluded.user_id
     where public.members.user_id is null;
 end

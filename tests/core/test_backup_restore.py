@@ -93,7 +93,7 @@ def test_a_session_ended_before_the_backup_stays_ended_and_a_pending_link_works_
     current_cookie = cookie_token(person_for_user(member.user_id))
     staff = person_for_user(user_id_of(DEMO["staff"]))
     link, _ = accounts.issue_reset(claims(DEMO["admin"]), staff.member_id)
-    accounts.record_sign_in(DEMO["board"], False)  # a failure the throttle keeps counting
+    accounts.record_sign_in(DEMO["board"], None, False)  # a failure the throttle keeps counting
     before = backup.table_checksums(demo_db)
     file = tmp_path / "cantine.dump"
     backup.backup(file, demo_db)

@@ -78,11 +78,11 @@ def ann(empty_db):
     starts, ends = bookings.slot_range(day, "am", settings)
     share_links.book(link, GUEST_EMAIL, "Ann Exampel", ids["desks"][0], starts, ends)
     with pytest.raises(UserError):
-        check_credentials(SIGN_IN_TYPED, "not her password")  # an attempt before she had an account
+        check_credentials(SIGN_IN_TYPED, "not her password", None)  # an attempt before she had an account
 
     # 2. a member with an account; signs in, gets a reset link
     member_id = make_member(MEMBER_EMAIL, full_name="Ann Example")
-    check_credentials(MEMBER_EMAIL, "correct-horse-battery")
+    check_credentials(MEMBER_EMAIL, "correct-horse-battery", None)
     accounts.issue_reset(claims(ADMIN), member_id)
     # books through the link with her member address and another spelling of her name
     starts2, ends2 = bookings.slot_range(day, "pm", settings)

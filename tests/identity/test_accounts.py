@@ -14,7 +14,7 @@ import pytest
 from lib.core import clock, db
 from lib.core.errors import UserError
 from lib.identity import accounts, auth
-from tests.conftest import DEMO, authenticate_as, make_member, user_id_of
+from tests.conftest import DEMO, app_as, authenticate_as, make_member, shown, user_id_of
 
 DEMO_PASSWORD = "cantine-demo"
 
@@ -223,7 +223,8 @@ def _confirm(user_id: str) -> None:
 
 def _member_of(email: str) -> dict | None:
     with db.as_owner() as conn:
-        return conn.execute("select full_name, role, active, user_id from public.members where email = %s",
+        return conn.execute("select full_name, role, active, user_id, activation_requested_at"
+                            " from public.members where email = %s",
                             (email,)).fetchone()
 
 
@@ -249,6 +250,7 @@ def test_an_open_sign_up_gets_nothing_until_confirmed_and_activated_by_the_team(
     _confirm(stranger)
     member = _member_of("fresh@example.org")
     assert member["full_name"] == "Fresh Person" and member["role"] == "member" and not member["active"]
+    assert member["activation_requested_at"] is not None, "the members page shows who waits"
     assert auth.person_for_user(stranger) is None, "an inactive member cannot sign in to the app"
     stranger_claims = db.claims_for(stranger, "fresh@example.org")
     with db.as_user(stranger_claims) as conn:
@@ -263,9 +265,12 @@ def test_an_open_sign_up_gets_nothing_until_confirmed_and_activated_by_the_team(
         bookings.book(stranger_claims, str(desk_id), start, start + dt.timedelta(hours=1))
     assert refused.value.key == "booking.sign_in", "an inactive member books as nobody"
     assert {r["full_name"] for r in members.search(stranger_claims)} <= {"Fresh Person"}, "no one else"
+    at = app_as(DEMO["admin"], "views/members_admin.py", lang="en")
+    assert any("Sign-up waiting for activation: Fresh Person" in shown(box.value) for box in at.info)
     with db.as_owner() as conn:
         conn.execute("update public.members set active = true where email = 'fresh@example.org'")
     assert auth.person_for_user(stranger).email == "fresh@example.org", "activated by the team: in"
+    assert _member_of("fresh@example.org")["activation_requested_at"] is None
 
 
 # --------------------------------------------------------------------------- first admin

@@ -185,6 +185,10 @@ STRINGS = {
                             "nothing is saved."),
     "members_admin.save": ("Enregistrer les modifications", "Save changes"),
     "members_admin.saved": ("{n} membre(s) mis à jour.", "{n} member(s) updated."),
+    "members_admin.waiting": ("Inscription en attente d'activation : {names}. Donnez-leur une formule et cochez "
+                              "« Actif » pour leur ouvrir les réservations et l'annuaire.",
+                              "Sign-up waiting for activation: {names}. Give them a plan and tick \"Active\" to "
+                              "open bookings and the directory to them."),
     "members_admin.nothing": ("Aucune modification à enregistrer.", "No change to save."),
     "members_admin.refused": ("{who} : {why}", "{who}: {why}"),
     "members_admin.erasures": ("Demandes d'effacement", "Erasure requests"),
