@@ -31,16 +31,19 @@ def database_ready() -> str:
     """Once per process: start the embedded server if it is the one and apply migrations. (Demo
     data for a first run is loaded by run.sh, through the command line, before the app starts.)"""
     global _described
+    started = False
     if _described is None:
         with _lock:
             if _described is None:
                 db.migrate()
                 _described = db.describe()
-                start_sender()
+                started = True
                 # Everything loaded so far (modules, settings, pools) lives as long as the
                 # process: keep it out of the garbage collector's full passes, which otherwise
                 # walk it all and pause every visitor's rerun (the tail of bench/link_burst.py).
                 gc.freeze()
+    if started:  # outside the lock: start_sender takes it
+        start_sender()
     return _described
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -383,3 +384,23 @@ def test_nothing_is_queued_for_a_released_desk_nor_an_event_over(space):
         conn.execute("insert into public.registrations (event_id, member_id) values (%s, %s)", (event, space["alice"]))
         conn.execute("update public.events set title = 'Passé, renommé' where id = %s", (event,))
     assert kinds_of(ALICE) == []
+
+
+def test_the_first_page_of_a_process_starts_the_sender(space, smtp_server, monkeypatch):
+    """What the shell calls on every rerun starts the sender once (it sends at once, then every
+    30 s), without holding up the page."""
+    monkeypatch.setenv("CANTINE_SENDER", "on")
+    monkeypatch.setattr(startup, "_described", None)
+    book(space, ALICE, "am", confirmation=True)
+    page = threading.Thread(target=startup.database_ready, daemon=True)
+    try:
+        page.start()
+        page.join(10)
+        assert not page.is_alive()  # the page was not held up (nor deadlocked)
+        deadline = time.monotonic() + 10
+        while not smtp_server.to(ALICE) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(smtp_server.to(ALICE)) == 1
+        assert startup._sender is not None and startup._sender.is_alive()
+    finally:
+        startup.stop_sender()
