@@ -26,6 +26,8 @@ from psycopg.rows import dict_row
 
 # before any lib import reads them
 os.environ.setdefault("CANTINE_BCRYPT_ROUNDS", "4")
+# no background sender in the app processes tests open: tests send when they mean to
+os.environ.setdefault("CANTINE_SENDER", "off")
 # The suite on another day: CANTINE_TEST_NOW="2026-10-24T23:30:00+02:00" moves lib/core/clock.py's
 # clock and the embedded server's (libfaketime) by the same offset, for this process and every
 # process it starts (the app under a browser, the command line). See README, "Tests on another day".

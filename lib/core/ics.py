@@ -1,4 +1,6 @@
-"""Calendar files (.ics, RFC 5545) for bookings, so people see them in their own calendar."""
+"""Calendar files (.ics, RFC 5545) for bookings and events, so people see them in their own
+calendar: the My bookings export and the e-mails' attachments. Built with the `icalendar`
+library (escaping, folding and line endings are its job, not ours)."""
 
 from __future__ import annotations
 
@@ -6,43 +8,36 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+import icalendar
+
 from lib.core import clock
 
-
-def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+PRODID = "-//Cantine//Bookings//FR"
 
 
-def _stamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _fold(line: str) -> list[str]:
-    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
-    out, raw = [], line.encode("utf-8")
-    while len(raw) > 75:
-        cut = 75
-        while (raw[cut] & 0xC0) == 0x80:  # never split a UTF-8 character
-            cut -= 1
-        out.append(raw[:cut].decode("utf-8"))
-        raw = b" " + raw[cut:]
-    out.append(raw.decode("utf-8"))
-    return out
-
-
-def calendar(events: Iterable[dict[str, Any]], space_name: str) -> str:
-    """A VCALENDAR with one VEVENT per booking: each dict has id, starts, ends, summary and
-    optionally location and status."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Cantine//Bookings//FR", "CALSCALE:GREGORIAN",
-             "METHOD:PUBLISH"]
-    now = clock.now()
-    for event in events:
-        lines += ["BEGIN:VEVENT", f"UID:{event['id']}@cantine", f"DTSTAMP:{_stamp(now)}",
-                  f"DTSTART:{_stamp(event['starts'])}", f"DTEND:{_stamp(event['ends'])}",
-                  f"SUMMARY:{_escape(event['summary'])}",
-                  f"LOCATION:{_escape(event.get('location') or space_name)}",
-                  "STATUS:" + ("CANCELLED" if event.get("status") == "cancelled" else "CONFIRMED"),
-                  "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(folded for line in lines for folded in _fold(line)) + "\r\n"
+def calendar(events: Iterable[dict[str, Any]], space_name: str, method: str = "PUBLISH") -> str:
+    """A VCALENDAR with one VEVENT per dict: id (or a full uid), starts, ends, summary, and
+    optionally location, description, status ('cancelled') and sequence (a higher one updates an
+    event already in someone's calendar: same UID). `method` CANCEL removes them from it."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    now = clock.now().astimezone(dt.UTC)
+    for item in events:
+        event = icalendar.Event()
+        event.add("uid", item.get("uid") or f"{item['id']}@cantine")
+        event.add("dtstamp", now)
+        # in UTC: every calendar reads it without a VTIMEZONE block
+        event.add("dtstart", item["starts"].astimezone(dt.UTC))
+        event.add("dtend", item["ends"].astimezone(dt.UTC))
+        event.add("summary", item["summary"])
+        event.add("location", item.get("location") or space_name)
+        if item.get("description"):
+            event.add("description", item["description"])
+        event.add("sequence", int(item.get("sequence") or 0))
+        cancelled = method == "CANCEL" or item.get("status") == "cancelled"
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        cal.add_component(event)
+    return cal.to_ical().decode("utf-8")

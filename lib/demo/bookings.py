@@ -52,13 +52,16 @@ def seed_demo(conn: psycopg.Connection, rng: random.Random, scale: str) -> str:
         day += dt.timedelta(days=1)
     if demo_member:  # the demo member has something to see and to check in to
         rows.extend(_demo_member_rows(demo_member["id"], desks, s, tz, today, rows))
+    # history, not people booking now: no audit entries, and no confirmation e-mail per booking
     conn.execute("alter table public.bookings disable trigger bookings_audit")
+    conn.execute("alter table public.bookings disable trigger bookings_queue_confirmed")
     with conn.cursor() as cur:
         with cur.copy("copy public.bookings (resource_id, member_id, during, day, units, status, checked_in_at,"
                       " no_show_at, source, created_at, cancelled_at, cancel_reason) from stdin") as copy:
             for row in rows:
                 copy.write_row(row)
     conn.execute("alter table public.bookings enable trigger bookings_audit")
+    conn.execute("alter table public.bookings enable trigger bookings_queue_confirmed")
     return f"bookings: {len(rows)} from {first} to {last}"
 
 

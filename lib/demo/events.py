@@ -83,6 +83,8 @@ def seed_demo(conn: psycopg.Connection, rng: random.Random, scale: str) -> str:
     for trigger in ("events_audit", "event_speakers_audit", "registrations_audit"):
         table = "events" if trigger == "events_audit" else trigger.removesuffix("_audit")
         conn.execute(f"alter table public.{table} disable trigger {trigger}")
+    # history, not people registering now: no confirmation e-mail per demo registration
+    conn.execute("alter table public.registrations disable trigger registrations_queue_made")
     made = regs = 0
     rows: list[tuple] = []
     day = today - dt.timedelta(days=365 * years)
@@ -135,6 +137,7 @@ def seed_demo(conn: psycopg.Connection, rng: random.Random, scale: str) -> str:
     for trigger in ("events_audit", "event_speakers_audit", "registrations_audit"):
         table = "events" if trigger == "events_audit" else trigger.removesuffix("_audit")
         conn.execute(f"alter table public.{table} enable trigger {trigger}")
+    conn.execute("alter table public.registrations enable trigger registrations_queue_made")
     return f"events: {made} with {len(rows)} registrations from {today - dt.timedelta(days=365 * years)} to {last}"
 
 

@@ -160,10 +160,15 @@ class SendResult:
     error: str | None = None  # the last error of this run, one line
 
 
+# a message's secret (proof, manage or set-password token) comes with it, for its links
 _CLAIM_SQL = (
-    "select id, kind, to_email, to_name, locale, payload, attempts from public.notifications"
-    " where status = 'pending' and not (id = any(%s::uuid[]))"
-    " order by created_at, id limit 1 for update skip locked")
+    "select n.id, n.kind, n.to_email, n.to_name, n.locale, n.payload, n.attempts, n.created_at,"
+    " n.booking_id, n.registration_id, s.token as secret"
+    " from public.notifications n left join private.notification_secrets s on s.notification_id = n.id"
+    " where n.status = 'pending' and not (n.id = any(%s::uuid[]))"
+    " order by n.created_at, n.id limit 1 for update of n skip locked")
+# a secret lives only as long as its message waits: once sent, or given up, it goes
+_FORGET_SECRET_SQL = "delete from private.notification_secrets where notification_id = %s"
 
 
 def _record_error(conn: Any, row: Mapping[str, Any], error: str, counts: bool, permanent: bool = False) -> str:
@@ -173,6 +178,8 @@ def _record_error(conn: Any, row: Mapping[str, Any], error: str, counts: bool, p
     status = "failed" if permanent or attempts >= MAX_ATTEMPTS else "pending"
     conn.execute("update public.notifications set attempts = %s, last_error = %s, last_attempt_at = now(),"
                  " status = %s where id = %s", (attempts, error, status, row["id"]))
+    if status == "failed":
+        conn.execute(_FORGET_SECRET_SQL, (row["id"],))
     return status
 
 
@@ -227,6 +234,7 @@ def send_pending(limit: int = DEFAULT_BATCH, settings: SmtpSettings | None = Non
                 conn.execute("update public.notifications set status = 'sent', sent_at = now(),"
                              " attempts = attempts + 1, last_attempt_at = now(), last_error = null where id = %s",
                              (row["id"],))
+                conn.execute(_FORGET_SECRET_SQL, (row["id"],))
                 result.sent += 1
     finally:
         _close(smtp)

@@ -4,31 +4,46 @@ function's signature (together 7% of a shared-link rerun under a burst, measured
 
 from __future__ import annotations
 
+import atexit
 import gc
+import logging
+import os
 import threading
 import time
 
 from lib.core import db
 from lib.directory import privacy
+from lib.mail import notify
+
+log = logging.getLogger("cantine.sender")
 
 _lock = threading.Lock()
 _described: str | None = None
 _next_housekeeping = 0.0
+
+# the outbox sender of this process: a message waits at most about this long
+SENDER_INTERVAL = 30.0
+_sender: threading.Thread | None = None
+_sender_stop = threading.Event()
 
 
 def database_ready() -> str:
     """Once per process: start the embedded server if it is the one and apply migrations. (Demo
     data for a first run is loaded by run.sh, through the command line, before the app starts.)"""
     global _described
+    started = False
     if _described is None:
         with _lock:
             if _described is None:
                 db.migrate()
                 _described = db.describe()
+                started = True
                 # Everything loaded so far (modules, settings, pools) lives as long as the
                 # process: keep it out of the garbage collector's full passes, which otherwise
                 # walk it all and pause every visitor's rerun (the tail of bench/link_burst.py).
                 gc.freeze()
+    if started:  # outside the lock: start_sender takes it
+        start_sender()
     return _described
 
 
@@ -46,3 +61,54 @@ def daily_housekeeping() -> None:
         privacy.hide_stale_profiles(db.OWNER)
     except Exception:  # housekeeping must never stop a page; it runs again tomorrow
         pass
+
+
+def sender_wanted() -> bool:
+    """`CANTINE_SENDER=off` keeps this process from sending (tests; a deployment whose cron runs
+    `python -m lib notify send` instead)."""
+    return os.environ.get("CANTINE_SENDER", "on").strip().lower() not in ("off", "0", "no", "false")
+
+
+def start_sender(interval: float = SENDER_INTERVAL) -> bool:
+    """Once per process: a daemon thread that sends what the outbox holds every `interval`
+    seconds, so nothing waits for a page to be opened. Several processes may each run one:
+    `send_pending` claims each message with `skip locked`, so none is sent twice. Returns True
+    when it started one."""
+    global _sender
+    if not sender_wanted():
+        return False
+    with _lock:
+        if _sender is not None and _sender.is_alive():
+            return False
+        _sender_stop.clear()
+        _sender = threading.Thread(target=_send_loop, args=(interval,), name="cantine-sender", daemon=True)
+        _sender.start()
+    return True
+
+
+def stop_sender(timeout: float = 15.0) -> None:
+    """Stop the sender after the message it is sending, if any (at exit, and in tests)."""
+    global _sender
+    _sender_stop.set()
+    thread = _sender
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(timeout)
+    _sender = None
+
+
+atexit.register(stop_sender)
+
+
+def _send_loop(interval: float) -> None:
+    while not _sender_stop.is_set():
+        try:
+            settings = notify.smtp_settings()
+            if settings is not None:  # without a mail server, messages simply wait
+                result = notify.send_pending(settings=settings)
+                if result.sent or result.failed:
+                    log.info("sender: %d sent, %d given up, %d waiting", result.sent, result.failed, result.waiting)
+                if result.server_down:
+                    log.warning("sender: mail server unreachable (%s); %d waiting", result.error, result.waiting)
+        except Exception:  # never take the app down: the outbox keeps everything for the next round
+            log.exception("sender: round failed; retrying in %.0f s", interval)
+        _sender_stop.wait(interval)

@@ -96,9 +96,23 @@ def space(empty_db):
     return ids
 
 
-def book(space: dict, who: str, slot: str, desk: int = 0) -> dict:
+def book(space: dict, who: str, slot: str, desk: int = 0, confirmation: bool = False) -> dict:
+    """A booking made by `who` in the app. Its confirmation e-mail (queued by the database) is
+    forgotten unless asked for: most tests set bookings up to see what cancelling them says
+    (tests/mail/test_messages.py checks the confirmations)."""
     starts, ends = bookings.slot_range(space["day"], slot, space["settings"])
-    return bookings.book(claims(who), space["desks"][desk], starts, ends)
+    made = bookings.book(claims(who), space["desks"][desk], starts, ends)
+    if not confirmation:
+        with db.as_owner() as conn:
+            conn.execute("delete from public.notifications where booking_id = %s and kind = 'booking_confirmed'",
+                         (made["id"],))
+    return made
+
+
+def forget_queued() -> None:
+    """Empty the outbox: what a test's setup queued (confirmations) is not what it checks."""
+    with db.as_owner() as conn:
+        conn.execute("delete from public.notifications")
 
 
 def outbox() -> list[dict]:

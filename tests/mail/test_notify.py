@@ -44,19 +44,24 @@ def test_deactivating_a_desk_with_cancel_notifies_each_holder_in_their_language(
     assert "de 13:30 à 19:00" in body(french) and "D01 n'est plus proposé à la réservation." in body(french)
     assert "D01 (Plateau)" in body(french) and "L'équipe de La Cantine" in body(french)
     for message in (english, french):
-        assert message["From"] == SENDER and message["Date"] and message["Message-ID"].endswith("@cantine.test>")
+        # the space's name at the configured address
+        assert message["From"] == "La Cantine <noreply@cantine.test>" and message["Date"]
+        assert message["Message-ID"].endswith("@cantine.test>")
         assert message["Auto-Submitted"] == "auto-generated"
-        assert message.get_content_type() == "text/plain"
+        assert message.get_content_type() == "multipart/mixed"  # text, HTML, and the calendar's CANCEL
     assert str(french["To"]) == "Bob Éluard <bob@example.org>"
     assert {r["status"] for r in outbox()} == {"sent"} and all(r["sent_at"] for r in outbox())
     # nothing is sent twice
     assert notify.send_pending().sent == 0 and len(smtp_server.received) == 2
 
 
-def test_a_member_cancelling_their_own_booking_queues_nothing(space):
+def test_a_member_cancelling_their_own_booking_gets_a_receipt(space, smtp_server):
     row = book(space, ALICE, "am")
     bookings.cancel(claims(ALICE), row["id"])
-    assert outbox() == []
+    queued, = outbox()
+    assert (queued["kind"], queued["to_email"], queued["payload"]["reason"]) == ("booking_cancelled", ALICE, "member")
+    assert notify.send_pending().sent == 1
+    assert "You cancelled this booking" in body(smtp_server.to(ALICE)[0])
 
 
 def test_a_guest_link_booking_cancelled_by_the_team_notifies_the_guest(space, smtp_server):
@@ -77,12 +82,16 @@ def test_a_guest_link_booking_cancelled_by_the_team_notifies_the_guest(space, sm
     assert "lien de réservation que vous avez reçu" in body(message)
 
 
-def test_a_closure_says_why_and_a_guest_manage_link_cancel_notifies_nobody(space, smtp_server):
+def test_a_closure_says_why_and_a_guest_manage_link_cancel_gets_a_receipt(space, smtp_server):
     token = share_links.create(db.OWNER, "Newsletter")
     starts, ends = bookings.slot_range(space["day"], "am", space["settings"])
     manage = share_links.book(token, "guest@example.net", "Gabriel", space["desks"][1], starts, ends)
     share_links.cancel(manage)  # the holder cancels through their own link
-    assert outbox() == []
+    receipt, = outbox()
+    assert (receipt["to_email"], receipt["payload"]["reason"]) == ("guest@example.net", "link")
+    assert notify.send_pending().sent == 1
+    smtp_server.received.clear()
+    smtp_server.envelopes.clear()
     book(space, BOB, "am")
     with db.as_owner() as conn:
         conn.execute("insert into public.closures (starts_on, ends_on, reason) values (%s, %s, 'Dégât des eaux')",
