@@ -8,7 +8,7 @@ import streamlit as st
 from lib.core.i18n import current_language, t
 from lib.identity import accounts, supabase_auth
 from lib.mail import scheduled
-from lib.web import session, ui
+from lib.web import session
 from lib.web.ui import run_action, t_md
 
 person = session.require_page(__file__)
@@ -44,13 +44,13 @@ with st.expander(t("team.invite"), icon=":material/person_add:"):
     if invited and supabase_auth.enabled():  # Supabase Auth sends the link by email itself
         if run_action(lambda: supabase_auth.invite_by_email(person.claims(), email, full_name, role)):
             st.success(t_md("team.invite_sent", email=email.strip()))
-    elif invited:  # local accounts: the link goes by e-mail when mail is set up, else shown to copy
+    # local accounts: the link goes by e-mail when mail is set up (the app's sender sends the outbox
+    # by itself), else it is shown to copy
+    elif invited:
         by_mail = scheduled.account_links_by_mail()
         result = run_action(lambda: accounts.invite(person.claims(), email, full_name, role, by_mail=by_mail))
         if result is not None and by_mail:
             st.success(t_md("team.link_mailed", email=email.strip(), hours=accounts.INVITE_HOURS))
-            ui.send_outbox_after("team")
-            ui.show_outbox_report("team")
         elif result is not None:
             _show_link(result[1])
 
@@ -99,8 +99,6 @@ with cols[2]:
                 result = run_action(lambda: accounts.issue_reset(person.claims(), chosen_id, by_mail=by_mail))
                 if result is not None and by_mail:
                     st.success(t_md("team.link_mailed", email=chosen["email"], hours=accounts.RESET_HOURS))
-                    ui.send_outbox_after("team")
-                    ui.show_outbox_report("team")
                 elif result is not None:
                     _show_link(result[0])
     else:
