@@ -16,10 +16,12 @@ st.caption(t("account.language_hint"))
 # before the password part, which may stop the page (Supabase Auth without a session)
 st.subheader(t("notify.optional.title"))
 st.caption(t("notify.optional.hint"))
+labels = {"booking_reminder": "notify.optional.booking_reminder", "event_reminder": "notify.optional.event_reminder",
+          "team_digest": "notify.optional.team_digest"}
 declined = scheduled.email_opt_out(person.claims())
 offered = scheduled.optional_kinds_for(person.role)
 with st.form("email_opt_out"):
-    wanted = {kind: st.checkbox(t(f"notify.optional.{kind}"), value=kind not in declined, key=f"optional_{kind}")
+    wanted = {kind: st.checkbox(t(labels[kind]), value=kind not in declined, key=f"optional_{kind}")
               for kind in offered}
     saved = st.form_submit_button(t("notify.optional.save"))
 if saved:
