@@ -1,11 +1,13 @@
 """Accounts (admins): invite someone, change a role, deactivate or reactivate, issue a
-one-time reset link. Links are shown once, here; only their hash is stored."""
+one-time reset link. Links go by e-mail when mail is set up; otherwise they are shown once, here,
+to copy. Only their hash is stored."""
 
 import pandas as pd
 import streamlit as st
 
 from lib.core.i18n import current_language, t
 from lib.identity import accounts, supabase_auth
+from lib.mail import scheduled
 from lib.web import session
 from lib.web.ui import run_action, t_md
 
@@ -42,9 +44,14 @@ with st.expander(t("team.invite"), icon=":material/person_add:"):
     if invited and supabase_auth.enabled():  # Supabase Auth sends the link by email itself
         if run_action(lambda: supabase_auth.invite_by_email(person.claims(), email, full_name, role)):
             st.success(t_md("team.invite_sent", email=email.strip()))
+    # local accounts: the link goes by e-mail when mail is set up (the app's sender sends the outbox
+    # by itself), else it is shown to copy
     elif invited:
-        result = run_action(lambda: accounts.invite(person.claims(), email, full_name, role))
-        if result is not None:
+        by_mail = scheduled.account_links_by_mail()
+        result = run_action(lambda: accounts.invite(person.claims(), email, full_name, role, by_mail=by_mail))
+        if result is not None and by_mail:
+            st.success(t_md("team.link_mailed", email=email.strip(), hours=accounts.INVITE_HOURS))
+        elif result is not None:
             _show_link(result[1])
 
 rows = accounts.list_accounts(person.claims())
@@ -88,8 +95,11 @@ with cols[2]:
                 supabase_auth.send_reset(chosen["email"], supabase_auth.new_client())
                 st.success(t_md("team.reset_sent", email=chosen["email"]))
             else:
-                result = run_action(lambda: accounts.issue_reset(person.claims(), chosen_id))
-                if result is not None:
+                by_mail = scheduled.account_links_by_mail()
+                result = run_action(lambda: accounts.issue_reset(person.claims(), chosen_id, by_mail=by_mail))
+                if result is not None and by_mail:
+                    st.success(t_md("team.link_mailed", email=chosen["email"], hours=accounts.RESET_HOURS))
+                elif result is not None:
                     _show_link(result[0])
     else:
         st.caption(t("team.no_account_hint"))

@@ -1,4 +1,7 @@
-"""`python -m lib notify send|status`: the e-mail outbox from the command line (and cron).
+"""`python -m lib notify send|status|remind|digest`: the e-mail outbox from the command line (and cron).
+
+`remind` queues tomorrow's reminders, `digest` this week's team digest; both queue each message
+once, so running them often is harmless (they print how many they queued).
 
 `send` exits 0 when everything waiting left, 1 when some messages could not be sent, 2 when
 e-mail sending is not set up. The SMTP password is never printed.
@@ -10,11 +13,17 @@ import argparse
 import sys
 
 from lib.core import db
-from lib.mail import notify
+from lib.mail import notify, scheduled
 
 
 def _cmd_notify(args: argparse.Namespace) -> int:
     db.migrate()
+    if args.action == "remind":
+        print(f"queued {scheduled.queue_reminders(db.OWNER)} reminder(s) for tomorrow")
+        return 0
+    if args.action == "digest":
+        print(f"queued {scheduled.queue_weekly_digest(db.OWNER)} weekly digest(s) for the team")
+        return 0
     settings = notify.smtp_settings()
     if args.action == "status":
         numbers = notify.counts(db.OWNER)
@@ -40,8 +49,8 @@ def _cmd_notify(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("notify", help="send the e-mail outbox, or show its state")
-    p.add_argument("action", choices=["send", "status"])
+    p = sub.add_parser("notify", help="send the e-mail outbox, show its state, queue reminders or the digest")
+    p.add_argument("action", choices=["send", "status", "remind", "digest"])
     p.add_argument("--limit", type=int, default=200, help="messages to send at most in this run (send)")
     p.set_defaults(func=_cmd_notify)
     # DESIGN.md's name for sending the outbox (what cron jobs written from it call)

@@ -199,8 +199,10 @@ def link_path(token: str) -> str:
 
 
 def invite(claims: dict[str, Any], email: str, full_name: str, role: str,
-           valid_hours: int = INVITE_HOURS) -> tuple[str, str]:
-    """An admin invites someone: returns (member id, one-time token to put in the link)."""
+           valid_hours: int = INVITE_HOURS, by_mail: bool = False) -> tuple[str, str]:
+    """An admin invites someone: returns (member id, one-time token to put in the link).
+    `by_mail`: also queue the e-mail carrying the link, in the same transaction (no invitation
+    without its message, no message for an invitation that failed)."""
     email, full_name = (email or "").strip(), (full_name or "").strip()
     for problem in (email_problem(email), None if full_name else "account.name_missing",
                     None if role in ROLES else "account.role_unknown"):
@@ -210,15 +212,21 @@ def invite(claims: dict[str, Any], email: str, full_name: str, role: str,
     with db.as_user(claims) as conn:
         row = conn.execute("select public.invite_member(%s, %s, %s, %s, %s) as id",
                            (email, full_name, role, hash_token(token), valid_hours)).fetchone()
+        if by_mail:
+            conn.execute("select public.queue_account_link(%s)", (token,))
     return str(row["id"]), token
 
 
-def issue_reset(claims: dict[str, Any], member_id: str, valid_hours: int = RESET_HOURS) -> tuple[str, dt.datetime]:
-    """An admin issues a one-time reset link: returns (token, expiry)."""
+def issue_reset(claims: dict[str, Any], member_id: str, valid_hours: int = RESET_HOURS,
+                by_mail: bool = False) -> tuple[str, dt.datetime]:
+    """An admin issues a one-time reset link: returns (token, expiry). `by_mail`: also queue the
+    e-mail carrying it, in the same transaction."""
     token = new_token()
     with db.as_user(claims) as conn:
         row = conn.execute("select public.issue_password_reset(%s, %s, %s) as expires",
                            (member_id, hash_token(token), valid_hours)).fetchone()
+        if by_mail:
+            conn.execute("select public.queue_account_link(%s)", (token,))
     return token, row["expires"]
 
 

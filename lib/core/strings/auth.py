@@ -158,6 +158,8 @@ STRINGS = {
                          "a password in \"My account\"."),
     "team.reset_sent": ("Un e-mail de réinitialisation est parti vers {email}.",
                         "A reset email is on its way to {email}."),
+    "team.link_mailed": ("Lien envoyé par e-mail à {email} (valable {hours} heures).",
+                         "Link sent by e-mail to {email} (valid for {hours} hours)."),
     "team.no_account_hint": ("Pas de compte : invitez ce membre ci-dessus.",
                              "No account: invite this member above."),
 }

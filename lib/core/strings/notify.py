@@ -62,6 +62,27 @@ STRINGS = {
     "notify.test_failed": ("L'e-mail de test n'est pas parti : {error}", "The test e-mail was not sent: {error}"),
     "notify.err_not_configured": ("L'envoi d'e-mails n'est pas configuré (voir le README, Configuration).",
                                   "E-mail sending is not set up (see README, Configuration)."),
+    # --- scheduled messages and members' choice of optional ones (issue #11, sched)
+    "notify.admin_only": ("Seul·e un·e administrateur·rice peut lancer les rappels et le résumé de la semaine.",
+                          "Only an administrator can queue the reminders and the weekly digest."),
+    "notify.opt_out_no_member": ("Seul·e un·e membre actif·ve connecté·e peut choisir ses e-mails.",
+                                 "Only a signed-in active member can choose their e-mails."),
+    "notify.opt_out_unknown": ("Type d'e-mail inconnu : choisissez parmi les rappels et le résumé de la semaine.",
+                               "Unknown kind of e-mail: choose among the reminders and the weekly digest."),
+    "notify.opt_out_own": ("Chaque membre choisit seul·e ses e-mails, dans « Mon compte ».",
+                           "Each member chooses their own e-mails, in \"My account\"."),
+    "notify.optional.title": ("E-mails que je reçois", "E-mails I receive"),
+    "notify.optional.hint": ("Les confirmations, annulations et liens de connexion sont toujours envoyés ; "
+                             "ceux-ci sont à votre choix.",
+                             "Confirmations, cancellations and sign-in links are always sent; these are up to you."),
+    "notify.optional.booking_reminder": ("Rappel de mes réservations, la veille",
+                                         "A reminder of my bookings, the day before"),
+    "notify.optional.event_reminder": ("Rappel des événements où je suis inscrit·e, la veille",
+                                       "A reminder of the events I registered for, the day before"),
+    "notify.optional.team_digest": ("Résumé de la semaine pour l'équipe, le lundi",
+                                    "The team's weekly digest, on Mondays"),
+    "notify.optional.save": ("Enregistrer mes choix", "Save my choices"),
+    "notify.optional.saved": ("Vos choix d'e-mails sont enregistrés.", "Your e-mail choices are saved."),
 }
 
 # --- issue #11: every message people expect (lib/mail/messages.py)
