@@ -9,6 +9,8 @@ opt-outs. Only the member chooses their own (`public.set_email_opt_out`).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from lib.core import db
 from lib.identity import accounts
 from lib.mail import notify
@@ -29,6 +31,19 @@ def queue_weekly_digest(who: db.Actor) -> int:
     """Queue this week's digest to each team member who has not had it; how many were queued."""
     with db.acting_as(who) as conn:
         return int(conn.execute("select public.queue_weekly_digest() as n").fetchone()["n"])
+
+
+# reminders leave the afternoon before (not at midnight, and not for a whole day ahead)
+REMINDER_HOUR = 16
+
+
+def queue_due(who: db.Actor, local_now: dt.datetime) -> int:
+    """What the sender thread queues on its rounds (`local_now`: the space's local time): this
+    week's digest, and from REMINDER_HOUR tomorrow's reminders. Idempotent; how many were queued."""
+    queued = queue_weekly_digest(who)
+    if local_now.hour >= REMINDER_HOUR:
+        queued += queue_reminders(who)
+    return queued
 
 
 def account_links_by_mail() -> bool:

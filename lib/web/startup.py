@@ -11,9 +11,10 @@ import os
 import threading
 import time
 
-from lib.core import db
+from lib.core import clock, db
 from lib.directory import privacy
-from lib.mail import notify
+from lib.mail import notify, scheduled
+from lib.space import space
 
 log = logging.getLogger("cantine.sender")
 
@@ -23,6 +24,8 @@ _next_housekeeping = 0.0
 
 # the outbox sender of this process: a message waits at most about this long
 SENDER_INTERVAL = 30.0
+# reminders and the weekly digest are queued on the sender's rounds, at most this often
+SCHEDULE_INTERVAL = 600.0
 _sender: threading.Thread | None = None
 _sender_stop = threading.Event()
 
@@ -100,9 +103,16 @@ atexit.register(stop_sender)
 
 
 def _send_loop(interval: float) -> None:
+    next_schedule = 0.0
     while not _sender_stop.is_set():
         try:
             settings = notify.smtp_settings()
+            if settings is not None and time.monotonic() >= next_schedule:
+                next_schedule = time.monotonic() + SCHEDULE_INTERVAL
+                local_now = clock.local_now(space.settings()["time_zone"])
+                queued = scheduled.queue_due(db.OWNER, local_now)
+                if queued:
+                    log.info("sender: queued %d reminders and digests", queued)
             if settings is not None:  # without a mail server, messages simply wait
                 result = notify.send_pending(settings=settings)
                 if result.sent or result.failed:

@@ -163,3 +163,18 @@ def test_weekly_digest_tells_the_team_the_week_once(space):
     make_member("newhost@example.org", role="staff")
     assert scheduled.queue_weekly_digest(db.OWNER) == 1
     assert len([n for n in outbox() if n["kind"] == "team_digest"]) == 3
+
+
+def test_the_senders_rounds_queue_reminders_only_from_the_afternoon_before(space):
+    """The sender thread calls `queue_due` every few minutes: tomorrow's reminders leave from
+    REMINDER_HOUR (local), not at midnight; the digest whenever the week has not had it."""
+    tomorrow = bookings.local_today(space["settings"]) + dt.timedelta(days=1)
+    bookings.book(claims(ALICE), space["desks"][0], *bookings.slot_range(tomorrow, "am", space["settings"]))
+    today = bookings.local_today(space["settings"])
+    morning = _at(space, today, 9)
+    assert not [n for n in _reminders()]
+    scheduled.queue_due(db.OWNER, morning)
+    assert _reminders() == [], "no reminder in the morning of the day before"
+    scheduled.queue_due(db.OWNER, _at(space, today, scheduled.REMINDER_HOUR))
+    assert [n["kind"] for n in _reminders()] == ["booking_reminder"]
+    assert scheduled.queue_due(db.OWNER, _at(space, today, 20)) == 0, "idempotent"
