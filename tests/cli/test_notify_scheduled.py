@@ -30,4 +30,5 @@ def test_remind_and_digest_say_what_they_queued(empty_db):
     assert "queued 0 weekly digest(s)" in again.stdout
     with db.as_owner() as conn:
         kinds = [r["kind"] for r in conn.execute("select kind from public.notifications order by kind").fetchall()]
-    assert kinds == ["event_reminder", "team_digest"]
+    # the registration's own confirmation (queued by its insert), then one reminder and one digest
+    assert kinds == ["event_reminder", "registration_confirmed", "team_digest"]
