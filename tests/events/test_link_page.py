@@ -17,6 +17,7 @@ from lib.core import clock, db
 from lib.core.i18n import t
 from lib.events import events
 from lib.web import event_link_page
+from tests.booking.conftest import link_register_proven
 from tests.conftest import APP
 
 
@@ -73,8 +74,8 @@ def test_the_form_says_what_to_fix_in_english(link):
 
 
 def test_manage_page_cancels_and_the_waiting_list_moves_up(link):
-    first = events.link_register(link["token"], link["event"], "one@example.net", "One")
-    second = events.link_register(link["token"], link["event"], "two@example.net", "Two")
+    first = link_register_proven(link["token"], link["event"], "one@example.net", "One")
+    second = link_register_proven(link["token"], link["event"], "two@example.net", "Two")
     at = page(link["token"], "en", manage=first)
     assert at.title[0].value == "Your registration" and any("Status: registered" == c.value for c in at.caption)
     at.button(key="evl_cancel").click().run()
@@ -85,7 +86,7 @@ def test_manage_page_cancels_and_the_waiting_list_moves_up(link):
 
 
 def test_a_full_event_says_waiting_list_and_a_revoked_link_says_so(link):
-    events.link_register(link["token"], link["event"], "one@example.net", "One")
+    link_register_proven(link["token"], link["event"], "one@example.net", "One")
     event_link_page.forget()
     at = page(link["token"], "en")
     assert any("Full: waiting list" in w.value for w in at.warning)
