@@ -17,7 +17,7 @@ from lib.core import clock, db
 from lib.core.i18n import t
 from lib.events import events
 from lib.web import event_link_page
-from tests.booking.conftest import link_register_proven
+from tests.booking.conftest import link_register_proven, proof_secret
 from tests.conftest import APP
 
 
@@ -43,7 +43,7 @@ def page(token: str, lang: str = "fr", manage: str | None = None) -> AppTest:
     return at.run()
 
 
-def test_a_visitor_registers_and_gets_a_private_manage_link(link):
+def test_a_visitor_asks_proves_and_gets_a_private_manage_link(link):
     at = page(link["token"])
     assert not at.exception
     assert at.title[0].value == "Événements"
@@ -55,9 +55,17 @@ def test_a_visitor_registers_and_gets_a_private_manage_link(link):
     at.text_input(key="evl_email").input("visitor@example.net")
     at.button[-1].click().run()  # the form's submit button
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert any("vous êtes inscrit·e à « Café UX »" in s.value for s in at.success)
-    address = at.code[0].value
-    assert f"?t={link['token']}&manage=" in address
+    assert any("Vérifiez vos e-mails" in i.value and "Rien n'est réservé" in i.value for i in at.info)
+    with db.as_owner() as conn:  # nothing until the proof
+        assert conn.execute("select count(*) as n from public.registrations").fetchone()["n"] == 0
+    proof = AppTest.from_file(APP, default_timeout=30)
+    proof.query_params["proof"] = proof_secret("visitor@example.net")
+    proof.session_state["lang"] = "fr"
+    proof.run()
+    assert not proof.exception
+    assert any("vous êtes inscrit·e à « Café UX »" in s.value for s in proof.success)
+    address = proof.code[0].value
+    assert "?manage=" in address
     manage = address.split("manage=", 1)[1]
     assert events.link_registration(manage)["status"] == "registered"
 
