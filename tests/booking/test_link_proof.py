@@ -13,19 +13,22 @@ the anonymous role (the REST API's view).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 import time
 
 import psycopg
 import pytest
 from psycopg.rows import dict_row
+from streamlit.testing.v1 import AppTest
 
 from lib.booking import bookings, share_links
 from lib.core import db
 from lib.core.errors import UserError, from_db_error
 from lib.demo.bookings import tiny_space
+from lib.web import link_page
 from tests.booking.conftest import ALICE, book_slot, proof_secret, prove_latest
-from tests.conftest import as_anon, make_member
+from tests.conftest import APP, as_anon, make_member
 
 CHECK = share_links.CHECK_EMAIL
 
@@ -307,3 +310,62 @@ def test_ordinary_names_and_addresses_pass(site):
     for i, (email, name) in enumerate([("zoé.dupont+news@exämple.fr", "Zoé Dupont-Léger"),
                                        ("o'brien@example.ie", "Seán O'Brien"), ("li@example.cn", "李")]):
         assert share_links.book(site["token"], email, name, site["desks"][i], *slot(site)) == CHECK
+
+
+# --------------------------------------------------------------------------- the pages (AppTest)
+
+def link_app(lang: str = "en", **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_the_form_answers_check_your_email_the_same_for_any_address(site):
+    request = {"day": (bookings.local_today(site["settings"]) + dt.timedelta(days=1)).isoformat(), "slot": "am",
+               "resource": site["desks"][0], "name": "Someone"}
+    member = link_page.book_request(site["token"], {**request, "email": ALICE})
+    stranger = link_page.book_request(site["token"], {**request, "email": "x@example.net"})
+    assert {**member, "email": None} == {**stranger, "email": None}
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state["lang"] = "en"
+    at.session_state["_link_visit"] = {"done": member}  # what the form's "send" leaves for the page
+    at.query_params["t"] = site["token"]
+    at.run()
+    assert not at.exception
+    (info,) = at.info
+    assert "Check your e-mail" in info.value and "Nothing is held until you confirm" in info.value
+    assert not at.code, "no manage link before the proof"
+    labels = json.loads(link_app(t=site["token"]).get("bidi_component")[0].proto.bytes)["labels"]
+    assert labels["sign_in"] == "I have an account: sign in" and "nothing is held" in labels["hold_nothing"]
+
+
+def test_the_proof_page_books_once_then_says_used(site):
+    share_links.book(site["token"], "guest@example.net", "Guest", site["desks"][0], *slot(site))
+    secret = proof_secret("guest@example.net")
+    at = link_app(proof=secret)
+    assert not at.exception and at.title[0].value == "Confirmation"
+    assert any("Booked: D01" in s.value for s in at.success)
+    manage = at.code[0].value.split("manage=", 1)[1]
+    assert share_links.managed_booking(manage)["status"] == "confirmed"
+    assert at.get("link_button")  # the button opening the manage page
+    at.run()  # a rerun of the same visit shows the booking again, not "already used"
+    assert any("Booked: D01" in s.value for s in at.success) and not at.error
+    again = link_app("fr", proof=secret)  # the link opened again, on another device
+    assert [e.value for e in again.error] == [UserError("link.proof_used").message("fr")]
+
+
+def test_the_proof_page_says_expired_and_refused_in_words(site):
+    share_links.book(site["token"], "late@example.net", "Late", site["desks"][0], *slot(site))
+    with db.as_owner() as conn:
+        conn.execute("update private.link_requests set expires_at = now() - interval '1 minute'")
+    at = link_app(proof=proof_secret("late@example.net"))
+    assert [e.value for e in at.error] == [UserError("link.proof_expired").message("en")]
+    share_links.book(site["token"], "slow@example.net", "Slow", site["desks"][1], *slot(site))
+    share_links.book(site["token"], "quick@example.net", "Quick", site["desks"][1], *slot(site))
+    assert prove_latest("quick@example.net")["outcome"] == "confirmed"
+    at = link_app(proof=proof_secret("slow@example.net"))
+    assert at.error and "could not go through" in at.error[0].value
+    assert UserError("booking.taken").message("en") in at.error[0].value
+    assert not at.code
