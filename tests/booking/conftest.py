@@ -89,3 +89,9 @@ def link_register_proven(token: str, event_id: str, email: str, full_name: str) 
     """The same for an event: ask to register, then follow the proof. Returns the manage token."""
     assert events.link_register(token, event_id, email, full_name) == share_links.CHECK_EMAIL
     return _proven(prove_latest(email))
+
+
+def clear_outbox() -> None:
+    """Drop what the proof queued (the proof e-mail, the confirmation): for tests about later messages."""
+    with db.as_owner() as conn:
+        conn.execute("delete from public.notifications")

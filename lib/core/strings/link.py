@@ -6,7 +6,6 @@ STRINGS = {
     "linkform.events": ("Voir aussi les événements à venir", "See the coming events too"),
     "linkform.desk": ("Poste", "Desk"),
     "linkform.again": ("Réserver un autre jour", "Book another day"),
-    "linkform.booking": ("Réservation en cours…", "Booking…"),
     "linkform.no_days": ("Aucun jour ouvert à réserver pour le moment : revenez plus tard ou contactez l'équipe.",
                          "No open day to book for now: come back later or contact the team."),
     "linkform.day_invalid": ("Ce jour n'est pas une date valide : choisissez un jour dans la liste.",
