@@ -81,6 +81,11 @@ STRINGS = {
                                   "This booking is cancelled: there is no no-show to record."),
     "booking.no_show_already": ("L'absence est déjà enregistrée pour cette réservation.",
                                 "This booking is already marked as a no-show."),
+    # raised by the first link_book (20261204120000_bookings.sql), replaced by the proof (20261205140000)
+    "link.member_refused": ("Cette réservation n'est pas possible avec cette adresse e-mail. Si elle est la vôtre, "
+                            "connectez-vous pour voir pourquoi, ou demandez à l'équipe.",
+                            "This booking is not possible with this email address. If it is yours, sign in to see "
+                            "why, or ask the team."),
     "link.unknown": ("Ce lien n'est pas valide : vérifiez l'adresse ou demandez un nouveau lien à l'équipe.",
                      "This link is not valid: check the address or ask the team for a new link."),
     "link.expired": ("Ce lien a expiré le {date} : demandez un nouveau lien à l'équipe.",
