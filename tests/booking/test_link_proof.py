@@ -369,3 +369,13 @@ def test_the_proof_page_says_expired_and_refused_in_words(site):
     assert at.error and "could not go through" in at.error[0].value
     assert UserError("booking.taken").message("en") in at.error[0].value
     assert not at.code
+
+
+def test_requests_older_than_a_day_are_purged(site):
+    share_links.book(site["token"], "old@example.net", "Old", site["desks"][0], *slot(site))
+    with db.as_owner() as conn:
+        conn.execute("update private.link_requests set created_at = now() - interval '25 hours'")
+    share_links.book(site["token"], "new@example.net", "New", site["desks"][1], *slot(site))
+    with db.as_owner() as conn:
+        left = [r["email"] for r in conn.execute("select email from private.link_requests").fetchall()]
+    assert left == ["new@example.net"]
