@@ -1,34 +1,67 @@
 """Shared links: booking without an account.
 
-Admins create, list and revoke links (`create_share_link`, `revoke_share_link`); a visitor
-holding a link books through `link_book` as the anonymous role and gets a private manage token
-for `link_booking` / `link_cancel`. Tokens are made in the database (≥ 128 random bits), only
-their sha-256 is stored, and they are never written to logs: the functions here take them as
+Admins create, list and revoke links (`create_share_link`, `revoke_share_link`). A visitor
+holding a link asks for a desk through `link_book` as the anonymous role: that only records a
+request and e-mails a proof link to the address typed (the answer is the same for any address);
+following the proof (`prove`, `link_prove`) books, and gives the private manage token for
+`link_booking` / `link_cancel`. Tokens are made in the database (≥ 128 random bits), only their
+sha-256 is stored, and they are never written to logs: the functions here take them as
 parameters and never format them into messages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import psycopg
+from email_validator import EmailNotValidError, validate_email
 
 from lib.core import db
-from lib.core.errors import from_db_error
+from lib.core.errors import UserError, from_db_error
+from lib.core.i18n import current_language
 from lib.space import space as the_space
 
 Claims = dict[str, Any]
 
 
-def _anon(query: str, params: tuple) -> list[dict[str, Any]]:
+def _anon(query: str, params: tuple, locale: str | None = None) -> list[dict[str, Any]]:
+    """Run as the anonymous role; `locale` tells a request's SQL which language the visitor reads
+    (the proof e-mail is written in it; clients other than the app get the space's language)."""
     try:
         with db.as_anon() as conn:
+            if locale is not None:
+                conn.execute("select set_config('cantine.locale', %s, true)", (locale,))
             return conn.execute(query, params).fetchall()
     except psycopg.Error as exc:
         raise from_db_error(exc) from exc
+
+
+# Unicode categories no name or address needs: controls and invisible format characters
+# (zero-width spaces and joiners, direction overrides, BOM…). The database refuses them too.
+_HIDDEN = {"Cc", "Cf"}
+
+
+def check_visitor(email: str, full_name: str) -> None:
+    """What a shared-link visitor typed, checked before the database is asked, for a sentence in
+    their language: a real-looking address (`email-validator`, without asking DNS: a visitor on a
+    slow network must not wait, and the proof e-mail proves the address anyway) and a name with a
+    letter or digit, neither holding a control or invisible character. The database checks again
+    (private.check_link_visitor), for the clients that do not come through here."""
+    email, name = (email or "").strip(), (full_name or "").strip()
+    if any(unicodedata.category(c) in _HIDDEN for c in email):
+        raise UserError("link.email_invalid")
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise UserError("link.email_invalid") from None
+    if any(unicodedata.category(c) in _HIDDEN for c in name):
+        raise UserError("link.name_invisible")
+    if not 1 <= len(name) <= 200 or not any(c.isalnum() for c in name):
+        raise UserError("link.name_required")
 
 
 # --------------------------------------------------------------------------- admins
@@ -85,12 +118,34 @@ def space(token: str) -> dict[str, Any]:
     return dict(rows[0])
 
 
+CHECK_EMAIL = "check_email"  # what link_book and link_register answer, whatever the address
+
+
 def book(token: str, email: str, full_name: str, resource_id: str, starts: dt.datetime,
          ends: dt.datetime) -> str:
-    """Book through the link; returns the private manage token."""
-    rows = _anon("select public.link_book(%s, %s, %s, %s, %s, %s) as token",
-                 (token, email, full_name, resource_id, starts, ends))
-    return rows[0]["token"]
+    """Ask for a desk through the link: records the request and e-mails a proof link to `email`.
+    Returns CHECK_EMAIL for any address (nothing is booked or held until the proof)."""
+    check_visitor(email, full_name)
+    rows = _anon("select public.link_book(%s, %s, %s, %s, %s, %s) as answer",
+                 (token, email, full_name, resource_id, starts, ends), locale=current_language())
+    return rows[0]["answer"]
+
+
+def prove(proof_token: str) -> dict[str, Any]:
+    """Follow a proof link (a desk's or an event's): books or registers now, once. Returns
+    {outcome, kind, manage_token, detail}: outcome 'confirmed', 'pending', 'registered',
+    'waitlisted', or 'refused' with detail {key, params} (a UserError's). Raises UserError for an
+    unknown, used or expired proof."""
+    rows = _anon("select outcome, kind, manage_token, detail from public.link_prove(%s)", (proof_token,))
+    return dict(rows[0])
+
+
+def refusal_of(proved: dict[str, Any]) -> UserError | None:
+    """The refusal a proof returned, as the UserError to show (None when it booked/registered)."""
+    if proved["outcome"] != "refused":
+        return None
+    detail = proved["detail"] or {}
+    return UserError(detail.get("key", "app.unexpected"), **(detail.get("params") or {}))
 
 
 def managed_booking(manage_token: str) -> dict[str, Any] | None:

@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import psycopg
 
+from lib.booking import share_links
 from lib.core import db
 from lib.core.csv_excel import to_csv
 from lib.core.errors import from_db_error
-from lib.core.i18n import t
+from lib.core.i18n import current_language, t
 from lib.space import space
 
 Claims = dict[str, Any]
@@ -416,9 +417,17 @@ def link_events(token: str) -> list[dict[str, Any]]:
 
 
 def link_register(token: str, event_id: str, email: str, full_name: str) -> str:
-    """Register through a link; returns the private manage token (shown once)."""
-    return _anon_call("select public.link_register(%s, %s, %s, %s) as token",
-                      (token, event_id, email, full_name))[0]["token"]
+    """Ask to register through a link: records the request and e-mails a proof link to `email`.
+    Returns share_links.CHECK_EMAIL for any address; following the proof (share_links.prove)
+    registers and gives the private manage token."""
+    share_links.check_visitor(email, full_name)
+    try:
+        with db.as_anon() as conn:
+            conn.execute("select set_config('cantine.locale', %s, true)", (current_language(),))
+            return conn.execute("select public.link_register(%s, %s, %s, %s) as answer",
+                                (token, event_id, email, full_name)).fetchone()["answer"]
+    except psycopg.Error as exc:
+        raise from_db_error(exc) from exc
 
 
 def link_registration(manage_token: str) -> dict[str, Any] | None:

@@ -1,6 +1,7 @@
 """The shared link for events (public page): anyone holding a link made for events (or for
-everything) sees the coming events, picks one and registers with a name and an e-mail, then gets a private
-manage link (`?manage=`) to see or cancel the registration. Every read and write goes through
+everything) sees the coming events, picks one and asks to register with a name and an e-mail; a proof
+link is e-mailed to that address, and following it (lib/web/link_page.py, `?proof=`) registers and
+gives a private manage link (`?manage=`) to see or cancel the registration. Every read and write goes through
 the `link_*` functions as the anonymous role.
 
 Built for a newsletter burst: the list of events (places left included) is read once per link
@@ -143,26 +144,20 @@ def _chosen(token: str, row: dict[str, Any], tz: ZoneInfo) -> None:
         if st.form_submit_button(t("eventlink.register_waitlist") if full else t("eventlink.register"),
                                  type="primary", icon=":material/how_to_reg:"):
             try:
-                manage = events.link_register(token, row["event_id"], email, name)
+                events.link_register(token, row["event_id"], email, name)
             except Exception as exc:  # every refusal becomes a sentence
                 st.error(refusal(exc))
                 return
-            forget(token)
-            found = events.link_registration(manage) or {}
-            st.session_state["evl"] = {"done": {"manage": manage, "title": found.get("title", row["title"]),
-                                                "status": found.get("status", "registered")}}
+            # nothing is registered until the proof: the list's places stay as they are
+            st.session_state["evl"] = {"done": {"email": email.strip(), "title": row["title"]}}
             st.rerun()
+    st.caption(t("linkform.hold_nothing"))
 
 
 def _done(token: str, done: dict[str, Any]) -> None:
-    if done["status"] == "waitlisted":
-        st.info(t_md("eventlink.done_waitlisted", title=done["title"]), icon=":material/hourglass_top:")
-    else:
-        st.success(t_md("eventlink.done_registered", title=done["title"]), icon=":material/check_circle:")
-    st.write(t("eventlink.manage_intro"))
-    address = manage_address(token, done["manage"])
-    st.link_button(t("eventlink.manage_title"), address, icon=":material/open_in_new:")
-    st.code(address, language=None, wrap_lines=True)
+    """After a request: check your e-mail (the same words for any address)."""
+    st.info(t_md("linkform.check_email", email=done["email"]), icon=":material/mail:")
+    st.caption(md(done["title"]))
     if st.button(t("eventlink.another"), icon=":material/add:", key="evl_again"):
         st.session_state.pop("evl", None)
         st.rerun()
@@ -234,5 +229,7 @@ def show(token: str) -> None:
         _chosen(token, picked, tz)
         return
     st.write(t_md("eventlink.intro", space=rows[0]["space_name"]))
+    # members sign in and register in the app, with no proof (the app's root is its sign-in page)
+    st.markdown(f"[{t('linkform.sign_in')}](/)")
     for row in rows:
         _event_card(row, tz)

@@ -1,6 +1,9 @@
-"""The shared-link page: anyone holding the link books a desk without an account, and manages
-that booking through a private `?manage=` link. Every read and write goes through the `link_*`
-functions as the anonymous role.
+"""The shared-link page: anyone holding the link asks for a desk without an account; a proof
+link is e-mailed to the address typed (`?proof=`, served here too) and following it books; the
+booking is then managed through a private `?manage=` link. Every read and write goes through the
+`link_*` functions as the anonymous role. Members who have an account are offered the sign-in
+page (where they book with no proof): the shell does not look for the remember-me cookie on this
+path, which must stay as cheap as a trivial page.
 
 Built for newsletter bursts. The booking form is one element (lib/web/assets/link_booker.js, a
 Streamlit components-v2 component): it receives the whole booking window at once — open days,
@@ -166,11 +169,12 @@ def booking_window(token: str, lang: str) -> dict[str, Any]:
             "other_language": {"fr": "Français", "en": "English"}[other],
             "day": t("book.day", lang), "slot": t("book.slot", lang), "resource": t("linkform.desk", lang),
             "zone": t("book.zone", lang), "am": t("book.slot.am", lang), "pm": t("book.slot.pm", lang),
-            "name": t("linkpage.name", lang), "email": t("linkpage.email", lang), "book": t("linkpage.book", lang),
-            "booking": t("linkform.booking", lang), "free_count": t("linkform.free_count", lang),
+            "name": t("linkpage.name", lang), "email": t("linkpage.email", lang), "book": t("linkform.send", lang),
+            "booking": t("linkform.sending", lang), "free_count": t("linkform.free_count", lang),
             "nothing_free": t("book.nothing_free", lang), "no_days": t("linkform.no_days", lang),
             "grid_caption": t("book.grid_caption", lang, date="{date}"),
             "name_required": t("link.name_required", lang), "email_invalid": t("link.email_invalid", lang),
+            "hold_nothing": t("linkform.hold_nothing", lang), "sign_in": t("linkform.sign_in", lang),
             "states": {s: t(f"book.state.{s}", lang) for s in ("free", "taken", "closed", "past")},
         },
     }
@@ -179,8 +183,9 @@ def booking_window(token: str, lang: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- booking
 
 def book_request(token: str, request: dict[str, Any]) -> dict[str, Any]:
-    """Book what the form sent ({day, slot, resource, name, email}); returns what the page shows
-    afterwards, with the private manage token. Raises UserError with what to fix; the database
+    """Ask for what the form sent ({day, slot, resource, name, email}): the database records the
+    request and e-mails a proof link (nothing is held until it is followed). Returns what the page
+    shows afterwards — the same for any address. Raises UserError with what to fix; the database
     checks every rule again (`link_book`)."""
     space = share_links.space(token)
     try:
@@ -195,12 +200,9 @@ def book_request(token: str, request: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         raise UserError("linkform.resource_invalid") from None
     starts, ends = bookings.slot_range(day, slot, space)
-    manage = share_links.book(token, str(request.get("email", "")), str(request.get("name", "")), resource,
-                              starts, ends)
-    found = share_links.managed_booking(manage) or {}
-    return {"manage": manage, "resource": found.get("resource_name", ""),
-            "when": _when(starts, ends, ZoneInfo(space["time_zone"])),
-            "pending": found.get("status") == "pending"}
+    email = str(request.get("email", "")).strip()
+    share_links.book(token, email, str(request.get("name", "")), resource, starts, ends)
+    return {"email": email, "when": _when(starts, ends, ZoneInfo(space["time_zone"]))}
 
 
 def _visit() -> dict[str, Any]:
@@ -262,14 +264,57 @@ def _manage_page(manage: str) -> None:
 
 
 def _done(done: dict[str, Any]) -> None:
-    """The booking just made, with its private manage link."""
-    st.success(t_md("linkpage.booked", resource=done["resource"], when=done["when"]), icon=":material/check_circle:")
-    if done["pending"]:
-        st.info(t("linkpage.pending"))
-    st.write(t("linkpage.manage_intro"))
-    address = f"{page_address()}?manage={done['manage']}"
-    st.link_button(t("linkpage.manage_title"), address, icon=":material/open_in_new:")
-    st.code(address, language=None)
+    """After a request: check your e-mail (the same words for any address)."""
+    st.info(t_md("linkform.check_email", email=done["email"]), icon=":material/mail:")
+    st.caption(done["when"])
+
+
+def proof_result(proof: str) -> dict[str, Any]:
+    """Follow a proof link once per browser session: the proof works once, and a rerun of this
+    page (a click) must show what it did rather than "already used". {"proved": …} or {"error": …}."""
+    kept = st.session_state.get("_proof")
+    if kept is not None and kept[0] == proof:
+        return kept[1]
+    try:
+        result: dict[str, Any] = {"proved": share_links.prove(proof)}
+    except Exception as exc:  # unknown, used, expired: said in words
+        result = {"error": refusal(exc)}
+    st.session_state["_proof"] = (proof, result)
+    return result
+
+
+def _proof_page(proof: str) -> None:
+    """What following a proof link did: booked (with its manage link), waitlisted, refused in
+    words (the address is proven: the reason may be said), or why the proof did not work."""
+    st.title(t("proof.title"))
+    result = proof_result(proof)
+    if "error" in result:
+        st.error(result["error"])
+        return
+    proved = result["proved"]
+    refused = share_links.refusal_of(proved)
+    if refused is not None:
+        st.error(f"{t('proof.refused')} {refusal(refused)}")
+        st.info(t("proof.try_again"))
+        return
+    detail = proved["detail"]
+    tz = ZoneInfo(detail["time_zone"])
+    starts, ends = dt.datetime.fromisoformat(detail["starts"]), dt.datetime.fromisoformat(detail["ends"])
+    if proved["kind"] == "booking":
+        key = "proof.pending" if proved["outcome"] == "pending" else "proof.booked"
+        st.success(t_md(key, resource=detail["resource"], when=_when(starts, ends, tz)), icon=":material/check_circle:")
+        title = t("proof.manage")
+    elif proved["outcome"] == "waitlisted":
+        st.info(t_md("proof.waitlisted", title=detail["title"]), icon=":material/hourglass_top:")
+        title = t("eventlink.manage_title")
+    else:
+        st.success(t_md("proof.registered", title=detail["title"]), icon=":material/check_circle:")
+        st.caption(event_link_page.when(starts, ends, tz))
+        title = t("eventlink.manage_title")
+    st.write(t("proof.manage_intro"))
+    address = f"{page_address()}?manage={proved['manage_token']}"
+    st.link_button(title, address, icon=":material/open_in_new:", type="primary")
+    st.code(address, language=None, wrap_lines=True)
 
 
 def _booking_page(token: str, visit: dict[str, Any]) -> None:
@@ -293,12 +338,17 @@ def _wants_events(token: str, params: dict[str, str]) -> bool:
 
 
 def show(params: dict[str, str] | None = None) -> None:
-    """The whole page: the manage page, or the booking form, or what was just booked. `params`:
-    the address's query, when the caller already read it."""
+    """The whole page: a proof link's outcome, the manage page, or the booking form, or the
+    "check your e-mail" after a request. `params`: the address's query, when the caller already
+    read it."""
     params = st.query_params.to_dict() if params is None else params
     manage_token = params.get("manage")
     link_token = params.get("t")
-    if manage_token:
+    proof_token = params.get("proof")
+    if proof_token:
+        st.set_page_config(page_title=t("proof.title"))
+        _proof_page(proof_token)
+    elif manage_token:
         st.set_page_config(page_title=t("linkpage.manage_title"))
         show_flash("link")
         _manage_page(manage_token)

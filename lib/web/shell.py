@@ -230,13 +230,13 @@ def _browser_language() -> str | None:
 
 
 def _shared_link_visit() -> bool:
-    """A shared link (`?t=…`) or its manage link (`?manage=…`) opens the public booking page
+    """A shared link (`?t=…`), a proof link (`?proof=…`) or a manage link (`?manage=…`) opens the public page
     alone: no sign-in shell, menu or cookie, and no `st.navigation` (the page is the same at
     `/link` and at the root; the form sets the tab's title). That is what each visitor of a
     newsletter burst pays for: the shell alone cost 2.4× a trivial page's rerun, navigation
     another 6% (bench/link_burst.py, py-spy)."""
     params = st.query_params.to_dict()
-    if params.get("t") is None and params.get("manage") is None:
+    if params.get("t") is None and params.get("manage") is None and params.get("proof") is None:
         return False
     if st.session_state.get("lang") is None:
         st.session_state["lang"] = _browser_language() or space.settings()["default_language"]

@@ -13,6 +13,7 @@ from lib.booking import bookings
 from lib.core import clock, db
 from lib.core.errors import UserError
 from lib.demo.bookings import tiny_space
+from tests.booking.conftest import link_book_proven
 from tests.conftest import claims, make_member, noon_zone
 
 
@@ -87,7 +88,7 @@ def test_staff_day_view_approve_no_show_and_refusals(space):
 
     token = share_links.create(db.OWNER, "Test")
     tomorrow = today + dt.timedelta(days=1)
-    share_links.book(token, "guest@example.net", "Gaëlle Invitée", space["desks"][1], *bookings.slot_range(tomorrow, "am", s))
+    link_book_proven(token, "guest@example.net", "Gaëlle Invitée", space["desks"][1], *bookings.slot_range(tomorrow, "am", s))
     staff = claims("host@example.org")
     day = bookings.staff_day(staff, today)
     assert day.who.tolist() == ["Alice Martin"]

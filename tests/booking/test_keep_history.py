@@ -12,7 +12,7 @@ from lib.booking import bookings, resources_admin, share_links
 from lib.core import db
 from lib.core.errors import from_db_error
 from lib.core.i18n import t
-from tests.booking.conftest import ALICE, book_slot, future_day, refusal
+from tests.booking.conftest import ALICE, book_slot, future_day, link_book_proven, refusal
 from tests.conftest import DEMO, app_as, authenticate_as, claims, make_member
 
 
@@ -128,7 +128,7 @@ def test_a_retired_desk_cannot_be_booked_by_a_member_nor_through_a_link(space):
     assert err.key == "booking.resource_unavailable"
     token = share_links.create(db.OWNER, "Newsletter")
     starts, ends = bookings.slot_range(future_day(settings, 2), "pm", settings)
-    err = refusal(lambda: share_links.book(token, "guest@example.net", "Guest", desk, starts, ends))
+    err = refusal(lambda: link_book_proven(token, "guest@example.net", "Guest", desk, starts, ends))
     assert err.key == "booking.resource_unavailable"
     assert _bookings_of(desk) == 1
 
@@ -145,6 +145,6 @@ def test_a_desk_in_a_retired_zone_cannot_be_booked_even_through_the_api(space):
     assert err.key == "booking.resource_unavailable"
     token = share_links.create(db.OWNER, "Newsletter")
     starts, ends = bookings.slot_range(future_day(settings, 2), "pm", settings)
-    err = refusal(lambda: share_links.book(token, "guest@example.net", "Guest", desk, starts, ends))
+    err = refusal(lambda: link_book_proven(token, "guest@example.net", "Guest", desk, starts, ends))
     assert err.key == "booking.resource_unavailable"
     assert _bookings_of(desk) == 0

@@ -17,6 +17,7 @@ from lib.booking import bookings, share_links
 from lib.core import clock, db
 from lib.core.errors import UserError
 from lib.demo.bookings import tiny_space
+from tests.booking.conftest import link_book_proven
 from tests.conftest import make_member
 
 
@@ -41,7 +42,7 @@ def refusal(call) -> UserError:
 
 
 def test_guest_books_sees_and_cancels_through_the_manage_token(space):
-    manage = share_links.book(space["token"], "Visitor@Example.net", "Vi Sitor", space["desks"][0], *slot(space))
+    manage = link_book_proven(space["token"], "Visitor@Example.net", "Vi Sitor", space["desks"][0], *slot(space))
     assert len(manage) >= 40  # 32 random bytes, base64
     seen = share_links.managed_booking(manage)
     assert seen["full_name"] == "Vi Sitor" and seen["status"] == "confirmed"
@@ -57,7 +58,7 @@ def test_guest_books_sees_and_cancels_through_the_manage_token(space):
 
 
 def test_known_email_books_as_the_member(space):
-    manage = share_links.book(space["token"], "ALICE@example.org", "whatever", space["desks"][0], *slot(space))
+    manage = link_book_proven(space["token"], "ALICE@example.org", "whatever", space["desks"][0], *slot(space))
     with db.as_owner() as conn:
         row = conn.execute("select member_id::text, guest_email from public.bookings").fetchone()
     assert row["member_id"] == space["alice"] and row["guest_email"] is None
@@ -68,14 +69,14 @@ def test_known_email_books_as_the_member(space):
 def test_guests_wait_for_approval_when_required(space):
     with db.as_owner() as conn:
         conn.execute("update public.settings set guest_approval_required = true")
-    manage = share_links.book(space["token"], "guest@example.net", "Guest", space["desks"][0], *slot(space))
+    manage = link_book_proven(space["token"], "guest@example.net", "Guest", space["desks"][0], *slot(space))
     assert share_links.managed_booking(manage)["status"] == "pending"
 
 
 def test_expired_revoked_and_unknown_links_say_so(space):
     with db.as_owner() as conn:
         conn.execute("update public.share_links set expires_at = now() - interval '1 day'")
-    err = refusal(lambda: share_links.book(space["token"], "g@example.net", "G", space["desks"][0], *slot(space)))
+    err = refusal(lambda: link_book_proven(space["token"], "g@example.net", "G", space["desks"][0], *slot(space)))
     assert err.key == "link.expired" and "expiré" in err.message("fr") and "expired on" in err.message("en")
     token = share_links.create(db.OWNER, "Chat")
     link_id = share_links.list_links(db.OWNER).query("label == 'Chat'").id.iloc[0]
@@ -88,22 +89,22 @@ def test_expired_revoked_and_unknown_links_say_so(space):
 
 def test_limits_per_email_and_per_link(space):
     t = space["token"]
-    share_links.book(t, "one@example.net", "One", space["desks"][0], *slot(space))
-    err = refusal(lambda: share_links.book(t, "one@example.net", "One", space["desks"][1], *slot(space, 1, "pm")))
+    link_book_proven(t, "one@example.net", "One", space["desks"][0], *slot(space))
+    err = refusal(lambda: link_book_proven(t, "one@example.net", "One", space["desks"][1], *slot(space, 1, "pm")))
     assert err.key == "link.email_limit" and "1 réservations" in err.message("fr") and "limit" in err.message("en")
-    share_links.book(t, "two@example.net", "Two", space["desks"][1], *slot(space))
-    share_links.book(t, "three@example.net", "Three", space["desks"][2], *slot(space))
-    err = refusal(lambda: share_links.book(t, "four@example.net", "Four", space["desks"][3], *slot(space)))
+    link_book_proven(t, "two@example.net", "Two", space["desks"][1], *slot(space))
+    link_book_proven(t, "three@example.net", "Three", space["desks"][2], *slot(space))
+    err = refusal(lambda: link_book_proven(t, "four@example.net", "Four", space["desks"][3], *slot(space)))
     assert err.key == "link.limit" and "for today" in err.message("en")
 
 
 def test_visitor_input_is_checked(space):
-    err = refusal(lambda: share_links.book(space["token"], "not-an-email", "X", space["desks"][0], *slot(space)))
+    err = refusal(lambda: link_book_proven(space["token"], "not-an-email", "X", space["desks"][0], *slot(space)))
     assert err.key == "link.email_invalid" and "name@domain.com" in err.message("en")
-    err = refusal(lambda: share_links.book(space["token"], "x@example.net", "  ", space["desks"][0], *slot(space)))
+    err = refusal(lambda: link_book_proven(space["token"], "x@example.net", "  ", space["desks"][0], *slot(space)))
     assert err.key == "link.name_required"
     # the booking rules apply to link visitors too
-    err = refusal(lambda: share_links.book(space["token"], "x@example.net", "X", space["desks"][0], *slot(space, -1)))
+    err = refusal(lambda: link_book_proven(space["token"], "x@example.net", "X", space["desks"][0], *slot(space, -1)))
     assert err.key == "booking.in_past"
 
 

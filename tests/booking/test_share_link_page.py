@@ -1,6 +1,6 @@
 """The shared-link page, signed out, through AppTest and the functions behind its form: the
 page opens without the sign-in shell and hands the form the whole booking window; a visitor
-books with name and email, gets a manage link, cancels through it; bad input gets its message
+asks with name and email, follows the proof link, gets a manage link, cancels through it; bad input gets its message
 and books nothing; an expired or revoked link says so. The form itself is clicked through in a
 real browser in test_browser_booking.py."""
 
@@ -16,6 +16,7 @@ from lib.booking import share_links
 from lib.core import clock, db
 from lib.core.errors import UserError
 from lib.web import link_page
+from tests.booking.conftest import proof_secret, prove_latest
 from tests.conftest import APP
 
 
@@ -53,23 +54,27 @@ def test_link_page_opens_alone_with_the_whole_window(demo_db):
         desks = conn.execute("select count(*) as n from public.resources where kind = 'desk' and active").fetchone()["n"]
     assert len(data["desks"]) == desks and data["days"]
     assert all(len(row) == 2 * desks for row in data["states"].values())
-    assert data["labels"]["title"] == "Book a desk" and data["labels"]["book"] == "Book" and data["other_lang"] == "fr"
+    assert data["labels"]["title"] == "Book a desk" and data["labels"]["book"] == "Send the request" and data["other_lang"] == "fr"
     assert data["default_day"] > clock.now().date().isoformat()  # most people book tomorrow
     french = form_data(link_app("fr", t=token))
-    assert french["labels"]["book"] == "Réserver" and french["labels"]["other_language"] == "English"
+    assert french["labels"]["book"] == "Envoyer la demande" and french["labels"]["other_language"] == "English"
 
 
-def test_visitor_books_then_cancels_through_manage_link(demo_db):
+def test_visitor_asks_proves_then_cancels_through_manage_link(demo_db):
     token = share_links.create(db.OWNER, "Newsletter")
     day, desk = first_free(form_data(link_app(t=token)))
     done = link_page.book_request(token, {"day": day, "slot": "day", "resource": desk, "name": "Vi Sitor",
                                           "email": "visitor@example.net"})
-    assert done["resource"] and not done["pending"]
-    at = link_app(manage=done["manage"])
+    assert done["email"] == "visitor@example.net" and done["when"]
+    at = link_app(proof=proof_secret("visitor@example.net"))
+    assert not at.exception and at.title[0].value == "Confirmation"
+    assert any("Booked" in s.value for s in at.success)
+    manage = at.code[0].value.split("manage=", 1)[1]
+    at = link_app(manage=manage)
     assert at.title[0].value == "Your booking"
     at.button(key="link_cancel").click().run()
     assert not at.exception
-    assert share_links.managed_booking(done["manage"])["status"] == "cancelled"
+    assert share_links.managed_booking(manage)["status"] == "cancelled"
 
 
 @pytest.mark.parametrize("change, key", [
@@ -98,6 +103,7 @@ def test_a_desk_taken_a_second_ago_is_refused_clearly(demo_db):
     day, desk = first_free(form_data(link_app(t=token)))
     request = {"day": day, "slot": "day", "resource": desk, "name": "First", "email": "first@example.net"}
     link_page.book_request(token, request)
+    assert prove_latest("first@example.net")["outcome"] == "confirmed"
     with pytest.raises(UserError) as refused:  # the second visitor still saw it free
         link_page.book_request(token, {**request, "name": "Second", "email": "second@example.net"})
     assert refused.value.key == "booking.taken"

@@ -18,6 +18,7 @@ from lib.directory import privacy
 from lib.events import events
 from lib.identity import accounts
 from lib.identity.auth import check_credentials
+from tests.booking.conftest import link_book_proven, link_register_proven
 from tests.conftest import authenticate_as, claims, make_member
 
 ADMIN, STAFF = "boss@example.net", "host@example.net"
@@ -76,7 +77,7 @@ def ann(empty_db):
 
     # 1. a guest, before she was a member
     starts, ends = bookings.slot_range(day, "am", settings)
-    share_links.book(link, GUEST_EMAIL, "Ann Exampel", ids["desks"][0], starts, ends)
+    link_book_proven(link, GUEST_EMAIL, "Ann Exampel", ids["desks"][0], starts, ends)
     with pytest.raises(UserError):
         check_credentials(SIGN_IN_TYPED, "not her password", None)  # an attempt before she had an account
 
@@ -86,7 +87,7 @@ def ann(empty_db):
     accounts.issue_reset(claims(ADMIN), member_id)
     # books through the link with her member address and another spelling of her name
     starts2, ends2 = bookings.slot_range(day, "pm", settings)
-    share_links.book(link, MEMBER_EMAIL.upper(), "Anne Exemple", ids["desks"][1], starts2, ends2)
+    link_book_proven(link, MEMBER_EMAIL.upper(), "Anne Exemple", ids["desks"][1], starts2, ends2)
     # registers to an event as a guest (a +tag address), and as herself to another, then is a speaker
     when = clock.now() + dt.timedelta(days=5)
     with db.as_owner() as conn:
@@ -96,8 +97,8 @@ def ann(empty_db):
             (title, when, when + dt.timedelta(hours=2))).fetchone()["id"] for title in ("Atelier", "Conférence"))
         conn.execute("insert into public.event_speakers (event_id, member_id, name) values (%s, %s, 'Ann Example')",
                      (talk, member_id))
-    events.link_register(event_link, event, EVENT_EMAIL, "A. Example")
-    events.link_register(event_link, talk, MEMBER_EMAIL, "Anne Exemple")
+    link_register_proven(event_link, event, EVENT_EMAIL, "A. Example")
+    link_register_proven(event_link, talk, MEMBER_EMAIL, "Anne Exemple")
 
     # 3. e-mails: the team cancels her guest booking, her member booking, and the event
     with db.as_owner() as conn:
@@ -154,7 +155,7 @@ def test_erasure_replaces_whole_names_not_parts_of_other_words(empty_db):
     make_member(ADMIN, role="admin")
     settings = bookings.booking_settings()
     starts, ends = bookings.slot_range(bookings.local_today(settings) + dt.timedelta(days=2), "am", settings)
-    share_links.book(share_links.create(db.OWNER, "News"), "ann+x@example.org", "Ann", ids["desks"][0], starts, ends)
+    link_book_proven(share_links.create(db.OWNER, "News"), "ann+x@example.org", "Ann", ids["desks"][0], starts, ends)
     member_id = make_member("ann@example.org", full_name="Ann Example")
 
     privacy.erase_member(claims(ADMIN), member_id)

@@ -14,6 +14,7 @@ from lib.booking import share_links
 from lib.core import clock, db
 from lib.core.errors import UserError
 from lib.events import events
+from tests.booking.conftest import link_register_proven
 from tests.conftest import make_member
 
 
@@ -51,7 +52,7 @@ def test_the_link_lists_published_upcoming_events_with_places(link):
 
 def test_guest_registers_sees_and_cancels_through_the_manage_token(link):
     event = make_event()
-    manage = events.link_register(link["token"], event, "Visitor@Example.net", "Vi Sitor")
+    manage = link_register_proven(link["token"], event, "Visitor@Example.net", "Vi Sitor")
     assert len(manage) >= 40
     seen = events.link_registration(manage)
     assert seen["full_name"] == "Vi Sitor" and seen["status"] == "registered" and seen["title"] == "Atelier Figma"
@@ -59,7 +60,7 @@ def test_guest_registers_sees_and_cancels_through_the_manage_token(link):
         row = conn.execute("select * from public.registrations").fetchone()
         assert row["member_id"] is None and row["guest_email"] == "visitor@example.net" and row["source"] == "link"
         assert row["token_hash"] != manage
-    err = refusal(lambda: events.link_register(link["token"], event, "visitor@example.net", "Again"))
+    err = refusal(lambda: link_register_proven(link["token"], event, "visitor@example.net", "Again"))
     assert err.key == "event.already_registered"
     assert events.link_unregister(manage) == "cancelled"
     assert events.link_registration(manage)["status"] == "cancelled"
@@ -69,7 +70,7 @@ def test_guest_registers_sees_and_cancels_through_the_manage_token(link):
 
 def test_known_email_registers_as_the_member_without_revealing_them(link):
     event = make_event()
-    manage = events.link_register(link["token"], event, "ALICE@example.org", "whatever")
+    manage = link_register_proven(link["token"], event, "ALICE@example.org", "whatever")
     with db.as_owner() as conn:
         row = conn.execute("select member_id::text, guest_email from public.registrations").fetchone()
     assert row["member_id"] == link["alice"] and row["guest_email"] is None
@@ -78,8 +79,8 @@ def test_known_email_registers_as_the_member_without_revealing_them(link):
 
 def test_unregistering_through_the_link_promotes_the_waiting_list(link):
     event = make_event(capacity=1)
-    first = events.link_register(link["token"], event, "one@example.net", "One")
-    second = events.link_register(link["token"], event, "two@example.net", "Two")
+    first = link_register_proven(link["token"], event, "one@example.net", "One")
+    second = link_register_proven(link["token"], event, "two@example.net", "Two")
     assert events.link_registration(second)["status"] == "waitlisted"
     events.link_unregister(first)
     assert events.link_registration(second)["status"] == "registered"
@@ -90,13 +91,13 @@ def test_unregistering_through_the_link_promotes_the_waiting_list(link):
 
 def test_limits_per_link_and_per_address(link):
     first, second, third = make_event(title="A"), make_event(title="B"), make_event(title="C")
-    events.link_register(link["token"], first, "ann+1@example.net", "Ann")
-    events.link_register(link["token"], second, "Ann+2@example.net", "Ann")
-    err = refusal(lambda: events.link_register(link["token"], third, "ann@example.net", "Ann"))
+    link_register_proven(link["token"], first, "ann+1@example.net", "Ann")
+    link_register_proven(link["token"], second, "Ann+2@example.net", "Ann")
+    err = refusal(lambda: link_register_proven(link["token"], third, "ann@example.net", "Ann"))
     assert err.key == "event.link_email_limit" and "2" in err.message("fr") and "2" in err.message("en")
-    events.link_register(link["token"], third, "bea@example.net", "Bea")
-    events.link_register(link["token"], first, "cid@example.net", "Cid")
-    err = refusal(lambda: events.link_register(link["token"], second, "dan@example.net", "Dan"))
+    link_register_proven(link["token"], third, "bea@example.net", "Bea")
+    link_register_proven(link["token"], first, "cid@example.net", "Cid")
+    err = refusal(lambda: link_register_proven(link["token"], second, "dan@example.net", "Dan"))
     assert err.key == "event.link_limit" and "aujourd'hui" in err.message("fr")
     with db.as_owner() as conn:
         assert conn.execute("select count(*) as n from public.registrations").fetchone()["n"] == 4
@@ -104,12 +105,12 @@ def test_limits_per_link_and_per_address(link):
 
 def test_bad_input_and_closed_events_say_why(link):
     event = make_event()
-    assert refusal(lambda: events.link_register(link["token"], event, "not-an-email", "X")).key == "link.email_invalid"
-    assert refusal(lambda: events.link_register(link["token"], event, "x@example.net", "  ")).key == "link.name_required"
+    assert refusal(lambda: link_register_proven(link["token"], event, "not-an-email", "X")).key == "link.email_invalid"
+    assert refusal(lambda: link_register_proven(link["token"], event, "x@example.net", "  ")).key == "link.name_required"
     draft = make_event(status="draft")
-    assert refusal(lambda: events.link_register(link["token"], draft, "x@example.net", "X")).key == "event.not_found"
+    assert refusal(lambda: link_register_proven(link["token"], draft, "x@example.net", "X")).key == "event.not_found"
     started = make_event(in_hours=-1)
-    assert refusal(lambda: events.link_register(link["token"], started, "x@example.net", "X")).key == "event.started"
+    assert refusal(lambda: link_register_proven(link["token"], started, "x@example.net", "X")).key == "event.started"
     with db.as_owner() as conn:
         assert conn.execute("select count(*) as n from public.registrations").fetchone()["n"] == 0
 
@@ -118,7 +119,7 @@ def test_only_links_for_events_open_events(link):
     event = make_event()
     booking_only = share_links.create(db.OWNER, "Desks")
     assert refusal(lambda: events.link_events(booking_only)).key == "link.unknown"
-    assert refusal(lambda: events.link_register(booking_only, event, "x@example.net", "X")).key == "link.unknown"
+    assert refusal(lambda: link_register_proven(booking_only, event, "x@example.net", "X")).key == "link.unknown"
     both = events.create_link(db.OWNER, "Everything", purpose="all")
     assert [r["title"] for r in events.link_events(both)] == ["Atelier Figma"]
     # and an events link does not book desks
@@ -129,7 +130,7 @@ def test_expired_and_revoked_links_say_so(link):
     event = make_event()
     with db.as_owner() as conn:
         conn.execute("update public.share_links set expires_at = now() - interval '1 day'")
-    err = refusal(lambda: events.link_register(link["token"], event, "g@example.net", "G"))
+    err = refusal(lambda: link_register_proven(link["token"], event, "g@example.net", "G"))
     assert err.key == "link.expired"
     token = events.create_link(db.OWNER, "Chat")
     share_links.revoke(db.OWNER, share_links.list_links(db.OWNER).query("label == 'Chat'").id.iloc[0])

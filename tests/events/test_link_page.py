@@ -17,6 +17,7 @@ from lib.core import clock, db
 from lib.core.i18n import t
 from lib.events import events
 from lib.web import event_link_page
+from tests.booking.conftest import link_register_proven, proof_secret
 from tests.conftest import APP
 
 
@@ -42,7 +43,7 @@ def page(token: str, lang: str = "fr", manage: str | None = None) -> AppTest:
     return at.run()
 
 
-def test_a_visitor_registers_and_gets_a_private_manage_link(link):
+def test_a_visitor_asks_proves_and_gets_a_private_manage_link(link):
     at = page(link["token"])
     assert not at.exception
     assert at.title[0].value == "Événements"
@@ -54,9 +55,17 @@ def test_a_visitor_registers_and_gets_a_private_manage_link(link):
     at.text_input(key="evl_email").input("visitor@example.net")
     at.button[-1].click().run()  # the form's submit button
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert any("vous êtes inscrit·e à « Café UX »" in s.value for s in at.success)
-    address = at.code[0].value
-    assert f"?t={link['token']}&manage=" in address
+    assert any("Vérifiez vos e-mails" in i.value and "Rien n'est réservé" in i.value for i in at.info)
+    with db.as_owner() as conn:  # nothing until the proof
+        assert conn.execute("select count(*) as n from public.registrations").fetchone()["n"] == 0
+    proof = AppTest.from_file(APP, default_timeout=30)
+    proof.query_params["proof"] = proof_secret("visitor@example.net")
+    proof.session_state["lang"] = "fr"
+    proof.run()
+    assert not proof.exception
+    assert any("vous êtes inscrit·e à « Café UX »" in s.value for s in proof.success)
+    address = proof.code[0].value
+    assert "?manage=" in address
     manage = address.split("manage=", 1)[1]
     assert events.link_registration(manage)["status"] == "registered"
 
@@ -73,8 +82,8 @@ def test_the_form_says_what_to_fix_in_english(link):
 
 
 def test_manage_page_cancels_and_the_waiting_list_moves_up(link):
-    first = events.link_register(link["token"], link["event"], "one@example.net", "One")
-    second = events.link_register(link["token"], link["event"], "two@example.net", "Two")
+    first = link_register_proven(link["token"], link["event"], "one@example.net", "One")
+    second = link_register_proven(link["token"], link["event"], "two@example.net", "Two")
     at = page(link["token"], "en", manage=first)
     assert at.title[0].value == "Your registration" and any("Status: registered" == c.value for c in at.caption)
     at.button(key="evl_cancel").click().run()
@@ -85,7 +94,7 @@ def test_manage_page_cancels_and_the_waiting_list_moves_up(link):
 
 
 def test_a_full_event_says_waiting_list_and_a_revoked_link_says_so(link):
-    events.link_register(link["token"], link["event"], "one@example.net", "One")
+    link_register_proven(link["token"], link["event"], "one@example.net", "One")
     event_link_page.forget()
     at = page(link["token"], "en")
     assert any("Full: waiting list" in w.value for w in at.warning)

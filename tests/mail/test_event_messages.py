@@ -9,6 +9,7 @@ import datetime as dt
 from lib.core import clock, db
 from lib.events import events
 from lib.mail import notify
+from tests.booking.conftest import link_register_proven
 from tests.conftest import make_member
 from tests.mail.conftest import forget_queued
 from tests.mail.test_notify import ALICE, BOB, HOST, body, claims
@@ -56,8 +57,8 @@ def test_a_place_from_the_waiting_list_is_announced_and_own_cancel_is_silent(spa
 def test_a_guest_promoted_is_told_to_use_their_private_link(space, smtp_server):
     event = make_event(space)
     token = events.create_link(db.OWNER, "Newsletter")
-    first = events.link_register(token, event, "first@example.net", "First")
-    events.link_register(token, event, "guest@example.net", "Guest Person")
+    first = link_register_proven(token, event, "first@example.net", "First")
+    link_register_proven(token, event, "guest@example.net", "Guest Person")
     events.link_unregister(first)
     notify.send_pending()
     (message,) = smtp_server.to("guest@example.net")

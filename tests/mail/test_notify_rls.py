@@ -10,6 +10,7 @@ from lib.booking import bookings
 from lib.cli.main import main
 from lib.core import db
 from lib.directory import privacy
+from tests.booking.conftest import link_book_proven
 from tests.conftest import authenticate_as, make_member
 from tests.mail.test_notify import ALICE, BOB, BOSS, HOST, book, claims, outbox
 
@@ -77,7 +78,7 @@ def test_erasure_also_deletes_messages_sent_to_their_address_as_a_guest(queued):
 
     token = share_links.create(db.OWNER, "Newsletter")
     starts, ends = bookings.slot_range(queued["day"], "pm", queued["settings"])
-    share_links.book(token, "carol@example.org", "Carol", queued["desks"][2], starts, ends)
+    link_book_proven(token, "carol@example.org", "Carol", queued["desks"][2], starts, ends)
     with db.as_owner() as conn:
         booking_id = conn.execute("select id::text from public.bookings where guest_email = 'carol@example.org'"
                                   ).fetchone()["id"]

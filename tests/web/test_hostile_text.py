@@ -19,6 +19,7 @@ from lib.core import caches, clock, db
 from lib.events import events
 from lib.web import navigation
 from lib.web.ui import md
+from tests.booking.conftest import link_register_proven
 from tests.conftest import APP, DEMO, app_as, started_today
 
 # what a hostile member types as their name (and an organiser copies into the speakers)
@@ -101,7 +102,7 @@ def _hostile_data() -> dict:
                      (now_from, now_to, DEMO["member"]))
     booking_link = share_links.create(db.OWNER, SHORT)
     event_link = events.create_link(db.OWNER, SHORT)
-    registration = events.link_register(event_link, event, "guest@example.net", HOSTILE)
+    registration = link_register_proven(event_link, event, "guest@example.net", HOSTILE)
     caches.forget_all()  # the settings read before are kept a few seconds
     return {"booking_link": booking_link, "event_link": event_link, "event": event,
             "registration": registration}

@@ -47,10 +47,6 @@ STRINGS = {
                            "créneau plus court ou demandez à l'équipe.",
                            "One person may book at most {hours} hours of meeting rooms a day: pick a shorter slot "
                            "or ask the team."),
-    "link.member_refused": ("Cette réservation n'est pas possible avec cette adresse e-mail. Si elle est la vôtre, "
-                            "connectez-vous pour voir pourquoi, ou demandez à l'équipe.",
-                            "This booking is not possible with this email address. If it is yours, sign in to see "
-                            "why, or ask the team."),
     "booking.one_desk": ("Vous avez déjà un poste sur ce créneau : un seul poste par personne à la fois.",
                          "You already have a desk for this slot: one desk per person at a time."),
     "booking.taken": ("Ce créneau vient d'être pris : choisissez un autre poste ou un autre créneau.",
@@ -85,6 +81,11 @@ STRINGS = {
                                   "This booking is cancelled: there is no no-show to record."),
     "booking.no_show_already": ("L'absence est déjà enregistrée pour cette réservation.",
                                 "This booking is already marked as a no-show."),
+    # raised by the first link_book (20261204120000_bookings.sql), replaced by the proof (20261205140000)
+    "link.member_refused": ("Cette réservation n'est pas possible avec cette adresse e-mail. Si elle est la vôtre, "
+                            "connectez-vous pour voir pourquoi, ou demandez à l'équipe.",
+                            "This booking is not possible with this email address. If it is yours, sign in to see "
+                            "why, or ask the team."),
     "link.unknown": ("Ce lien n'est pas valide : vérifiez l'adresse ou demandez un nouveau lien à l'équipe.",
                      "This link is not valid: check the address or ask the team for a new link."),
     "link.expired": ("Ce lien a expiré le {date} : demandez un nouveau lien à l'équipe.",
@@ -256,12 +257,6 @@ STRINGS = {
                        "{space}: choose a day and a free desk, then give your name and email."),
     "linkpage.name": ("Votre nom", "Your name"),
     "linkpage.email": ("Votre e-mail", "Your email"),
-    "linkpage.book": ("Réserver", "Book"),
-    "linkpage.booked": ("C'est réservé : {resource}, {when}.", "Booked: {resource}, {when}."),
-    "linkpage.pending": ("Votre demande est enregistrée : l'équipe doit la valider.",
-                         "Your request is recorded: the team must approve it."),
-    "linkpage.manage_intro": ("Gardez ce lien privé pour voir ou annuler votre réservation :",
-                              "Keep this private link to see or cancel your booking:"),
     "linkpage.manage_title": ("Votre réservation", "Your booking"),
     "linkpage.cancel": ("Annuler ma réservation", "Cancel my booking"),
     "linkpage.cancelled": ("Réservation annulée.", "Booking cancelled."),

@@ -217,14 +217,6 @@ STRINGS = {
     "eventlink.name": ("Votre nom", "Your name"),
     "eventlink.email": ("Votre e-mail", "Your e-mail"),
     "eventlink.register": ("S'inscrire", "Register"),
-    "eventlink.done_registered": ("C'est noté : vous êtes inscrit·e à « {title} ».",
-                                  "Done: you are registered for “{title}”."),
-    "eventlink.done_waitlisted": ("L'événement est complet : vous êtes sur la liste d'attente de « {title} ». "
-                                  "Vous serez prévenu·e par e-mail si une place se libère.",
-                                  "The event is full: you are on the waiting list for “{title}”. You will be told "
-                                  "by e-mail if a place frees up."),
-    "eventlink.manage_intro": ("Gardez ce lien privé : il permet de voir ou d'annuler votre inscription.",
-                               "Keep this link private: it lets you see or cancel your registration."),
     "eventlink.manage_title": ("Votre inscription", "Your registration"),
     "eventlink.cancel": ("Annuler mon inscription", "Cancel my registration"),
     "eventlink.cancelled": ("Votre inscription est annulée.", "Your registration is cancelled."),

@@ -47,6 +47,10 @@ function draw(component) {
   lang.addEventListener("click", () => setTriggerValue("lang", data.other_lang));
   root.append(el("h1", { text: L.title }), el("p", { class: "intro" }, el("span", { text: L.intro }), lang));
   document.title = `${L.title} · ${data.space}`;  // the page has no st.navigation or page config to do it
+  // Members sign in and book in the app, with no proof: the app's sign-in page is its root
+  // (this page is served at the root and at /link).
+  const signIn = window.location.pathname.replace(/link\/?$/, "") || "/";
+  root.append(el("p", { class: "events" }, el("a", { href: signIn, text: L.sign_in, target: "_self" })));
   if (data.events_too) {  // a link made for both: its events are one page away
     const query = new URLSearchParams(window.location.search);
     query.set("view", "events");
@@ -124,7 +128,7 @@ function draw(component) {
     el("div", { class: "row" },
       el("div", { class: "field" }, el("label", { for: "name", text: L.name }), name),
       el("div", { class: "field" }, el("label", { for: "email", text: L.email }), email)),
-    error, submit);
+    error, submit, el("p", { class: "hint", text: L.hold_nothing }));
   root.append(form);
 
   days.addEventListener("change", () => refresh());
