@@ -155,6 +155,8 @@ begin
    where n.member_id = target.id or private.email_key(n.to_email) = any (keys)
       or n.booking_id = any (guest_bookings) or n.registration_id = any (guest_regs);
   delete from private.sign_in_attempts s where private.email_key(s.email) = any (keys);
+  -- shared-link requests not yet proven (private.link_requests, made by the link_proof migration)
+  delete from private.link_requests q where q.email_key = any (keys) or private.email_key(q.email) = any (keys);
   -- what the account did is kept; that it was this account is not
   if cardinality(accounts) > 0 then
     update public.bookings set booked_by = null where booked_by = any (accounts);

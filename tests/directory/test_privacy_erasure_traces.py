@@ -62,6 +62,11 @@ def _counts() -> dict[str, list]:
             for table in ("bookings", "registrations")}
 
 
+def _days_pass() -> None:
+    with db.as_owner() as conn:
+        conn.execute("update private.link_requests set created_at = created_at - interval '2 days'")
+
+
 @pytest.fixture
 def ann(empty_db):
     """Ann's whole story: a guest booking with one spelling, a member later, another name typed on
@@ -97,8 +102,13 @@ def ann(empty_db):
             (title, when, when + dt.timedelta(hours=2))).fetchone()["id"] for title in ("Atelier", "Conférence"))
         conn.execute("insert into public.event_speakers (event_id, member_id, name) values (%s, %s, 'Ann Example')",
                      (talk, member_id))
+    _days_pass()  # her story spans weeks: the daily cap of proof e-mails per address does not bite
     link_register_proven(event_link, event, EVENT_EMAIL, "A. Example")
+    _days_pass()
     link_register_proven(event_link, talk, MEMBER_EMAIL, "Anne Exemple")
+    # and a shared-link request she never confirmed (a private row that lives a day)
+    assert share_links.book(link, MEMBER_EMAIL, "Anne Exemple", ids["desks"][2],
+                            *bookings.slot_range(day + dt.timedelta(days=1), "am", settings)) == share_links.CHECK_EMAIL
 
     # 3. e-mails: the team cancels her guest booking, her member booking, and the event
     with db.as_owner() as conn:
@@ -116,8 +126,11 @@ def ann(empty_db):
         conn.execute("update public.members set bio = %s where id = %s",
                      (f"Ann Example, {BIO_WORD} à ses heures", member_id))
     with db.as_owner() as conn:
-        mails = conn.execute("select count(*) as n from public.notifications").fetchone()["n"]
-    assert mails == 3, "three messages were queued (guest booking, member booking, event)"
+        mails = conn.execute("select count(*) as n from public.notifications"
+                             " where kind in ('booking_cancelled', 'event_cancelled')").fetchone()["n"]
+        proofs = conn.execute("select count(*) as n from public.notifications where kind = 'link_proof'").fetchone()["n"]
+    assert mails == 3, "three cancellations were queued (guest booking, member booking, event)"
+    assert proofs == 5, "and a proof e-mail for each shared-link request, the unconfirmed one included"
     return member_id
 
 
