@@ -11,6 +11,7 @@ import pytest
 from lib.booking import bookings, share_links
 from lib.core import db
 from lib.demo.seed import DEMO_PASSWORD
+from tests.booking.conftest import proof_secret
 from tests.browser import browser_page, running_app, screenshot
 from tests.conftest import DEMO
 
@@ -126,6 +127,8 @@ def test_visitor_switches_to_english_in_the_form(demo_db):
 
 
 def test_visitor_books_through_a_shared_link_and_cancels(demo_db):
+    """The form itself (the e-mail's part of the journey is tests/mail/test_browser_link_journey.py):
+    French refusals in the form, a desk taken a second ago, the request, its proof, the manage link."""
     token = share_links.create(db.OWNER, "Newsletter")
     with running_app() as url, browser_page() as page:
         page.goto(f"{url}/link?t={token}")
@@ -134,28 +137,30 @@ def test_visitor_books_through_a_shared_link_and_cancels(demo_db):
         assert page.title().startswith("Réserver un poste ·")
         assert not page.get_by_text("Page not found").is_visible()
         form.locator("fieldset").get_by_text("Matin").click()  # a slot: the list of free desks follows, no server round trip
-        assert "poste(s) libre(s)" in form.locator(".hint").inner_text()
-        form.get_by_role("button", name="Réserver").click()  # nothing typed yet: said in French, nothing sent
+        send = form.get_by_role("button", name="Envoyer la demande")
+        send.click()  # nothing typed yet: said in French, nothing sent
         assert form.locator(".error").inner_text() == "Indiquez votre nom (200 caractères au plus)."
         form.get_by_label("Votre nom").fill("Vi Sitor")
         form.get_by_label("Votre e-mail").fill("visitor@example.net")
         chosen = form.get_by_label("Poste", exact=True).input_value()
         _take_morning(chosen, form.get_by_label("Jour", exact=True).input_value())  # someone else, a second before
-        form.get_by_role("button", name="Réserver").click()
+        send.click()
         form.locator(".error", has_text="vient d'être pris").wait_for()  # said in the form, typed text kept
         assert form.get_by_label("Votre e-mail").input_value() == "visitor@example.net"
         screenshot(page, "link-taken")
         assert form.get_by_label("Poste", exact=True).input_value() != chosen  # the fresh list no longer offers it
-        form.get_by_role("button", name="Réserver").click()
-        page.get_by_text("C'est réservé").wait_for()
-        page.locator("[data-testid=stCode]").get_by_text("?manage=").wait_for()  # the private link, to copy
-        page.wait_for_timeout(500)  # its monospace font
+        send.click()
+        page.get_by_text("Vérifiez vos e-mails").first.wait_for()
+        screenshot(page, "link-requested")
+        page.goto(f"{url}/?proof={proof_secret('visitor@example.net')}")  # the link of the e-mail
+        page.get_by_text("C'est réservé").first.wait_for()
+        page.wait_for_timeout(500)  # the manage link's monospace font
         screenshot(page, "link-booked")
         with page.expect_popup() as popup:  # the private manage link opens in its own tab
-            page.get_by_role("link", name="Votre réservation").click()
+            page.get_by_role("link", name="Gérer ma réservation").click()
         page = popup.value
         page.locator(".st-key-link_cancel button").click()
-        page.get_by_text("annulée", exact=True).wait_for()  # the booking's status, shown after the cancel
+        page.get_by_text("annulée", exact=True).first.wait_for()  # the booking's status, shown after the cancel
         screenshot(page, "link-cancelled")
     with db.as_owner() as conn:
         row = conn.execute("select status from public.bookings where guest_email = 'visitor@example.net'").fetchone()
