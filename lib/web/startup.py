@@ -106,13 +106,13 @@ def _send_loop(interval: float) -> None:
     next_schedule = 0.0
     while not _sender_stop.is_set():
         try:
-            settings = notify.smtp_settings()
-            if settings is not None and time.monotonic() >= next_schedule:
+            if notify.smtp_settings() is not None and time.monotonic() >= next_schedule:
                 next_schedule = time.monotonic() + SCHEDULE_INTERVAL
                 local_now = clock.local_now(space.settings()["time_zone"])
                 queued = scheduled.queue_due(db.OWNER, local_now)
                 if queued:
                     log.info("sender: queued %d reminders and digests", queued)
+            settings = notify.smtp_settings()  # read right before sending: what is configured now
             if settings is not None:  # without a mail server, messages simply wait
                 result = notify.send_pending(settings=settings)
                 if result.sent or result.failed:

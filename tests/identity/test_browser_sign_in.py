@@ -38,7 +38,7 @@ def test_member_signs_in_switches_to_english_and_signs_out(demo_db):
         page.get_by_text("Connecté·e : Alex Membre (Membre)").wait_for()
         screenshot(page, "sign_in_2_member_home_fr")
 
-        page.wait_for_timeout(1500)  # let the cookie component write the remember-me cookie
+        _wait_for_cookie(page)
         page.reload()
         page.get_by_role("heading", name="Bienvenue à La Cantine des Lices").wait_for()
 
@@ -63,6 +63,18 @@ def test_member_signs_in_switches_to_english_and_signs_out(demo_db):
         page.reload()
         page.get_by_role("heading", name="Se connecter").wait_for()
         assert page.get_by_text("Alex Membre").count() == 0
+
+
+def _wait_for_cookie(page, timeout_s: float = 20) -> None:
+    """The remember-me cookie is written by a component after sign-in, on a later rerun: wait for
+    it (on a loaded machine it can take seconds) instead of a fixed pause."""
+    from lib.identity.auth import COOKIE_NAME
+
+    for _ in range(int(timeout_s * 4)):
+        if any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError("the remember-me cookie was never written")
 
 
 def test_every_role_sees_exactly_its_pages_in_both_languages(demo_db):
@@ -100,6 +112,7 @@ def test_every_role_sees_exactly_its_pages_in_both_languages(demo_db):
                 forbidden = [p for p in navigation.PAGES if not navigation.allowed(p, role)
                              and (db.ROOT / p.path).exists()]
                 if forbidden:
+                    _wait_for_cookie(page)  # a new page load is a new session: signed in by the cookie
                     page.goto(f"{url}/{forbidden[0].url_path}")
                     page.get_by_text(t("nav.refused", "en", role=t(f"role.{role}", "en"))).wait_for()
                 screenshot(page, f"roles_{role}_en")
