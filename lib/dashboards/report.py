@@ -152,6 +152,10 @@ class _Pdf(FPDF):
             return value
         return value.replace("\u202f", " ").replace("\u2212", "-").encode("latin-1", "replace").decode("latin-1")
 
+    def para(self, height: float, value: str) -> None:
+        """A paragraph across the page, the next line starting at the left margin."""
+        self.multi_cell(0, height, value, new_x="LMARGIN", new_y="NEXT")
+
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(self.family, "", 8)
@@ -168,18 +172,18 @@ def build_pdf(report: dict[str, Any], lang: str, space_name: str, body: str = ""
     pdf = _Pdf(lang, title)
     pdf.add_page()
     pdf.set_font(pdf.family, "B", 18)
-    pdf.multi_cell(0, 9, pdf.txt(title))
+    pdf.para(9, pdf.txt(title))
     pdf.set_font(pdf.family, "", 9)
     pdf.set_text_color(100)
     made = fmt_date(made_on or dt.date.today(), "long", lang)
-    pdf.multi_cell(0, 5, pdf.txt(t("report.made_on", lang, date=made)))
+    pdf.para(5, pdf.txt(t("report.made_on", lang, date=made)))
     if report.get("k"):
-        pdf.multi_cell(0, 5, pdf.txt(t("report.k_note", lang, k=fmt_number(report["k"], lang))))
+        pdf.para(5, pdf.txt(t("report.k_note", lang, k=fmt_number(report["k"], lang))))
     pdf.set_text_color(0)
     pdf.ln(3)
     if body.strip():
         pdf.set_font(pdf.family, "", 11)
-        pdf.multi_cell(0, 5.5, pdf.txt(body.strip()))
+        pdf.para(5.5, pdf.txt(body.strip()))
         pdf.ln(3)
 
     pdf.set_font(pdf.family, "B", 13)
@@ -199,11 +203,11 @@ def build_pdf(report: dict[str, Any], lang: str, space_name: str, body: str = ""
         pdf.ln()
     pdf.set_font(pdf.family, "", 8)
     pdf.set_text_color(100)
-    pdf.multi_cell(0, 4.2, pdf.txt(t("report.definitions", lang, days=fmt_number(now.get("regular_days") or 24, lang))))
+    pdf.para(4.2, pdf.txt(t("report.definitions", lang, days=fmt_number(now.get("regular_days") or 24, lang))))
     pdf.set_text_color(0)
     pdf.ln(2)
     pdf.set_font(pdf.family, "", 10)
-    pdf.multi_cell(0, 6, pdf.txt(t("report.months", lang, busiest=month_name(report.get("busiest_month"), lang),
+    pdf.para(6, pdf.txt(t("report.months", lang, busiest=month_name(report.get("busiest_month"), lang),
                                    quietest=month_name(report.get("quietest_month"), lang))))
     if any(m["occupancy"] is not None for m in report["months"]):
         pdf.image(io.BytesIO(chart_png(report, lang)), w=170)
@@ -213,7 +217,7 @@ def build_pdf(report: dict[str, Any], lang: str, space_name: str, body: str = ""
         pdf.cell(0, 8, pdf.txt(t(section, lang)), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(pdf.family, "", 10)
         if not report[key]:
-            pdf.multi_cell(0, 6, pdf.txt(t("report.none", lang)))
+            pdf.para(6, pdf.txt(t("report.none", lang)))
         for row in report[key]:
             pdf.cell(120, 6, pdf.txt(str(row[label])))
             pdf.cell(30, 6, pdf.txt(fmt_number(row["members"], lang)), align="R")

@@ -7,11 +7,14 @@ written here, independently of the SQL."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from lib.core import clock, db
+from lib.core.i18n import fmt_number
 from lib.dashboards import occupancy, report
 from lib.demo.bookings import tiny_space
 from lib.events import events
@@ -206,3 +209,42 @@ def test_dashboard_keeps_retired_desks_and_counts_released_desks_as_no_shows(yea
     dash, raw = occupancy.summary(admin, occupancy.Period(FIRST, LAST)), _raw(FIRST, LAST)
     assert (dash["open_hours"], dash["units"], dash["no_shows"], dash["started"]) == pytest.approx(
         (raw["open_hours"], raw["desk_days"], raw["no_shows"], raw["bookings_due"]))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_pdf_opens_and_shows_the_figures_as_the_language_writes_them(year, lang):
+    import pypdf
+
+    admin = db.claims_for(user_id_of("admin@year.test"), "admin@year.test")
+    figures = report.figures(admin, YEAR)
+    pdf = report.build_pdf(figures, lang, "La Cantine", "Une année <b>pleine</b> d'échanges.")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert reader.pages[0].mediabox.width == pytest.approx(595.3, abs=1)  # A4 portrait
+    text = " ".join(page.extract_text() for page in reader.pages).replace("\u202f", " ").replace("\xa0", " ")
+    value = figures["current"]["desk_days"]
+    desk_days = fmt_number(value, lang, digits=1 if value % 1 else 0).replace("\u202f", " ").replace("\xa0", " ")
+    assert desk_days in text, (desk_days, text[:500])
+    assert ("Journées de poste réservées" if lang == "fr" else "Desk-days booked") in text
+    assert "<b>pleine</b>" in text, "the team's text is printed as typed, never as markup"
+    assert str(YEAR - 1) in text
+
+
+def test_the_command_line_prints_the_same_figures_as_json(year, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CANTINE_SENDER": "off"}
+    out = subprocess.run([sys.executable, "-m", "lib", "report", "--year", str(YEAR), "--json"], env=env,
+                         capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    printed = json.loads(out.stdout)
+    raw = _raw(FIRST, LAST)
+    for key in ("desk_days", "members_who_came", "events_held", "attendees"):
+        assert printed["current"][key] == pytest.approx(raw[key]), key
+    target = tmp_path / "report.pdf"
+    made = subprocess.run([sys.executable, "-m", "lib", "report", "--year", str(YEAR), "--lang", "en", str(target)],
+                          env=env, capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert made.returncode == 0, made.stderr
+    assert target.read_bytes().startswith(b"%PDF")
