@@ -13,7 +13,6 @@ from pathlib import Path
 from lib.core import db
 from lib.core.errors import UserError, user_message
 from lib.dashboards import board_links, report
-from lib.identity import accounts
 from lib.space import space
 
 
@@ -44,7 +43,7 @@ def _cmd_board_link(args: argparse.Namespace) -> int:
     try:
         if args.action == "create":
             token = board_links.create(db.OWNER, args.label, args.days)
-            print(f"{(accounts.configured_app_url() or 'http://localhost:8501').rstrip('/')}/?board={token}")
+            print(board_links.address(token))
             print(f"board link '{args.label}' valid {args.days} days (the address is shown once)")
         elif args.action == "revoke":
             board_links.revoke(db.OWNER, args.id)

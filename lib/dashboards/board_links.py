@@ -13,6 +13,7 @@ import psycopg
 
 from lib.core import db
 from lib.core.errors import from_db_error
+from lib.identity import accounts
 
 
 def _call(who: db.Actor, query: str, params: tuple) -> list[dict[str, Any]]:
@@ -26,6 +27,11 @@ def _call(who: db.Actor, query: str, params: tuple) -> list[dict[str, Any]]:
 def create(who: db.Actor, label: str, days: int) -> str:
     """A new link valid `days` days; returns its token (shown once, never stored)."""
     return _call(who, "select public.create_board_link(%s, %s) as token", (label, days))[0]["token"]
+
+
+def address(token: str) -> str:
+    """The address to give out: the app's public address (CANTINE_APP_URL) + `?board=`."""
+    return f"{(accounts.configured_app_url() or 'http://localhost:8501').rstrip('/')}/?board={token}"
 
 
 def revoke(who: db.Actor, link_id: str) -> None:

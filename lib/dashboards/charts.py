@@ -37,11 +37,15 @@ def daily_occupancy(frame: pd.DataFrame, labels: dict[str, str]) -> alt.LayerCha
     long["series"] = long["series"].map({"occupancy": labels["day"], "rolling_7d": labels["rolling"]})
     span = (data["day"].max() - data["day"].min()).days if len(data) else 0
     axis_format = "%d/%m" if span <= 120 else "%m/%Y"
+    # ticks on whole days (or months): left to itself Vega puts ticks every few hours on a short
+    # period, each labelled with the same day ("01/12 01/12 …")
+    ticks = (alt.TickCount(interval="day", step=max(1, math.ceil((span + 1) / 10))) if span <= 120
+             else alt.TickCount(interval="month", step=1 if span <= 400 else 3))
     color = alt.Color("series:N", title=None,
                       scale=alt.Scale(domain=[labels["day"], labels["rolling"]], range=[MUTED, ACCENT]),
                       legend=alt.Legend(orient="top"))
     base = alt.Chart(long).encode(
-        x=alt.X("day:T", title=labels["date"], axis=alt.Axis(format=axis_format, labelOverlap=True)),
+        x=alt.X("day:T", title=labels["date"], axis=alt.Axis(format=axis_format, labelOverlap=True, tickCount=ticks)),
         y=alt.Y("value:Q", title=labels["occupancy"], axis=alt.Axis(format=PERCENT),
                 scale=alt.Scale(domain=_percent_domain(long["value"]))),
         color=color,

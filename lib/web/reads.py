@@ -15,7 +15,7 @@ import streamlit as st
 
 from lib.booking import bookings
 from lib.core import db
-from lib.dashboards import occupancy
+from lib.dashboards import occupancy, report
 from lib.directory import members, skills
 from lib.events import events
 from lib.web.ui import cache_key
@@ -100,3 +100,6 @@ by_slot = for_role(occupancy.by_slot, 300)
 by_zone = for_role(occupancy.by_zone, 300)
 by_plan = for_role(occupancy.by_plan, 300)
 event_stats = for_role(events.event_stats, 300)
+by_hour = for_role(occupancy.by_hour, 300)
+events_figures = for_role(occupancy.events_figures, 300)
+annual_report = for_role(report.figures, 300)

@@ -680,3 +680,46 @@ end
 $$;
 revoke all on function public.link_board_slots(text, date, date) from public;
 grant execute on function public.link_board_slots(text, date, date) to anon, authenticated, service_role;
+
+/**
+ * The dashboard's events figures over a period, aggregated here so that k-anonymity applies to
+ * the totals (per-event counts under 5 are hidden from board accounts by event_stats, and a sum
+ * of hidden values would be wrong): events (published, starting in the period), places taken,
+ * attendance over events that started, mean fill rate, share of events that used a waiting list.
+ */
+create or replace function public.occupancy_events(p_from date, p_to date)
+returns table (events integer, registrations bigint, attended bigint, attendance_rate numeric,
+               fill_rate numeric, waitlist_share numeric)
+language plpgsql stable security definer set search_path = ''
+as $$
+declare
+  v_tz text := (select s.time_zone from public.settings s);
+  v_k boolean;
+begin
+  perform private.occupancy_guard();
+  perform private.occupancy_range_check(p_from, p_to);
+  v_k := private.k_applies();
+  return query
+    with e as (
+      select ev.id, ev.capacity, ev.starts_at <= now() as started, c.taken, c.came, c.queued
+        from public.events ev
+        cross join lateral (
+          select count(*) filter (where x.status in ('registered', 'attended')) as taken,
+                 count(*) filter (where x.status = 'attended') as came,
+                 count(*) filter (where x.waitlisted_at is not null) as queued
+            from public.registrations x where x.event_id = ev.id) c
+       where ev.status = 'published'
+         and ev.starts_at >= (p_from::timestamp at time zone v_tz)
+         and ev.starts_at < ((p_to + 1)::timestamp at time zone v_tz))
+    select count(*)::integer, private.k_count(coalesce(sum(e.taken), 0)::bigint, v_k),
+           private.k_count(coalesce(sum(e.came) filter (where e.started), 0)::bigint, v_k),
+           private.k_rate(case when sum(e.taken) filter (where e.started) > 0
+                               then round(sum(e.came) filter (where e.started) / sum(e.taken) filter (where e.started), 4) end,
+                          (sum(e.taken) filter (where e.started))::bigint, v_k),
+           private.k_rate(round(avg(e.taken::numeric / e.capacity), 4), sum(e.taken)::bigint, v_k),
+           case when count(*) > 0 then round(avg(case when e.queued > 0 then 1 else 0 end), 4) end
+      from e;
+end
+$$;
+revoke all on function public.occupancy_events(date, date) from public, anon;
+grant execute on function public.occupancy_events(date, date) to authenticated, service_role;
