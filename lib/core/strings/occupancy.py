@@ -95,7 +95,6 @@ STRINGS = {
     "occupancy.axis.plan": ("Formule", "Plan"),
     "occupancy.axis.members": ("Membres", "Members"),
     "occupancy.no_plan": ("Sans formule", "No plan"),
-    "occupancy.download": ("Télécharger la série quotidienne (CSV)", "Download the daily series (CSV)"),
     "occupancy.png": ("Image (PNG)", "Picture (PNG)"),
     "occupancy.csv": ("Données (CSV)", "Data (CSV)"),
     "occupancy.unchanged": ("inchangé", "unchanged"),
