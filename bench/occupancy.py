@@ -6,6 +6,12 @@ p95 in ms, and its p50 as a multiple of `occupancy_daily` over the same 12 month
 the bookings area's own per-day aggregate). Then a whole cold page (every query the page makes,
 cache empty) for this month and for 12 months.
 
+Then the page itself (issue #15): the occupancy page's rerun as a board member with its caches
+warm, against a trivial Streamlit page (a title and a button) in the same process and run, both
+through Streamlit's AppTest (the script's own cost: widgets, charts, downloads; what a rerun pays
+besides the websocket), as p50 and the ratio; and the annual report's build time (figures, then
+the PDF with its chart).
+
 Usage: python bench/occupancy.py [--quick] [-n N]   (--quick skips the large data set)
 """
 
@@ -27,8 +33,11 @@ import psycopg
 from psycopg.rows import dict_row
 
 from lib.core import clock, db, embedded
-from lib.dashboards import occupancy
+from lib.dashboards import occupancy, report
 from lib.demo import seed
+
+ROOT = Path(__file__).resolve().parent.parent
+TRIVIAL = "import streamlit as st\nst.title('Trivial')\nst.button('Click')\n"
 
 
 def seeded(name: str, scale: str) -> str:
@@ -99,14 +108,87 @@ def measure(info: str, label: str, n: int) -> None:
                   f"p95 {percentile(page, 0.95):7.1f} ms")
 
 
+def page_reruns(info: str, label: str, n: int) -> float:
+    """The dashboard's warm rerun against a trivial page's, through AppTest in this process."""
+    import os
+    import tempfile
+
+    from streamlit.runtime.scriptrunner import script_cache
+    from streamlit.testing.v1 import AppTest
+
+    from lib.identity.auth import person_for_user
+
+    # A server keeps one ScriptCache for all sessions, so a page is compiled once; AppTest makes a
+    # new one for every run, which would bill each rerun for compiling the page: keep the bytecode
+    # across runs here as the server does.
+    compiled: dict[str, object] = {}
+    original = script_cache.ScriptCache.get_bytecode
+
+    def get_bytecode(self, script_path: str) -> object:
+        if script_path not in compiled:
+            compiled[script_path] = original(self, script_path)
+        return compiled[script_path]
+
+    script_cache.ScriptCache.get_bytecode = get_bytecode
+
+    os.environ["DATABASE_URL"] = info
+    os.environ["CANTINE_SENDER"] = "off"
+    db.use_database(info)
+    with db.as_owner() as conn:
+        user = conn.execute("select user_id::text as u from public.members where email = 'board@example.org'"
+                            ).fetchone()["u"]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["person"] = person_for_user(user)
+    at.session_state["lang"] = "fr"
+    at.run()
+    at.switch_page("views/occupancy.py")
+    at.run()
+    at.segmented_control(key="occ_preset").set_value("12m").run()
+    assert not at.exception, at.exception
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(TRIVIAL)
+    trivial = AppTest.from_file(f.name, default_timeout=30)
+    trivial.run()
+
+    def timed_run(app) -> float:
+        t0 = time.perf_counter()
+        app.run()
+        return (time.perf_counter() - t0) * 1000
+
+    for _ in range(3):
+        timed_run(at), timed_run(trivial)
+    page, base = [], []
+    for _ in range(n):  # interleaved, so both see the same machine
+        page.append(timed_run(at))
+        base.append(timed_run(trivial))
+    p50, b50 = percentile(page, 0.5), percentile(base, 0.5)
+    print(f"  page rerun, warm, 12 months: p50 {p50:6.1f} ms (p95 {percentile(page, 0.95):6.1f}); trivial p50 "
+          f"{b50:6.1f} ms; dashboard / trivial = {p50 / b50:.2f}x")
+    t0 = time.perf_counter()
+    figures = report.figures(db.OWNER, clock.now().year)
+    t1 = time.perf_counter()
+    pdf = report.build_pdf(figures, "fr", "Cantine")
+    t2 = time.perf_counter()
+    print(f"  annual report {clock.now().year}: figures {1000 * (t1 - t0):.0f} ms, PDF {1000 * (t2 - t1):.0f} ms "
+          f"({len(pdf) // 1024} KB)")
+    db.use_database(None)
+    os.environ.pop("DATABASE_URL", None)
+    return p50 / b50
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     n = int(sys.argv[sys.argv.index("-n") + 1]) if "-n" in sys.argv else 30
     try:
         embedded.ensure_running(DATA)
-        measure(seeded("bench_occ_small", "small"), "demo data", n)
+        small = seeded("bench_occ_small", "small")
+        measure(small, "demo data", n)
+        ratio_small = page_reruns(small, "demo data", n)
         if not quick:
-            measure(seeded("bench_occ_large", "large"), "large data", n)
+            large = seeded("bench_occ_large", "large")
+            measure(large, "large data", n)
+            ratio_large = page_reruns(large, "large data", n)
+            print(f"\nlarge / demo (dashboard / trivial ratios): {ratio_large / ratio_small:.2f}")
     finally:
         discard(DATA)
 

@@ -42,12 +42,14 @@ def _take_away(chart, frame, name: str, columns: list[str]) -> None:
     st.caption(t(f"occupancy.def.{name}"))
     stem = f"{name}-{kind}-{period.first:%Y-%m-%d}-{period.last:%Y-%m-%d}"
     cols = st.columns([1, 1, 4])
-    page_lang = lang  # the callable runs on another thread, without the session's language
+    page_lang = lang  # the callables run on another thread, without the session's language
+    headers = {c: t(f"occupancy.col.{c}") for c in columns}
+    # both are made only when clicked (Streamlit calls them then), not on every rerun
     cols[0].download_button(t("occupancy.png"), lambda: charts.to_png(chart, page_lang), file_name=f"{stem}.png",
                             mime="image/png", icon=":material/image:", on_click="ignore", key=f"png_{name}")
-    cols[1].download_button(t("occupancy.csv"), occupancy.take_away_csv(
-        frame, {c: t(f"occupancy.col.{c}") for c in columns}, lang), file_name=f"{stem}.csv", mime="text/csv",
-        icon=":material/table:", on_click="ignore", key=f"csv_{name}")
+    cols[1].download_button(t("occupancy.csv"), lambda: occupancy.take_away_csv(frame, headers, page_lang),
+                            file_name=f"{stem}.csv", mime="text/csv", icon=":material/table:", on_click="ignore",
+                            key=f"csv_{name}")
 
 
 def _signed(value: float | None, digits: int = 0) -> str | None:
@@ -120,6 +122,8 @@ except Exception as exc:
     st.stop()
 
 compare = occupancy.comparable(before, then)
+# what every chart and sparkline below is derived from: they are built once per these inputs
+inputs = (period.first, period.last, zone_id, kind, lang)
 dates = {"first": fmt_date(period.first, "long"), "last": fmt_date(period.last, "long"),
          "days": fmt_number(period.days)}
 if compare:
@@ -137,8 +141,11 @@ long_period = len(open_days) > 45  # past ~2 months, daily bars in a small card 
 
 
 def _spark(column: str, how: str = "sum") -> list[float]:
-    series = open_days[column].fillna(0)
-    return occupancy.weekly(series, open_days["day"], how) if long_period else series.tolist()
+    def build() -> list[float]:
+        series = open_days[column].fillna(0)
+        return occupancy.weekly(series, open_days["day"], how) if long_period else series.tolist()
+
+    return reads.derived(person.role, ("spark", column, how, *inputs), build)
 
 
 # the year only when the period spans two of them
@@ -182,10 +189,11 @@ if len(busy) >= 2:
 
 # ------------------------------------------------------------------ draw: the charts
 st.subheader(t("occupancy.chart.daily"))
-daily_chart = charts.daily_occupancy(occupancy.label_days(days, lang), {
-    "day": t("occupancy.series.day"), "rolling": t("occupancy.series.rolling"),
-    "date": t("occupancy.axis.date"), "occupancy": t("occupancy.axis.occupancy")})
-st.altair_chart(daily_chart, width="stretch")
+daily_chart = reads.chart_spec(person.role, ("daily", *inputs), lambda: charts.daily_occupancy(
+    occupancy.label_days(days, lang), {
+        "day": t("occupancy.series.day"), "rolling": t("occupancy.series.rolling"),
+        "date": t("occupancy.axis.date"), "occupancy": t("occupancy.axis.occupancy")}))
+st.vega_lite_chart(daily_chart, width="stretch")
 st.caption(t("occupancy.chart.daily_caption"))
 _take_away(daily_chart, days, "daily", list(occupancy.DAILY_COLUMNS))
 
@@ -198,33 +206,33 @@ with left:
         except Exception as exc:
             st.error(refusal(exc))
             st.stop()
-        slot_chart = charts.hour_heatmap(hours, {"weekday": t("occupancy.axis.weekday"),
-                                                 "hour": t("occupancy.axis.hour"),
-                                                 "occupancy": t("occupancy.axis.occupancy")})
-        st.altair_chart(slot_chart, width="stretch")
+        slot_chart = reads.chart_spec(person.role, ("hours", *inputs), lambda: charts.hour_heatmap(hours, {
+            "weekday": t("occupancy.axis.weekday"), "hour": t("occupancy.axis.hour"),
+            "occupancy": t("occupancy.axis.occupancy")}))
+        st.vega_lite_chart(slot_chart, width="stretch")
         _take_away(slot_chart, hours, "hours", ["isodow", "weekday", "hour", "open_hours", "booked_hours", "occupancy"])
     else:
         st.subheader(t("occupancy.chart.slots"))
-        slot_chart = charts.slot_heatmap(slots, {
+        slot_chart = reads.chart_spec(person.role, ("slots", *inputs), lambda: charts.slot_heatmap(slots, {
             "weekday": t("occupancy.axis.weekday"), "half": t("occupancy.axis.half"),
-            "occupancy": t("occupancy.axis.occupancy")})
-        st.altair_chart(slot_chart, width="stretch")
+            "occupancy": t("occupancy.axis.occupancy")}))
+        st.vega_lite_chart(slot_chart, width="stretch")
         _take_away(slot_chart, slots, "slots", ["isodow", "weekday", "half", "open_hours", "booked_hours", "occupancy"])
 with right:
     st.subheader(t("occupancy.chart.zones"))
-    zone_chart = charts.zone_bars(by_zone, {
+    zone_chart = reads.chart_spec(person.role, ("zones", *inputs), lambda: charts.zone_bars(by_zone, {
         "zone": t("occupancy.axis.zone"), "occupancy": t("occupancy.axis.occupancy"),
-        "resources": t("occupancy.axis.resources")}, highlight=zone_names[zone_id] if zone_id else None)
-    st.altair_chart(zone_chart, width="stretch")
+        "resources": t("occupancy.axis.resources")}, highlight=zone_names[zone_id] if zone_id else None))
+    st.vega_lite_chart(zone_chart, width="stretch")
     _take_away(zone_chart, by_zone, "zones", ["zone", "open_hours", "booked_hours", "occupancy"])
 
 st.subheader(t("occupancy.chart.plans"))
 st.caption(t("occupancy.plans_caption"))
 plans = occupancy.plan_rows(by_plan, lang, t("occupancy.no_plan"))
-plan_chart = charts.plan_bars(plans.fillna(0), {
+plan_chart = reads.chart_spec(person.role, ("plans", *inputs), lambda: charts.plan_bars(plans.fillna(0), {
     "plan": t("occupancy.axis.plan"), "members": t("occupancy.series.members"),
-    "came": t("occupancy.series.came"), "count": t("occupancy.axis.members")})
-st.altair_chart(plan_chart, width="stretch")
+    "came": t("occupancy.series.came"), "count": t("occupancy.axis.members")}))
+st.vega_lite_chart(plan_chart, width="stretch")
 _take_away(plan_chart, plans, "plans", ["plan", "members", "came"])
 
 # ------------------------------------------------------------------ events of the period

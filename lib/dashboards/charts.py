@@ -161,12 +161,12 @@ def hour_heatmap(frame: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
 _VL_LOCALES = {"fr": "fr-FR", "en": "en-GB"}
 
 
-def to_png(chart: alt.TopLevelMixin, lang: str, scale: float = 2) -> bytes:
-    """The chart as a PNG, rendered in-process by vl-convert (no browser), in `lang`. A chart sized
-    by the page's container gets a fixed width first: a PNG has no container."""
+def to_png(chart: alt.TopLevelMixin | dict, lang: str, scale: float = 2) -> bytes:
+    """The chart (or its Vega-Lite spec) as a PNG, rendered in-process by vl-convert (no browser),
+    in `lang`. A chart sized by the page's container gets a fixed width first: a PNG has none."""
     import vl_convert  # noqa: PLC0415 - heavy (a JS engine): loaded on the first download only
 
-    spec = chart.to_dict()
+    spec = dict(chart) if isinstance(chart, dict) else chart.to_dict()
     if spec.get("width") in (None, "container"):
         spec["width"] = 640
     return vl_convert.vegalite_to_png(vl_spec=spec, scale=scale, format_locale=_VL_LOCALES[lang],
