@@ -293,10 +293,19 @@ if person.role in ("admin", "board"):
 
 
 # ------------------------------------------------------------------ board links (admins)
+def _revoke(link_id: str) -> None:
+    try:
+        board_links.revoke(claims, link_id)
+    except Exception as exc:
+        st.session_state["_board_link_error"] = refusal(exc)
+
+
 @st.fragment
 def _board_links() -> None:
     st.subheader(t("occupancy.board_links"))
     st.caption(t("occupancy.board_links_intro"))
+    if "_board_link_error" in st.session_state:
+        st.error(st.session_state.pop("_board_link_error"))
     with st.form("board_link", clear_on_submit=True):
         cols = st.columns([3, 1], vertical_alignment="bottom")
         label = cols[0].text_input(t("occupancy.board_link_label"), max_chars=120, key="board_link_label")
@@ -321,12 +330,9 @@ def _board_links() -> None:
         if link["live"]:
             row[0].markdown(t_md("occupancy.board_link_row", label=link["label"],
                               until=fmt_date(link["expires_at"].date(), "long")))
-            if row[1].button(t("occupancy.board_link_revoke"), key=f"revoke_{link['id']}"):
-                try:
-                    board_links.revoke(claims, link["id"])
-                except Exception as exc:
-                    st.error(refusal(exc))
-                st.rerun(scope="fragment")
+            # revoked in the click's callback, before the list below is read again
+            row[1].button(t("occupancy.board_link_revoke"), key=f"revoke_{link['id']}", on_click=_revoke,
+                          args=(link["id"],))
         else:
             state = t("occupancy.board_link_revoked" if link["revoked_at"] else "occupancy.board_link_expired")
             row[0].caption(t_md("occupancy.board_link_gone", label=link["label"], state=state))
