@@ -132,11 +132,10 @@ def test_the_page_signed_out_then_revoked():
     at.run()
     assert not at.exception, at.exception
     assert not at.error
-    frames = at.dataframe
-    figures = frames[0].value
+    figures = at.table[0].value
     desk_days = report.link_figures(token, at.selectbox(key="board_year").value)["current"]["desk_days"]
-    assert report.shown("desk_days", desk_days, "en") in figures.iloc[:, 1].tolist()
-    text = " ".join(str(v) for f in frames for v in f.value.to_numpy().ravel())
+    assert report.shown("desk_days", desk_days, "en") in figures.iloc[:, 0].tolist()
+    text = " ".join(str(v) for f in [*at.table, *at.dataframe] for v in f.value.to_numpy().ravel())
     assert not re.search(r"Member \d|@|Talk", text), text
     assert [b.key for b in at.get("download_button")] == ["board_pdf"]
     assert not at.sidebar.button, "no sign-in shell, no menu"
@@ -145,7 +144,7 @@ def test_the_page_signed_out_then_revoked():
     board_links.revoke(_admin(), link_id)
     at.run()
     assert [e.value for e in at.error] == ["This link is not or no longer valid. Ask the space's team for a new one."]
-    assert not at.dataframe
+    assert not at.dataframe and not at.table
     unknown = AppTest.from_file(APP, default_timeout=30)
     unknown.query_params["board"] = "x" * 22
     unknown.session_state["lang"] = "en"
