@@ -7,7 +7,7 @@ from lib.core.i18n import current_language, fmt_date, fmt_number, fmt_percent, t
 from lib.dashboards import board_links, charts, occupancy, report
 from lib.space import space
 from lib.web import reads, session
-from lib.web.ui import refusal, t_md
+from lib.web.ui import refusal, run_action, t_md
 
 person = session.require_page(__file__)
 
@@ -265,7 +265,7 @@ def _annual_report() -> None:
     year = st.selectbox(t("report.year"), years, index=1 if today.month < 4 else 0, key="report_year")
     try:
         figures = reads.annual_report(person.role, claims, year)
-        body = report.text(claims, year, lang)
+        body = reads.report_text(person.role, claims, year, lang)
     except Exception as exc:
         st.error(refusal(exc))
         return
@@ -280,12 +280,7 @@ def _annual_report() -> None:
             text = st.text_area(t("report.text_label", year=str(year), lang=lang.upper()), body, max_chars=4000,
                                 help=t("report.text_help"), key=f"report_text_{year}_{lang}")
             if st.form_submit_button(t("report.text_save")):
-                try:
-                    report.save_text(claims, year, lang, text)
-                except Exception as exc:
-                    st.error(refusal(exc))
-                else:
-                    st.success(t("report.text_saved"))
+                run_action(lambda: report.save_text(claims, year, lang, text), t("report.text_saved"))
 
 
 if person.role in ("admin", "board"):

@@ -103,6 +103,7 @@ event_stats = for_role(events.event_stats, 300)
 by_hour = for_role(occupancy.by_hour, 300)
 events_figures = for_role(occupancy.events_figures, 300)
 annual_report = for_role(report.figures, 300)
+report_text = for_role(report.text, 300)
 
 # the board link's figures: the same for every holder of a link (anon, k-anonymised in SQL), so
 # cached per year and token; the token itself is checked uncached on every run (board_page.py)
