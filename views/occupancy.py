@@ -173,7 +173,7 @@ came, came_before = now["members_came"], then["members_came"]
 kpi[4].metric(t("occupancy.kpi.members"), _count(came),
               _signed(came - came_before) if compare and came is not None and came_before is not None else None,
               help=t("occupancy.kpi.members_help"), **common)
-if came is None or no_show is None and now.get("bookings") is None:
+if person.role == "board":  # the database hides groups under 5 from board accounts: say so
     st.caption(t("occupancy.k_note"))
 
 half_names = {"am": t("occupancy.half.am"), "pm": t("occupancy.half.pm")}
@@ -229,7 +229,8 @@ with right:
 st.subheader(t("occupancy.chart.plans"))
 st.caption(t("occupancy.plans_caption"))
 plans = occupancy.plan_rows(by_plan, lang, t("occupancy.no_plan"))
-plan_chart = reads.chart_spec(person.role, ("plans", *inputs), lambda: charts.plan_bars(plans.fillna(0), {
+# a group hidden from the board (under 5) is left out of the chart rather than drawn as 0
+plan_chart = reads.chart_spec(person.role, ("plans", *inputs), lambda: charts.plan_bars(plans.dropna(), {
     "plan": t("occupancy.axis.plan"), "members": t("occupancy.series.members"),
     "came": t("occupancy.series.came"), "count": t("occupancy.axis.members")}))
 st.vega_lite_chart(plan_chart, width="stretch")
