@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from lib.cli import booking as cli_booking
+from lib.cli import dashboards as cli_dashboards
 from lib.cli import directory as cli_directory
 from lib.cli import export as cli_export
 from lib.cli import notify as cli_notify
@@ -26,7 +27,7 @@ from lib.demo import seed
 from lib.identity import accounts
 from lib.space import settings_admin
 
-AREA_COMMANDS = (cli_booking, cli_export, cli_directory, cli_notify, cli_space)
+AREA_COMMANDS = (cli_booking, cli_dashboards, cli_export, cli_directory, cli_notify, cli_space)
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:

@@ -37,11 +37,15 @@ def daily_occupancy(frame: pd.DataFrame, labels: dict[str, str]) -> alt.LayerCha
     long["series"] = long["series"].map({"occupancy": labels["day"], "rolling_7d": labels["rolling"]})
     span = (data["day"].max() - data["day"].min()).days if len(data) else 0
     axis_format = "%d/%m" if span <= 120 else "%m/%Y"
+    # ticks on whole days (or months): left to itself Vega puts ticks every few hours on a short
+    # period, each labelled with the same day ("01/12 01/12 …")
+    ticks = (alt.TickCount(interval="day", step=max(1, math.ceil((span + 1) / 10))) if span <= 120
+             else alt.TickCount(interval="month", step=1 if span <= 400 else 3))
     color = alt.Color("series:N", title=None,
                       scale=alt.Scale(domain=[labels["day"], labels["rolling"]], range=[MUTED, ACCENT]),
                       legend=alt.Legend(orient="top"))
     base = alt.Chart(long).encode(
-        x=alt.X("day:T", title=labels["date"], axis=alt.Axis(format=axis_format, labelOverlap=True)),
+        x=alt.X("day:T", title=labels["date"], axis=alt.Axis(format=axis_format, labelOverlap=True, tickCount=ticks)),
         y=alt.Y("value:Q", title=labels["occupancy"], axis=alt.Axis(format=PERCENT),
                 scale=alt.Scale(domain=_percent_domain(long["value"]))),
         color=color,
@@ -120,3 +124,50 @@ def plan_bars(frame: pd.DataFrame, labels: dict[str, str]) -> alt.LayerChart:
                      base.mark_text(align="left", dx=3).encode(text=alt.Text("count:Q", format="d"),
                                                                color=alt.value("#1b1b1b"))
                      ).properties(height=alt.Step(16))
+
+
+def monthly_occupancy(frame: pd.DataFrame, labels: dict[str, str]) -> alt.LayerChart:
+    """Desk occupancy per month as bars, the value on each bar (the annual report).
+    `frame`: label (the month's name, already translated), occupancy. `labels`: month, occupancy."""
+    order = frame["label"].tolist()
+    base = alt.Chart(frame).encode(
+        x=alt.X("label:N", title=labels["month"], sort=order, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("occupancy:Q", title=labels["occupancy"], axis=alt.Axis(format=PERCENT),
+                scale=alt.Scale(domain=_percent_domain(frame["occupancy"]))),
+        tooltip=[alt.Tooltip("label:N", title=labels["month"]),
+                 alt.Tooltip("occupancy:Q", title=labels["occupancy"], format=PERCENT)],
+    )
+    return alt.layer(base.mark_bar(color=ACCENT, cornerRadiusEnd=2),
+                     base.mark_text(dy=-6).encode(text=alt.Text("occupancy:Q", format=PERCENT))
+                     ).properties(height=220, width=460)
+
+
+def hour_heatmap(frame: pd.DataFrame, labels: dict[str, str]) -> alt.Chart:
+    """Rooms by the hour: weekdays down, hours across. `frame`: isodow, weekday, hour, occupancy.
+    `labels`: weekday, hour, occupancy."""
+    days = frame.sort_values("isodow")["weekday"].drop_duplicates().tolist()
+    return alt.Chart(frame).mark_rect(cornerRadius=2).encode(
+        x=alt.X("hour:O", title=labels["hour"], axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("weekday:N", title=labels["weekday"], sort=days),
+        color=alt.Color("occupancy:Q", title=labels["occupancy"], legend=alt.Legend(format=PERCENT),
+                        scale=alt.Scale(scheme="blues", domain=_percent_domain(frame["occupancy"]))),
+        tooltip=[alt.Tooltip("weekday:N", title=labels["weekday"]), alt.Tooltip("hour:O", title=labels["hour"]),
+                 alt.Tooltip("occupancy:Q", title=labels["occupancy"], format=PERCENT)],
+    ).properties(height=alt.Step(26))
+
+
+# numbers and dates inside a PNG as the page's language writes them (vl-convert's own locales,
+# bundled: nothing is downloaded)
+_VL_LOCALES = {"fr": "fr-FR", "en": "en-GB"}
+
+
+def to_png(chart: alt.TopLevelMixin | dict, lang: str, scale: float = 2) -> bytes:
+    """The chart (or its Vega-Lite spec) as a PNG, rendered in-process by vl-convert (no browser),
+    in `lang`. A chart sized by the page's container gets a fixed width first: a PNG has none."""
+    import vl_convert  # noqa: PLC0415 - heavy (a JS engine): loaded on the first download only
+
+    spec = dict(chart) if isinstance(chart, dict) else chart.to_dict()
+    if spec.get("width") in (None, "container"):
+        spec["width"] = 640
+    return vl_convert.vegalite_to_png(vl_spec=spec, scale=scale, format_locale=_VL_LOCALES[lang],
+                                      time_format_locale=_VL_LOCALES[lang])

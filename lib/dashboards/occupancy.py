@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib.core import clock, db
+from lib.core import clock, csv_excel, db
 from lib.core.i18n import fmt_date, weekday_name
 
 Claims = dict[str, Any]
@@ -49,15 +49,25 @@ def _months_back(day: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def _same_day_months_back(day: dt.date, months: int) -> dt.date:
+    """The day after the same day `months` months before (the 31st falling back to the month's end):
+    "the last 3 months" on 4 December start on 5 September."""
+    first = _months_back(day, months)
+    following = _months_back(day, months - 1)
+    last_of_month = following - dt.timedelta(days=1)
+    return min(first.replace(day=1) + dt.timedelta(days=day.day - 1), last_of_month) + dt.timedelta(days=1)
+
+
 def period_for(preset: str, today: dt.date, custom: tuple[dt.date, dt.date] | None = None) -> Period:
     """The period a preset means, ending today: this month so far, the last 3 or 12 months
-    (whole months before this one, plus this month so far), or the custom range given."""
+    (exactly: the 12 months ending today are 365 or 366 days, not "since 1 January"), or the
+    custom range given."""
     if preset == "month":
         return Period(today.replace(day=1), today)
     if preset == "3m":
-        return Period(_months_back(today, 2), today)
+        return Period(_same_day_months_back(today, 3), today)
     if preset == "12m":
-        return Period(_months_back(today, 11), today)
+        return Period(_same_day_months_back(today, 12), today)
     if preset == "custom" and custom:
         first, last = sorted(custom)
         return Period(first, last)
@@ -209,3 +219,41 @@ def daily_csv(frame: pd.DataFrame) -> str:
     out = io.StringIO()
     frame[DAILY_COLUMNS].to_csv(out, index=False, date_format="%Y-%m-%d", float_format="%.4f")
     return out.getvalue()
+
+
+def events_figures(claims: Claims, period: Period) -> dict[str, Any]:
+    """The period's events in figures (see occupancy_events: counts of people under 5 are None
+    for board accounts)."""
+    with db.as_user(claims) as conn:
+        row = conn.execute("select * from public.occupancy_events(%s, %s)", (period.first, period.last)).fetchone()
+    return {k: (_float(v) if isinstance(v, Decimal) else v) for k, v in dict(row or {}).items()}
+
+
+def by_hour(claims: Claims, period: Period, zone_id: str | None = None, kind: str = "room") -> pd.DataFrame:
+    """Occupancy per weekday (isodow) and hour of the day: the rooms' heatmap."""
+    with db.as_user(claims) as conn:
+        rows = conn.execute("select * from public.occupancy_by_hour(%s, %s, %s, %s)",
+                            (period.first, period.last, zone_id, kind)).fetchall()
+    return _frame(rows, ["isodow", "hour", "open_hours", "booked_hours", "occupancy"])
+
+
+def label_hours(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    out = frame.copy()
+    out["weekday"] = [weekday_name(int(d), lang, "abbreviated") for d in out["isodow"]]
+    out["hour"] = [f"{int(h):02d}h" if lang == "fr" else f"{int(h):02d}:00" for h in out["hour"]]
+    return out
+
+
+def take_away_csv(frame: pd.DataFrame, headers: dict[str, str], lang: str) -> bytes:
+    """A chart's data as CSV for Excel in `lang` (lib/core/csv_excel.py): the `headers` columns,
+    dates in ISO, decimals with the language's separator (a French Excel reads 0,5, not 0.5)."""
+    def cell(value: Any) -> Any:
+        if isinstance(value, float | Decimal):
+            text = f"{float(value):.4f}".rstrip("0").rstrip(".")
+            return text.replace(".", ",") if lang == "fr" else text
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    rows = [[cell(v) for v in row] for row in frame[list(headers)].itertuples(index=False)]
+    return csv_excel.to_csv(list(headers.values()), rows, lang)

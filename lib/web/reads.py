@@ -15,7 +15,7 @@ import streamlit as st
 
 from lib.booking import bookings
 from lib.core import db
-from lib.dashboards import occupancy
+from lib.dashboards import occupancy, report
 from lib.directory import members, skills
 from lib.events import events
 from lib.web.ui import cache_key
@@ -100,3 +100,33 @@ by_slot = for_role(occupancy.by_slot, 300)
 by_zone = for_role(occupancy.by_zone, 300)
 by_plan = for_role(occupancy.by_plan, 300)
 event_stats = for_role(events.event_stats, 300)
+by_hour = for_role(occupancy.by_hour, 300)
+events_figures = for_role(occupancy.events_figures, 300)
+annual_report = for_role(report.figures, 300)
+report_text = for_role(report.text, 300)
+
+# the board link's figures: the same for every holder of a link (anon, k-anonymised in SQL), so
+# cached per year and token; the token itself is checked uncached on every run (board_page.py)
+link_board_report = st.cache_data(ttl=300, show_spinner=False)(report.link_figures)
+
+
+# --------------------------------------------------------------------------- built once per inputs
+# Building an Altair chart and validating it into a Vega-Lite spec cost the occupancy page ~60% of
+# its rerun (cProfile: jsonschema under altair's to_dict), and hashing the frames to key a cache
+# on them another 20%: what a page derives from its cached reads (a chart's spec, a sparkline) is
+# kept under the scalar inputs of those reads (role, database, period, filters, language), and
+# charts are drawn from their spec (`st.vega_lite_chart`).
+
+@st.cache_data(ttl=300, max_entries=500, show_spinner=False)
+def _keyed(key: tuple, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def derived(role: str, key: tuple, build: Callable[[], T]) -> T:
+    """`build()` once per `key` (and role and database) for 5 minutes, like the reads it uses."""
+    return _keyed((role, db.current_key(), *key), build)
+
+
+def chart_spec(role: str, key: tuple, build: Callable[[], Any]) -> dict[str, Any]:
+    """The Vega-Lite spec of the chart `build()` makes, once per `key` (see `derived`)."""
+    return derived(role, ("spec", *key), lambda: build().to_dict())

@@ -22,7 +22,7 @@ from lib.core.i18n import LANGUAGES, current_language, fmt_date, t
 from lib.directory import privacy
 from lib.identity import accounts, auth, supabase_auth
 from lib.space import space
-from lib.web import link_page, navigation, session, startup
+from lib.web import board_page, link_page, navigation, session, startup
 from lib.web.ui import refusal, t_md
 
 
@@ -244,10 +244,22 @@ def _shared_link_visit() -> bool:
     return True
 
 
+def _board_link_visit() -> bool:
+    """A board link (`?board=…`) opens the read-only dashboards alone, like the shared link: no
+    sign-in shell, menu or cookie (lib/web/board_page.py)."""
+    token = st.query_params.get("board")
+    if token is None:
+        return False
+    if st.session_state.get("lang") is None:
+        st.session_state["lang"] = _browser_language() or space.settings()["default_language"]
+    board_page.show(token)
+    return True
+
+
 def main() -> None:
     startup.database_ready()
     startup.daily_housekeeping()
-    if _shared_link_visit():
+    if _shared_link_visit() or _board_link_visit():
         return
     # After the shared link, which keeps Streamlit's centred layout and takes its tab title from
     # its page: one message less on each of its reruns.

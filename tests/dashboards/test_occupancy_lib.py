@@ -15,10 +15,19 @@ from lib.dashboards.occupancy import Period
 TODAY = dt.date(2026, 2, 17)
 
 
-@pytest.mark.parametrize("preset, first", [("month", dt.date(2026, 2, 1)), ("3m", dt.date(2025, 12, 1)),
-                                           ("12m", dt.date(2025, 3, 1))])
-def test_presets_end_today_and_start_on_a_first_of_month(preset, first):
+@pytest.mark.parametrize("preset, first", [("month", dt.date(2026, 2, 1)), ("3m", dt.date(2025, 11, 18)),
+                                           ("12m", dt.date(2025, 2, 18))])
+def test_presets_end_today_and_cover_what_they_say(preset, first):
     assert occupancy.period_for(preset, TODAY) == Period(first, TODAY)
+
+
+@pytest.mark.parametrize("today, first", [(dt.date(2026, 12, 4), dt.date(2025, 12, 5)),
+                                          (dt.date(2028, 2, 29), dt.date(2027, 3, 1)),
+                                          (dt.date(2026, 3, 31), dt.date(2025, 4, 1))])
+def test_the_last_12_months_are_a_year_not_since_january(today, first):
+    """Issue #15: on 4 December "12 derniers mois" showed 1 January to today (338 days)."""
+    period = occupancy.period_for("12m", today)
+    assert period == Period(first, today) and period.days in (365, 366)
 
 
 def test_custom_range_in_either_order_and_unknown_preset():

@@ -49,7 +49,11 @@ def test_board_sees_figures_and_charts(demo_db, lang, title, occupancy_label):
     assert _metrics(at)[occupancy_label] == fmt_percent(expected["occupancy"], lang)
     # the period is compared with the days just before it, in points
     assert at.metric[0].delta.endswith(" pt") and at.metric[0].delta[0] in "+-"
-    assert len(at.get("download_button")) == 1
+    # every chart: a PNG and its data as CSV, each with its definition; then the annual report
+    keys = [b.key for b in at.get("download_button")]
+    assert keys == ["png_daily", "csv_daily", "png_slots", "csv_slots", "png_zones", "csv_zones", "png_plans",
+                    "csv_plans", "report_pdf"]
+    assert t("occupancy.def.daily", lang) in [c.value for c in at.caption]
 
 
 def test_presets_kinds_and_download(demo_db):
