@@ -26,6 +26,7 @@ from lib.identity.auth import COOKIE_NAME, Person, cookie_hours, cookie_key, coo
 from lib.web import navigation
 
 SUPABASE_CLIENT_KEY = "_supabase_client"
+COOKIE_RUNS = 3  # runs on which a cookie change is drawn (see sync_cookie)
 
 
 def supabase_client() -> Any:
@@ -69,9 +70,18 @@ def _cookie_model() -> Any:
 def sync_cookie() -> None:
     """Called once per run by lib/web/shell.py: write or delete the cookie the last action asked for.
     Done on the run after sign-in/out (not before st.rerun) so the component reaches the browser."""
-    pending = st.session_state.pop("_cookie_action", None)
+    pending = st.session_state.get("_cookie_action")
     if pending is None:
         return
+    # Drawn on the next few runs, not one: a run that another rerun interrupts (a click, the
+    # language switch) never delivers its component, and a cookie asked for once was then lost
+    # (the browser test of the menus caught it on a loaded machine). Setting it again is harmless.
+    runs = st.session_state.get("_cookie_runs", 0) + 1
+    if runs >= COOKIE_RUNS:
+        st.session_state.pop("_cookie_action", None)
+        st.session_state.pop("_cookie_runs", None)
+    else:
+        st.session_state["_cookie_runs"] = runs
     model = _cookie_model()
     if pending == "set" and current_person() is not None:
         try:  # served over HTTPS: the cookie never travels in clear
@@ -110,7 +120,7 @@ def current_person() -> Person | None:
 
 def sign_in(person: Person) -> None:
     st.session_state["person"] = person
-    st.session_state["_cookie_action"] = "set"
+    st.session_state["_cookie_action"], st.session_state["_cookie_runs"] = "set", 0
     if person.locale:
         st.session_state["lang"] = person.locale
 
@@ -145,13 +155,13 @@ def renew_session(session_version: int) -> None:
     person = current_person()
     if person is not None:
         st.session_state["person"] = dataclasses.replace(person, session_version=session_version)
-        st.session_state["_cookie_action"] = "set"
+        st.session_state["_cookie_action"], st.session_state["_cookie_runs"] = "set", 0
 
 
 def end_session() -> None:
     """Forget the person in this browser session only (their session already ended elsewhere)."""
     st.session_state.pop("person", None)
-    st.session_state["_cookie_action"] = "delete"
+    st.session_state["_cookie_action"], st.session_state["_cookie_runs"] = "delete", 0
 
 
 def sign_out() -> None:
