@@ -16,7 +16,7 @@ import streamlit as st
 from lib.booking import bookings
 from lib.core import db
 from lib.dashboards import occupancy
-from lib.directory import members, skills
+from lib.directory import members, privacy, skills
 from lib.events import events
 from lib.web.ui import cache_key
 
@@ -85,10 +85,12 @@ team_events = for_person(events.team_events, 15)
 event_rooms = for_person(events.rooms, 300)
 # directory
 skill_vocabulary = for_person(skills.vocabulary, 60)
+skills_admin_list = for_person(skills.admin_list, 30)
 approved_skills = for_person(_approved_skills, 60)
-search_members = for_person(members.search, 30)
+search_page = for_person(members.search_page, 30)
 here_today_by_skill = for_person(members.here_today_by_skill, 60)
-admin_members = for_person(members.admin_members, 30)
+admin_members_page = for_person(members.admin_members_page, 30)
+erasure_requests = for_person(privacy.erasure_requests, 30)
 plans = for_person(members.plans, 300)
 skill_stats = for_person(members.skill_stats, 120)
 # dashboards: aggregates, the same for everyone of a role

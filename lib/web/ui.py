@@ -116,6 +116,40 @@ def show_error(exc: BaseException) -> None:
     st.error(refusal(exc))
 
 
+# --------------------------------------------------------------------------- pages of results
+
+def page_index(key: str, depends_on: object) -> int:
+    """Which page (from 0) of a list this run asks for: kept in the session under `key`, back to
+    the first page whenever `depends_on` (the filters) changes. The read clamps it to the last
+    page (a write may have shortened the list) and `pager` draws the one it got. Lists send a
+    page of results, not all of them: each element sent costs every rerun, and the space grows
+    (issue #16)."""
+    if st.session_state.get(f"{key}_on") != depends_on:
+        st.session_state[f"{key}_on"] = depends_on
+        st.session_state[key] = 0
+    return max(0, int(st.session_state.get(key, 0)))
+
+
+def _move(key: str, step: int) -> None:
+    st.session_state[key] = int(st.session_state.get(key, 0)) + step
+
+
+def pager(key: str, page: int, total: int, size: int, unsaved: bool = False) -> None:
+    """Previous / page x of y / next under a list, `page` being the one drawn (from 0); nothing
+    when everything fits on one page. `unsaved`: the page holds edits not saved yet, which
+    moving would drop (an editor's edits belong to its page): the buttons wait."""
+    pages = max(1, -(-total // size))
+    st.session_state[key] = page  # the page drawn, so "next" counts from it
+    if pages == 1:
+        return
+    left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
+    left.button(t("app.previous"), key=f"{key}_prev", disabled=unsaved or page == 0, on_click=_move,
+                args=(key, -1), icon=":material/chevron_left:", width="stretch")
+    middle.caption(t("app.page_of", page=page + 1, pages=pages) + (f" · {t('app.save_first')}" if unsaved else ""))
+    right.button(t("app.next"), key=f"{key}_next", disabled=unsaved or page >= pages - 1, on_click=_move,
+                 args=(key, 1), icon=":material/chevron_right:", width="stretch")
+
+
 def cache_key(claims: dict[str, Any] | None) -> str:
     """Cached reads are keyed by who asks, so nobody sees what another may see."""
     return "" if not claims else str(claims.get("sub"))
