@@ -72,7 +72,7 @@ def my_profile(claims: dict[str, Any]) -> dict[str, Any] | None:
             "select m.id, m.email::text as email, m.full_name, m.company, m.job_title, m.bio, m.links,"
             " m.looking_for, m.looking_for_note, m.visibility, m.contact_allowed, m.updated_at,"
             " m.visibility_changed_at, m.stale_hidden_at, m.erasure_requested_at, m.role"
-            " from public.members m where m.user_id = auth.uid()").fetchone()
+            " from public.members m where m.user_id = (select auth.uid())").fetchone()
         if row is None:
             return None
         profile = dict(row)
