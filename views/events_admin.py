@@ -109,7 +109,7 @@ with people_tab:
         labels = {row.id: _label(row) for row in shown.itertuples()}
         event_id = st.selectbox(t("eventsadmin.pick_event"), list(labels), format_func=labels.get, key="eva_event")
         event = shown.set_index("id").loc[event_id]
-        people = events.attendees(claims, event_id)
+        people = reads.event_attendees(claims, event_id)
         attended = int((people.status == "attended").sum()) if not people.empty else 0
         st.caption(t("eventsadmin.counts", registered=int(event.registered), capacity=int(event.capacity),
                      waitlisted=int(event.waitlisted), attended=attended)
@@ -160,13 +160,15 @@ with people_tab:
                     "email": st.column_config.TextColumn(t("eventsadmin.att.email")),
                     "arrived": st.column_config.DatetimeColumn(t("eventsadmin.att.arrived"), format="DD/MM HH:mm"),
                 })
-            st.download_button(t("eventsadmin.export"), events.attendees_csv(claims, event_id, current_language()),
+            lang = current_language()
+            # made on click, not on every rerun
+            st.download_button(t("eventsadmin.export"), lambda: events.attendees_csv(claims, event_id, lang),
                                file_name=f"inscrits-{event.starts_at.date()}.csv", mime="text/csv",
                                key="eva_export", icon=":material/download:")
         if event.status == "published" and not started:
             # those already registered or waiting would only be refused
             taken = {str(e).casefold() for e in people.email}
-            names = {m["id"]: f"{m['full_name']} · {m['email']}" for m in events.bookable_members(claims)
+            names = {m["id"]: f"{m['full_name']} · {m['email']}" for m in reads.event_bookable_members(claims)
                      if m["email"].casefold() not in taken}
             with st.form("eva_register"):
                 member = st.selectbox(t("eventsadmin.register_member"), list(names), format_func=names.get,
