@@ -70,8 +70,8 @@ def desk_picker() -> None:
     with by_plan:
         st.caption(t("book.floor_plan_help"))
         desks = floorplan.slot_states(grid, slot)
-        event = st.altair_chart(floorplan.floor_plan(desks, states), on_select="rerun",
-                                selection_mode=floorplan.SELECTION, key="book_plan", width="stretch")
+        event = st.vega_lite_chart(floorplan.floor_plan_spec(desks, states), on_select="rerun",
+                                   selection_mode=floorplan.SELECTION, key="book_plan", width="stretch")
         picked = (event or {}).get("selection", {}).get(floorplan.SELECTION) or []
         if picked:
             st.session_state["book_resource"] = picked[0].get("resource_id")
