@@ -14,7 +14,7 @@ from lib.core.i18n import current_language, fmt_date, fmt_time, t
 from lib.events import events
 from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import run_action, send_outbox_after, show_outbox_report, t_md
+from lib.web.ui import member_picker, run_action, send_outbox_after, show_outbox_report, t_md
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -170,9 +170,9 @@ with people_tab:
             taken = {str(e).casefold() for e in people.email}
             names = {m["id"]: f"{m['full_name']} · {m['email']}" for m in reads.event_bookable_members(claims)
                      if m["email"].casefold() not in taken}
+            search_box = st.container()  # above the form: typing a name updates the choices
             with st.form("eva_register"):
-                member = st.selectbox(t("eventsadmin.register_member"), list(names), format_func=names.get,
-                                      index=None, placeholder=t("app.choose"), key="eva_member")
+                member = member_picker(st, t("eventsadmin.register_member"), names, "eva_member", search_where=search_box)
                 if not names:
                     st.caption(t("eventsadmin.all_registered"))
                 if st.form_submit_button(t("eventsadmin.register_go")) and member:

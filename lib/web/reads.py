@@ -72,10 +72,14 @@ def _approved_skills(claims: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in skills.vocabulary(claims) if s["status"] == "approved"]
 
 
+def _member_labels(claims: dict[str, Any]) -> dict[str, str]:
+    return {m["id"]: f"{m['full_name']} <{m['email']}>" for m in bookings.bookable_members(claims)}
+
+
 # booking
 booking_settings = for_person(_space_settings, 300)
 day_grid = for_person(bookings.day_grid, 20)
-bookable_members = for_person(bookings.bookable_members, 300)
+member_labels = for_person(_member_labels, 300)
 week_of = for_person(bookings.week_of, 20)
 my_bookings = for_person(bookings.my_bookings, 20)
 staff_day = for_person(bookings.staff_day, 15)

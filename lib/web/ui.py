@@ -150,6 +150,35 @@ def pager(key: str, page: int, total: int, size: int, unsaved: bool = False) -> 
                  args=(key, 1), icon=":material/chevron_right:", width="stretch")
 
 
+PICK_LIMIT = 50  # people offered at once by `member_picker`
+
+
+def member_picker(where: Any, label: str, people: dict[str, str], key: str, blank: str | None = None,
+                  search_where: Any = None) -> str | None:
+    """Choose one person among `people` (id → "name <address>"): a plain select box when they
+    are few; for a large space, a search box and the first `PICK_LIMIT` matches (case ignored),
+    because a select box sends all its options on every rerun (2,000 members made the booking
+    and team events pages cost 1.5–2× more). `blank` labels a first option meaning nobody;
+    `where` is the container (st, a column, a form); `search_where` another one for the search
+    box (outside a form, so that typing updates the choices). Returns the id chosen, or None."""
+    ids = list(people)
+    if len(ids) > PICK_LIMIT:
+        searching = search_where if search_where is not None else where
+        query = searching.text_input(t("app.search_person"), key=f"{key}_q", max_chars=100).strip().casefold()
+        chosen = st.session_state.get(key)
+        matches = [i for i in ids if query and query in people[i].casefold()][:PICK_LIMIT]
+        if chosen in people and chosen not in matches:
+            matches.insert(0, chosen)  # the one chosen stays chosen while the search changes
+        ids = matches
+        if query and not matches:
+            searching.caption(t("app.search_none"))
+    options = ([""] if blank is not None else []) + ids
+    labels = {"": blank or "", **{i: people[i] for i in ids}}
+    choice = where.selectbox(label, options, key=key, format_func=labels.get,
+                             index=0 if blank is not None else None, placeholder=t("app.choose"))
+    return choice or None
+
+
 def cache_key(claims: dict[str, Any] | None) -> str:
     """Cached reads are keyed by who asks, so nobody sees what another may see."""
     return "" if not claims else str(claims.get("sub"))

@@ -21,6 +21,8 @@ STRINGS = {
     "app.previous": ("Précédents", "Previous"),
     "app.next": ("Suivants", "Next"),
     "app.page_of": ("Page {page} sur {pages}", "Page {page} of {pages}"),
+    "app.search_person": ("Chercher par nom ou adresse", "Search by name or address"),
+    "app.search_none": ("Personne ne correspond.", "Nobody matches."),
     "app.save_first": ("Enregistrez d'abord les modifications de cette page.", "Save this page's changes first."),
     "home.title": ("Accueil", "Home"),
     "home.hello": ("Bonjour {name} !", "Hello {name}!"),
