@@ -12,7 +12,7 @@ from lib.booking import bookings, floorplan
 from lib.core.i18n import fmt_date, fmt_time, t, weekday_name
 from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import md, run_action, t_md
+from lib.web.ui import md, member_picker, run_action, t_md
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -35,11 +35,8 @@ kind = top[1].segmented_control(t("book.kind"), ["desk", "room"], format_func=ki
                                 default="desk", key="book_kind") or "desk"
 member_id = None
 if person.role in ("admin", "staff"):
-    members = reads.bookable_members(claims)
-    labels = {m["id"]: f"{m['full_name']} <{m['email']}>" for m in members}
-    choice = top[2].selectbox(t("book.for_member"), [""] + list(labels), key="book_for",
-                              format_func={"": t("book.myself"), **labels}.get)
-    member_id = choice or None
+    labels = reads.member_labels(claims)
+    member_id = member_picker(top[2], t("book.for_member"), labels, "book_for", blank=t("book.myself"))
 
 
 def _tz() -> ZoneInfo:
@@ -70,8 +67,8 @@ def desk_picker() -> None:
     with by_plan:
         st.caption(t("book.floor_plan_help"))
         desks = floorplan.slot_states(grid, slot)
-        event = st.altair_chart(floorplan.floor_plan(desks, states), on_select="rerun",
-                                selection_mode=floorplan.SELECTION, key="book_plan", width="stretch")
+        event = st.vega_lite_chart(floorplan.floor_plan_spec(desks, states), on_select="rerun",
+                                   selection_mode=floorplan.SELECTION, key="book_plan", width="stretch")
         picked = (event or {}).get("selection", {}).get(floorplan.SELECTION) or []
         if picked:
             st.session_state["book_resource"] = picked[0].get("resource_id")

@@ -6,9 +6,10 @@ import streamlit as st
 from lib.core.i18n import current_language, fmt_number, t
 from lib.directory import members, skills
 from lib.web import reads, session
-from lib.web.ui import md
+from lib.web.ui import md, page_index, pager
 
 LEVEL_CHOICES = ("", *skills.LEVELS)
+PAGE_SIZE = 24  # profiles a page: the cards are most of what a rerun sends
 
 
 def _open(member_id: str) -> None:
@@ -121,11 +122,15 @@ level = c3.selectbox(t("directory.min_level"), LEVEL_CHOICES, key="dir_level",
                      format_func=lambda v: t(f"level.{v}", LANG) if v else t("directory.any_level", LANG))
 here_today = c4.toggle(t("directory.here_today"), key="dir_today")
 
-results = reads.search_members(claims, text, list(skill_ids), match_all is not False, level or None, here_today)
-st.caption(t("directory.count", n=fmt_number(len(results))))
+filters = (text, tuple(skill_ids), match_all is not False, level or None, here_today)
+total, page, results = reads.search_page(claims, text, list(skill_ids), match_all is not False, level or None,
+                                         here_today, page_index("dir_page", filters), PAGE_SIZE)
+st.caption(t("directory.count", n=fmt_number(total)))
 if not results:
     st.info(t("directory.none"))
 columns = st.columns(3)
-for index, profile in enumerate(results[:90]):
+searched = {by_id[i] for i in skill_ids}
+for index, profile in enumerate(results):
     with columns[index % 3]:
-        _card(profile, {by_id[i] for i in skill_ids})
+        _card(profile, searched)
+pager("dir_page", page, total, PAGE_SIZE)

@@ -13,7 +13,9 @@ from lib.events import events
 from lib.space import space
 from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import md, run_action, t_md
+from lib.web.ui import md, page_index, pager, run_action, t_md
+
+PAGE_SIZE = 10  # event cards a page: each is a dozen elements sent on every rerun
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -63,7 +65,9 @@ upcoming_tab, mine_tab = st.tabs([t("events.upcoming"), f"{t('events.mine')} ({l
 with upcoming_tab:
     if coming.empty:
         st.info(t("events.none"))
-    for row in coming.itertuples():
+    last_page = max(0, (len(coming) - 1) // PAGE_SIZE)
+    page = min(page_index("events_page", None), last_page)
+    for row in coming.iloc[page * PAGE_SIZE:(page + 1) * PAGE_SIZE].itertuples():
         # the database refuses registering or cancelling once an event has started: offer neither
         under_way = row.starts_at <= now
         with st.container(border=True, key=f"event_{row.event_id}"):
@@ -95,6 +99,8 @@ with upcoming_tab:
                 label = t("events.register") if row.places_left > 0 else t("events.join_waitlist")
                 if cols[1].button(label, key=f"reg_{row.event_id}", type="primary", icon=":material/how_to_reg:"):
                     _register(row)
+
+    pager("events_page", page, len(coming), PAGE_SIZE)
 
 with mine_tab:
     if mine.empty:

@@ -14,7 +14,7 @@ from lib.core.i18n import current_language, fmt_date, fmt_time, t
 from lib.events import events
 from lib.web import reads, session
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import run_action, send_outbox_after, show_outbox_report, t_md
+from lib.web.ui import member_picker, run_action, send_outbox_after, show_outbox_report, t_md
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -109,7 +109,7 @@ with people_tab:
         labels = {row.id: _label(row) for row in shown.itertuples()}
         event_id = st.selectbox(t("eventsadmin.pick_event"), list(labels), format_func=labels.get, key="eva_event")
         event = shown.set_index("id").loc[event_id]
-        people = events.attendees(claims, event_id)
+        people = reads.event_attendees(claims, event_id)
         attended = int((people.status == "attended").sum()) if not people.empty else 0
         st.caption(t("eventsadmin.counts", registered=int(event.registered), capacity=int(event.capacity),
                      waitlisted=int(event.waitlisted), attended=attended)
@@ -160,17 +160,19 @@ with people_tab:
                     "email": st.column_config.TextColumn(t("eventsadmin.att.email")),
                     "arrived": st.column_config.DatetimeColumn(t("eventsadmin.att.arrived"), format="DD/MM HH:mm"),
                 })
-            st.download_button(t("eventsadmin.export"), events.attendees_csv(claims, event_id, current_language()),
+            lang = current_language()
+            # made on click, not on every rerun
+            st.download_button(t("eventsadmin.export"), lambda: events.attendees_csv(claims, event_id, lang),
                                file_name=f"inscrits-{event.starts_at.date()}.csv", mime="text/csv",
                                key="eva_export", icon=":material/download:")
         if event.status == "published" and not started:
             # those already registered or waiting would only be refused
             taken = {str(e).casefold() for e in people.email}
-            names = {m["id"]: f"{m['full_name']} · {m['email']}" for m in events.bookable_members(claims)
+            names = {m["id"]: f"{m['full_name']} · {m['email']}" for m in reads.event_bookable_members(claims)
                      if m["email"].casefold() not in taken}
+            search_box = st.container()  # above the form: typing a name updates the choices
             with st.form("eva_register"):
-                member = st.selectbox(t("eventsadmin.register_member"), list(names), format_func=names.get,
-                                      index=None, placeholder=t("app.choose"), key="eva_member")
+                member = member_picker(st, t("eventsadmin.register_member"), names, "eva_member", search_where=search_box)
                 if not names:
                     st.caption(t("eventsadmin.all_registered"))
                 if st.form_submit_button(t("eventsadmin.register_go")) and member:

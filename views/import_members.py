@@ -50,5 +50,6 @@ if upload is not None:
 st.divider()
 st.subheader(t("export.title"))
 st.caption(t("export.help"))
-st.download_button(t("export.button"), csv_export.export_members(claims, lang), file_name="membres.csv"
+# the file is made when the button is clicked, not on every rerun (it reads every member)
+st.download_button(t("export.button"), lambda: csv_export.export_members(claims, lang), file_name="membres.csv"
                    if lang == "fr" else "members.csv", mime="text/csv", key="export_go", icon=":material/download:")

@@ -7,7 +7,9 @@ from lib.core.i18n import current_language, fmt_date, t
 from lib.directory import members, privacy
 from lib.space import space
 from lib.web import reads, session
-from lib.web.ui import md, run_action, t_md
+from lib.web.ui import md, page_index, pager, run_action, t_md
+
+PAGE_SIZE = 50  # rows of the editor: a page of the members, searched by name or address
 
 
 def _member_frame(rows: list[dict]) -> pd.DataFrame:
@@ -22,17 +24,18 @@ LANG = current_language()  # format_func runs later: bind the language now
 st.title(t("members_admin.title"))
 st.caption(t("members_admin.intro"))
 
-all_members = reads.admin_members(claims)
-waiting = [r for r in all_members if r["activation_requested_at"] and not r["active"]]
+search = st.text_input(t("members_admin.search"), key="members_search", max_chars=100)
+total, page, page_rows, waiting = reads.admin_members_page(claims, search, page_index("members_admin_page", search),
+                                                           PAGE_SIZE)
 if waiting:  # open sign-up (Supabase): confirmed addresses that get nothing until activated here
     st.info(t_md("members_admin.waiting", n=len(waiting),
                  names=", ".join(f"{r['full_name']} ({r['email']})" for r in waiting)))
-original = _member_frame(all_members)
+original = _member_frame(page_rows)
 plans = reads.plans(claims)
 codes = [p["code"] for p in plans]
 names = {p["code"]: p["name_fr" if LANG == "fr" else "name_en"] for p in plans}
-edited = st.data_editor(
-    original, key="members_editor", hide_index=True, width="stretch", num_rows="fixed",
+edited = st.data_editor(  # one editor a page: edits of a page are saved from it, before moving on
+    original, key=f"members_editor_{page}", hide_index=True, width="stretch", num_rows="fixed",
     disabled=["full_name", "email", "visibility"],
     column_config={
         "full_name": st.column_config.TextColumn(t("field.full_name")),
@@ -45,6 +48,8 @@ edited = st.data_editor(
         "visibility": st.column_config.SelectboxColumn(t("field.visibility"), options=list(members.VISIBILITIES),
                                                        format_func=lambda v: t(f"visibility.{v}", LANG)),
     })
+
+pager("members_admin_page", page, total, PAGE_SIZE, unsaved=not edited.equals(original))
 
 if st.button(t("members_admin.save"), type="primary", key="members_save"):
     changes = []
@@ -71,7 +76,7 @@ if st.button(t("members_admin.save"), type="primary", key="members_save"):
 
 st.divider()
 st.subheader(t("members_admin.erasures"))
-requests = privacy.erasure_requests(claims)
+requests = reads.erasure_requests(claims)
 if not requests:
     st.caption(t("members_admin.no_erasures"))
 for req in requests:

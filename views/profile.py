@@ -14,14 +14,14 @@ claims = person.claims()
 LANG = current_language()  # format_func runs later: bind the language now
 st.title(t("profile.title"))
 
-notice = privacy.stale_notice(claims)
+notice = reads.stale_notice(claims)
 if notice:
     st.warning(t("profile.stale_notice", date=fmt_date(notice.date())), icon=":material/visibility_off:")
     if st.button(t("profile.stale_ok"), key="pf_stale_ok"):
         run_action(lambda: privacy.acknowledge_stale_notice(claims))
         st.rerun()
 
-profile = members.my_profile(claims)
+profile = reads.my_profile(claims)
 if profile is None:
     st.error(t("directory.not_a_member"))
     st.stop()
@@ -89,13 +89,14 @@ if st.button(t("profile.save"), type="primary", key="pf_save", icon=":material/s
 
 st.divider()
 st.subheader(t("profile.my_data"))
+# the file is made when the button is clicked: it gathers everything about the person
 st.caption(t("profile.my_data_help"))
-st.download_button(t("profile.download"), privacy.my_data_json(claims), file_name="cantine-my-data.json",
+st.download_button(t("profile.download"), lambda: privacy.my_data_json(claims), file_name="cantine-my-data.json",
                    mime="application/json", key="pf_download", icon=":material/download:")
 
 with st.expander(t("profile.history")):
     st.caption(t("profile.audience.history"))
-    history = privacy.consent_history(claims)
+    history = reads.consent_history(claims)
     lang, tz = LANG, space.settings()["time_zone"]
     st.dataframe(pd.DataFrame([{
         t("profile.history_when"): fmt_datetime(h["changed_at"], tz, lang),

@@ -5,14 +5,14 @@ import streamlit as st
 
 from lib.core.i18n import t
 from lib.directory import skills
-from lib.web import session
+from lib.web import reads, session
 from lib.web.ui import md, run_action
 
 person = session.require_page(__file__)
 claims = person.claims()
 st.title(t("skills_admin.title"))
 
-rows = skills.admin_list(claims)
+rows = reads.skills_admin_list(claims)
 names = {str(r["id"]): r["name"] for r in rows}
 
 st.subheader(t("skills_admin.proposed"))
@@ -48,7 +48,7 @@ if c3.button(t("skills_admin.rename"), key="rename_go", disabled=not (to_rename 
         st.success(t("skills_admin.renamed"))
 
 st.subheader(t("skills_admin.delete"))
-unused = {k: v for k, v in names.items() if not any(str(r["id"]) == k and (r["members"] or r["wanted"]) for r in rows)}
+unused = {str(r["id"]): r["name"] for r in rows if not (r["members"] or r["wanted"])}
 c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
 to_delete = c1.selectbox(t("skills_admin.pick"), list(unused), format_func=unused.get, key="delete_pick", index=None,
                          placeholder=t("skills_admin.choose"))

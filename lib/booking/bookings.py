@@ -134,8 +134,8 @@ def free_resources(grid: pd.DataFrame, slot: str) -> pd.DataFrame:
         return grid
     halves = ["am", "pm"] if slot == "day" else [slot]
     part = grid[grid["slot"].isin(halves)]
-    ok = part.groupby("resource_id", sort=False)["state"].agg(lambda s: (s == "free").all() and len(s) == len(halves))
-    ids = ok[ok].index
+    free = part["state"].eq("free").groupby(part["resource_id"], sort=False).agg(["all", "size"])
+    ids = free.index[free["all"] & free["size"].eq(len(halves))]
     return grid[grid["resource_id"].isin(ids)].drop_duplicates("resource_id")[
         ["resource_id", "resource_name", "zone_name", "pos_x", "pos_y"]]
 

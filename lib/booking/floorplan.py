@@ -6,11 +6,17 @@ point selection named `desk` (Streamlit returns it with `on_select="rerun"`).
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+
 import altair as alt
 import pandas as pd
 
 SELECTION = "desk"
 COLOURS = {"free": "#16a34a", "mine": "#2563eb", "taken": "#9ca3af", "closed": "#4b5563", "past": "#d1d5db"}
+_STRONGEST = ("closed", "mine", "taken", "past")
+_RANK = {state: i for i, state in enumerate(_STRONGEST)}
+_BY_RANK = {**dict(enumerate(_STRONGEST)), len(_STRONGEST): "free"}
 
 
 def slot_states(grid: pd.DataFrame, slot: str) -> pd.DataFrame:
@@ -20,14 +26,10 @@ def slot_states(grid: pd.DataFrame, slot: str) -> pd.DataFrame:
     halves = ["am", "pm"] if slot == "day" else [slot]
     part = grid[grid["slot"].isin(halves)]
 
-    def combine(states: pd.Series) -> str:
-        values = set(states)
-        for state in ("closed", "mine", "taken", "past"):
-            if state in values:
-                return state
-        return "free"
-
-    states = part.groupby("resource_id", sort=False)["state"].agg(combine)
+    # the strongest state of the halves wins (closed, mine, taken, past), else free: a rank per
+    # row and a grouped minimum, not a Python function per desk (a tenth of a rerun at 213 desks)
+    rank = part["state"].map(_RANK).fillna(len(_STRONGEST)).astype(int)
+    states = rank.groupby(part["resource_id"], sort=False).min().map(_BY_RANK)
     first = part.drop_duplicates("resource_id").set_index("resource_id")
     out = first[["resource_name", "zone_name", "pos_x", "pos_y"]].copy()
     out["state"] = states
@@ -54,3 +56,20 @@ def floor_plan(desks: pd.DataFrame, state_labels: dict[str, str], height: int = 
     ).add_params(pick)
     names = base.mark_text(fontSize=10, color="white", fontWeight="bold").encode(text="resource_name:N")
     return alt.layer(squares, names).properties(height=height)
+
+
+_PLAN_COLUMNS = ["resource_id", "resource_name", "zone_name", "pos_x", "pos_y", "state"]
+
+
+def floor_plan_spec(desks: pd.DataFrame, state_labels: dict[str, str], height: int = 320) -> dict:
+    """`floor_plan` as a Vega-Lite specification (for `st.vega_lite_chart`), built once for the
+    same desks, states and labels: building and validating the Altair chart was a quarter of a
+    booking page's rerun, and the plan only changes when a booking does."""
+    rows = tuple(desks[_PLAN_COLUMNS].itertuples(index=False, name=None))
+    return json.loads(_spec_json(rows, tuple(state_labels.items()), height))  # a fresh copy each time
+
+
+@lru_cache(maxsize=64)
+def _spec_json(rows: tuple, labels: tuple, height: int) -> str:
+    desks = pd.DataFrame(list(rows), columns=_PLAN_COLUMNS)
+    return floor_plan(desks, dict(labels), height).to_json()

@@ -88,12 +88,26 @@ def babel_locale(lang: str | None = None) -> str:
 
 def fmt_date(value: dt.date, fmt: str = "medium", lang: str | None = None) -> str:
     """`12 mars 2026` / `12 Mar 2026`; fmt may be short, medium, long, full or a Babel pattern."""
-    return babel_dates.format_date(value, format=fmt, locale=babel_locale(lang))
+    return _format_date(value, value.isoformat(), fmt, babel_locale(lang))
 
 
 def fmt_time(value: dt.time | dt.datetime, lang: str | None = None) -> str:
     """Times of day as people in the space read them: 24-hour in both languages."""
-    return babel_dates.format_time(value, format="HH:mm", locale=babel_locale(lang))
+    return _format_time(value, value.isoformat(), babel_locale(lang))
+
+
+# Babel takes about 50 µs a date or time, and pages format the same ones on every rerun (a
+# programme's 58 events, twice: a tenth of the team's events page). Remembered by value *and*
+# its ISO text: two aware datetimes of the same instant in different zones are equal, but are
+# not written the same.
+@lru_cache(maxsize=8192)
+def _format_date(value: dt.date, _iso: str, fmt: str, locale: str) -> str:
+    return babel_dates.format_date(value, format=fmt, locale=locale)
+
+
+@lru_cache(maxsize=8192)
+def _format_time(value: dt.time | dt.datetime, _iso: str, locale: str) -> str:
+    return babel_dates.format_time(value, format="HH:mm", locale=locale)
 
 
 def fmt_datetime(value: dt.datetime, tz: str | None = None, lang: str | None = None) -> str:

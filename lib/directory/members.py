@@ -72,7 +72,7 @@ def my_profile(claims: dict[str, Any]) -> dict[str, Any] | None:
             "select m.id, m.email::text as email, m.full_name, m.company, m.job_title, m.bio, m.links,"
             " m.looking_for, m.looking_for_note, m.visibility, m.contact_allowed, m.updated_at,"
             " m.visibility_changed_at, m.stale_hidden_at, m.erasure_requested_at, m.role"
-            " from public.members m where m.user_id = auth.uid()").fetchone()
+            " from public.members m where m.user_id = (select auth.uid())").fetchone()
         if row is None:
             return None
         profile = dict(row)
@@ -166,6 +166,18 @@ def search(claims: dict[str, Any], text: str = "", skill_ids: list[str] | None =
     return sorted(rows, key=lambda r: sort_key(r["full_name"]))
 
 
+def search_page(claims: dict[str, Any], text: str = "", skill_ids: list[str] | None = None, match_all: bool = True,
+                min_level: str | None = None, here_today: bool = False, page: int = 0,
+                size: int = 24) -> tuple[int, int, list[dict[str, Any]]]:
+    """How many profiles match, which page was given (`page` from 0, moved back to the last one
+    when the list is shorter) and its `size` profiles, sorted by name as `search`. The directory
+    caches this: a cached value is copied out on every rerun, so a cache holding the whole space
+    made each rerun cost more as the space grew."""
+    rows = search(claims, text, skill_ids, match_all, min_level, here_today)
+    page = max(0, min(page, (len(rows) - 1) // size))
+    return len(rows), page, rows[page * size:(page + 1) * size]
+
+
 def member(claims: dict[str, Any], member_id: str) -> dict[str, Any] | None:
     """One profile as the person may see it (None when hidden from them or unknown)."""
     try:
@@ -226,6 +238,21 @@ def admin_members(claims: dict[str, Any]) -> list[dict[str, Any]]:
             " m.visibility, m.erasure_requested_at, m.activation_requested_at from public.members m"
             " left join public.plans p on p.id = m.plan_id where m.erased_at is null").fetchall()
     return sorted(rows, key=lambda r: sort_key(r["full_name"]))
+
+
+def admin_members_page(claims: dict[str, Any], text: str = "", page: int = 0,
+                       size: int = 50) -> tuple[int, int, list[dict[str, Any]], list[dict[str, Any]]]:
+    """For the admins' table: how many members match `text` (in the name or the address, case
+    ignored), which page was given (moved back to the last one when the list is shorter), its
+    `size` rows as `admin_members`, and the members waiting for activation (all of them). Cached
+    by the page, so a rerun copies out one page, not the whole space."""
+    rows = admin_members(claims)
+    needle = (text or "").strip().casefold()
+    if needle:
+        rows = [r for r in rows if needle in r["full_name"].casefold() or needle in r["email"].casefold()]
+    waiting = [r for r in rows if r["activation_requested_at"] and not r["active"]]
+    page = max(0, min(page, (len(rows) - 1) // size))
+    return len(rows), page, rows[page * size:(page + 1) * size], waiting
 
 
 @dataclass

@@ -318,4 +318,4 @@ def set_locale(claims: dict[str, Any], locale: str) -> None:
     if locale not in ("fr", "en"):
         raise UserError("account.locale_unknown")
     with db.as_user(claims) as conn:
-        conn.execute("update public.members set locale = %s where user_id = auth.uid()", (locale,))
+        conn.execute("update public.members set locale = %s where user_id = (select auth.uid())", (locale,))

@@ -16,7 +16,7 @@ import streamlit as st
 from lib.booking import bookings
 from lib.core import db
 from lib.dashboards import occupancy, report
-from lib.directory import members, skills
+from lib.directory import members, privacy, skills
 from lib.events import events
 from lib.web.ui import cache_key
 
@@ -72,10 +72,14 @@ def _approved_skills(claims: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for s in skills.vocabulary(claims) if s["status"] == "approved"]
 
 
+def _member_labels(claims: dict[str, Any]) -> dict[str, str]:
+    return {m["id"]: f"{m['full_name']} <{m['email']}>" for m in bookings.bookable_members(claims)}
+
+
 # booking
 booking_settings = for_person(_space_settings, 300)
 day_grid = for_person(bookings.day_grid, 20)
-bookable_members = for_person(bookings.bookable_members, 300)
+member_labels = for_person(_member_labels, 300)
 week_of = for_person(bookings.week_of, 20)
 my_bookings = for_person(bookings.my_bookings, 20)
 staff_day = for_person(bookings.staff_day, 15)
@@ -83,13 +87,20 @@ staff_day = for_person(bookings.staff_day, 15)
 upcoming_events = for_person(events.upcoming, 20)
 team_events = for_person(events.team_events, 15)
 event_rooms = for_person(events.rooms, 300)
+event_attendees = for_person(events.attendees, 15)
+event_bookable_members = for_person(events.bookable_members, 300)
 # directory
 skill_vocabulary = for_person(skills.vocabulary, 60)
+skills_admin_list = for_person(skills.admin_list, 30)
 approved_skills = for_person(_approved_skills, 60)
-search_members = for_person(members.search, 30)
+search_page = for_person(members.search_page, 30)
 here_today_by_skill = for_person(members.here_today_by_skill, 60)
-admin_members = for_person(members.admin_members, 30)
+admin_members_page = for_person(members.admin_members_page, 30)
+erasure_requests = for_person(privacy.erasure_requests, 30)
 plans = for_person(members.plans, 300)
+my_profile = for_person(members.my_profile, 60)
+stale_notice = for_person(privacy.stale_notice, 60)
+consent_history = for_person(privacy.consent_history, 60)
 skill_stats = for_person(members.skill_stats, 120)
 # dashboards: aggregates, the same for everyone of a role
 today_and_zone = for_role(_today_and_zone, 300)

@@ -116,6 +116,69 @@ def show_error(exc: BaseException) -> None:
     st.error(refusal(exc))
 
 
+# --------------------------------------------------------------------------- pages of results
+
+def page_index(key: str, depends_on: object) -> int:
+    """Which page (from 0) of a list this run asks for: kept in the session under `key`, back to
+    the first page whenever `depends_on` (the filters) changes. The read clamps it to the last
+    page (a write may have shortened the list) and `pager` draws the one it got. Lists send a
+    page of results, not all of them: each element sent costs every rerun, and the space grows
+    (issue #16)."""
+    if st.session_state.get(f"{key}_on") != depends_on:
+        st.session_state[f"{key}_on"] = depends_on
+        st.session_state[key] = 0
+    return max(0, int(st.session_state.get(key, 0)))
+
+
+def _move(key: str, step: int) -> None:
+    st.session_state[key] = int(st.session_state.get(key, 0)) + step
+
+
+def pager(key: str, page: int, total: int, size: int, unsaved: bool = False) -> None:
+    """Previous / page x of y / next under a list, `page` being the one drawn (from 0); nothing
+    when everything fits on one page. `unsaved`: the page holds edits not saved yet, which
+    moving would drop (an editor's edits belong to its page): the buttons wait."""
+    pages = max(1, -(-total // size))
+    st.session_state[key] = page  # the page drawn, so "next" counts from it
+    if pages == 1:
+        return
+    left, middle, right = st.columns([1, 2, 1], vertical_alignment="center")
+    left.button(t("app.previous"), key=f"{key}_prev", disabled=unsaved or page == 0, on_click=_move,
+                args=(key, -1), icon=":material/chevron_left:", width="stretch")
+    middle.caption(t("app.page_of", page=page + 1, pages=pages) + (f" · {t('app.save_first')}" if unsaved else ""))
+    right.button(t("app.next"), key=f"{key}_next", disabled=unsaved or page >= pages - 1, on_click=_move,
+                 args=(key, 1), icon=":material/chevron_right:", width="stretch")
+
+
+PICK_LIMIT = 50  # people offered at once by `member_picker`
+
+
+def member_picker(where: Any, label: str, people: dict[str, str], key: str, blank: str | None = None,
+                  search_where: Any = None) -> str | None:
+    """Choose one person among `people` (id → "name <address>"): a plain select box when they
+    are few; for a large space, a search box and the first `PICK_LIMIT` matches (case ignored),
+    because a select box sends all its options on every rerun (2,000 members made the booking
+    and team events pages cost 1.5–2× more). `blank` labels a first option meaning nobody;
+    `where` is the container (st, a column, a form); `search_where` another one for the search
+    box (outside a form, so that typing updates the choices). Returns the id chosen, or None."""
+    ids = list(people)
+    if len(ids) > PICK_LIMIT:
+        searching = search_where if search_where is not None else where
+        query = searching.text_input(t("app.search_person"), key=f"{key}_q", max_chars=100).strip().casefold()
+        chosen = st.session_state.get(key)
+        matches = [i for i in ids if query and query in people[i].casefold()][:PICK_LIMIT]
+        if chosen in people and chosen not in matches:
+            matches.insert(0, chosen)  # the one chosen stays chosen while the search changes
+        ids = matches
+        if query and not matches:
+            searching.caption(t("app.search_none"))
+    options = ([""] if blank is not None else []) + ids
+    labels = {"": blank or "", **{i: people[i] for i in ids}}
+    choice = where.selectbox(label, options, key=key, format_func=labels.get,
+                             index=0 if blank is not None else None, placeholder=t("app.choose"))
+    return choice or None
+
+
 def cache_key(claims: dict[str, Any] | None) -> str:
     """Cached reads are keyed by who asks, so nobody sees what another may see."""
     return "" if not claims else str(claims.get("sub"))

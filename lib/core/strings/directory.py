@@ -183,6 +183,7 @@ STRINGS = {
                             "Si une ligne est refusée, rien n'est enregistré.",
                             "Edit role, plan or active right in the table, then save. If a row is refused, "
                             "nothing is saved."),
+    "members_admin.search": ("Chercher un nom ou une adresse", "Search a name or an address"),
     "members_admin.save": ("Enregistrer les modifications", "Save changes"),
     "members_admin.saved": ("{n} membre(s) mis à jour.", "{n} member(s) updated."),
     "members_admin.waiting": ("Inscription en attente d'activation : {names}. Donnez-leur une formule et cochez "
