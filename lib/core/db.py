@@ -164,7 +164,9 @@ def _pool() -> ConnectionPool:
 
 # --------------------------------------------------------------------------- acting as someone
 
-POOL_TIMEOUT_SECONDS = float(os.environ.get("CANTINE_POOL_TIMEOUT", 5))
+def pool_timeout() -> float:
+    """Seconds a request waits for a pooled connection (CANTINE_POOL_TIMEOUT, read on each use)."""
+    return float(os.environ.get("CANTINE_POOL_TIMEOUT", 5))
 
 
 class DatabaseBusy(PoolTimeout):
@@ -181,20 +183,21 @@ def _pool_is_full(pool: ConnectionPool) -> bool:
 def _connection() -> Iterator[psycopg.Connection]:
     """A pooled connection in a transaction (commit on success, rollback on error).
 
-    A full pool is `DatabaseBusy` after one wait of POOL_TIMEOUT_SECONDS. Only when the embedded
+    A full pool is `DatabaseBusy` after one wait of `pool_timeout()`. Only when the embedded
     server is gone (kill -9, crash under a running app) is it started again and the request
     retried once: a second wait on a full pool would double what the setting promises."""
     pool = _pool()
+    wait = pool_timeout()
     with ExitStack() as stack:
         try:
-            conn = stack.enter_context(pool.connection(timeout=POOL_TIMEOUT_SECONDS))
+            conn = stack.enter_context(pool.connection(timeout=wait))
         except (PoolTimeout, psycopg.OperationalError) as exc:
             if isinstance(exc, PoolTimeout) and _pool_is_full(pool):
-                raise DatabaseBusy(f"all {pool.max_size} connections in use for {POOL_TIMEOUT_SECONDS:g} s") from exc
+                raise DatabaseBusy(f"all {pool.max_size} connections in use for {wait:g} s") from exc
             if _default_info is not None or not is_embedded() or embedded.server_pid(data_dir()) is not None:
                 raise
             ensure_embedded_database()
-            conn = stack.enter_context(pool.connection(timeout=POOL_TIMEOUT_SECONDS))
+            conn = stack.enter_context(pool.connection(timeout=wait))
         yield conn
 
 

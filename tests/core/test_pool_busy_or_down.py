@@ -15,7 +15,7 @@ WAIT = 0.6  # seconds: a short CANTINE_POOL_TIMEOUT for the test
 
 @pytest.fixture
 def short_wait(monkeypatch):
-    monkeypatch.setattr(db, "POOL_TIMEOUT_SECONDS", WAIT)
+    monkeypatch.setenv("CANTINE_POOL_TIMEOUT", str(WAIT))
 
 
 def test_a_full_pool_says_busy_after_one_wait(empty_db, short_wait, monkeypatch):
