@@ -6,6 +6,7 @@
  *   `private.notification_secrets`, out of the API's reach, only until the message is sent.
  * - `members.email_opt_out`: the optional kinds a member chose not to receive.
  * - `private.queue_notice` is the one way SQL queues a message; it honours the opt-outs.
+ *   `private.queue_notice_to_holder` queues one to whoever holds a booking or registration.
  * - `private.booking_notice_payload` / `private.registration_notice_payload`: what a message says
  *   about a booking or a registration, so every kind describes them the same way and renders
  *   later without reading anything else.
@@ -68,6 +69,24 @@ begin
 end
 $$;
 revoke all on function private.queue_notice(text, text, text, text, jsonb, text, uuid, uuid, uuid) from public;
+
+/**
+ * Queue a message to the holder of a booking or registration (`private.notice_recipient`: the
+ * member in their language, or the guest); null when there is nobody to tell (an erased member)
+ * or it was not queued (see `private.queue_notice`).
+ */
+create or replace function private.queue_notice_to_holder(
+  p_kind text, p_member_id uuid, p_guest_email text, p_guest_name text, p_payload jsonb,
+  p_booking_id uuid default null, p_registration_id uuid default null)
+returns uuid
+language sql security definer set search_path = ''
+as $$
+  select private.queue_notice(p_kind, r.email, r.full_name, r.locale, p_payload, null, p_member_id,
+                              p_booking_id, p_registration_id)
+    from private.notice_recipient(p_member_id, p_guest_email, p_guest_name) r
+   where r.email is not null
+$$;
+revoke all on function private.queue_notice_to_holder(text, uuid, text, text, jsonb, uuid, uuid) from public;
 
 /** What a message says about a booking: place, times, status, the space. */
 create or replace function private.booking_notice_payload(b public.bookings) returns jsonb

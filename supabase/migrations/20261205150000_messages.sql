@@ -19,20 +19,12 @@
 create or replace function private.queue_booking_confirmed() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
-declare
-  v_email text;
-  v_name text;
-  v_locale text;
 begin
   if new.source = 'link' or new.status = 'cancelled' or upper(new.during) <= now() then
     return null;
   end if;
-  select r.email, r.full_name, r.locale into v_email, v_name, v_locale
-    from private.notice_recipient(new.member_id, new.guest_email, new.guest_name) r;
-  if v_email is not null then
-    perform private.queue_notice('booking_confirmed', v_email, v_name, v_locale,
-                                 private.booking_notice_payload(new), null, new.member_id, new.id, null);
-  end if;
+  perform private.queue_notice_to_holder('booking_confirmed', new.member_id, new.guest_email, new.guest_name,
+                                         private.booking_notice_payload(new), new.id);
   return null;
 end
 $$;
@@ -44,20 +36,12 @@ create trigger bookings_queue_confirmed after insert on public.bookings
 create or replace function private.queue_guest_approved() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
-declare
-  v_email text;
-  v_name text;
-  v_locale text;
 begin
   if upper(new.during) <= now() then
     return null;
   end if;
-  select r.email, r.full_name, r.locale into v_email, v_name, v_locale
-    from private.notice_recipient(new.member_id, new.guest_email, new.guest_name) r;
-  if v_email is not null then
-    perform private.queue_notice('guest_approved', v_email, v_name, v_locale,
-                                 private.booking_notice_payload(new), null, new.member_id, new.id, null);
-  end if;
+  perform private.queue_notice_to_holder('guest_approved', new.member_id, new.guest_email, new.guest_name,
+                                         private.booking_notice_payload(new), new.id);
   return null;
 end
 $$;
@@ -76,19 +60,11 @@ create or replace function private.queue_booking_cancelled() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 declare
-  v_email text;
-  v_name text;
-  v_locale text;
   v_closure text;
 begin
   if new.cancel_reason is null
      or new.cancel_reason not in ('team', 'closure', 'resource_inactive', 'member', 'link')
      or upper(new.during) <= now() then
-    return null;
-  end if;
-  select r.email, r.full_name, r.locale into v_email, v_name, v_locale
-    from private.notice_recipient(new.member_id, new.guest_email, new.guest_name) r;
-  if v_email is null then
     return null;
   end if;
   -- a closure on that day says why better than "the team cancelled" (the closure page cancels
@@ -98,10 +74,10 @@ begin
      where new.day between c.starts_on and c.ends_on and (c.resource_id is null or c.resource_id = new.resource_id)
      order by c.resource_id nulls first limit 1;
   end if;
-  perform private.queue_notice('booking_cancelled', v_email, v_name, v_locale,
+  perform private.queue_notice_to_holder('booking_cancelled', new.member_id, new.guest_email, new.guest_name,
     private.booking_notice_payload(new) || jsonb_build_object(
       'reason', new.cancel_reason, 'closure_reason', v_closure, 'was_pending', old.status = 'pending'),
-    null, new.member_id, new.id, null);
+    new.id);
   return null;
 end
 $$;
@@ -112,22 +88,14 @@ revoke all on function private.queue_booking_cancelled() from public;
 create or replace function private.queue_registration_made() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
-declare
-  v_email text;
-  v_name text;
-  v_locale text;
 begin
   if new.source = 'link' or new.status not in ('registered', 'waitlisted')
      or (select e.ends_at from public.events e where e.id = new.event_id) <= now() then
     return null;
   end if;
-  select r.email, r.full_name, r.locale into v_email, v_name, v_locale
-    from private.notice_recipient(new.member_id, new.guest_email, new.guest_name) r;
-  if v_email is not null then
-    perform private.queue_notice(
-      case new.status when 'registered' then 'registration_confirmed' else 'registration_waitlisted' end,
-      v_email, v_name, v_locale, private.registration_notice_payload(new), null, new.member_id, null, new.id);
-  end if;
+  perform private.queue_notice_to_holder(
+    case new.status when 'registered' then 'registration_confirmed' else 'registration_waitlisted' end,
+    new.member_id, new.guest_email, new.guest_name, private.registration_notice_payload(new), null, new.id);
   return null;
 end
 $$;

@@ -45,7 +45,6 @@ declare
   v_queued integer := 0;
   b public.bookings;
   g public.registrations;
-  rcpt record;
 begin
   perform private.require_owner_or_admin();
   select * into s from public.settings;
@@ -56,11 +55,8 @@ begin
        and not exists (select 1 from public.notifications n
                         where n.booking_id = bk.id and n.kind = 'booking_reminder')
   loop
-    select r.email, r.full_name, r.locale into rcpt
-      from private.notice_recipient(b.member_id, b.guest_email, b.guest_name) r;
-    if rcpt.email is not null and private.queue_notice(
-        'booking_reminder', rcpt.email, rcpt.full_name, rcpt.locale, private.booking_notice_payload(b),
-        null, b.member_id, b.id, null) is not null then
+    if private.queue_notice_to_holder('booking_reminder', b.member_id, b.guest_email, b.guest_name,
+                                      private.booking_notice_payload(b), b.id) is not null then
       v_queued := v_queued + 1;
     end if;
   end loop;
@@ -71,11 +67,8 @@ begin
        and not exists (select 1 from public.notifications n
                         where n.registration_id = rg.id and n.kind = 'event_reminder')
   loop
-    select r.email, r.full_name, r.locale into rcpt
-      from private.notice_recipient(g.member_id, g.guest_email, g.guest_name) r;
-    if rcpt.email is not null and private.queue_notice(
-        'event_reminder', rcpt.email, rcpt.full_name, rcpt.locale, private.registration_notice_payload(g),
-        null, g.member_id, null, g.id) is not null then
+    if private.queue_notice_to_holder('event_reminder', g.member_id, g.guest_email, g.guest_name,
+                                      private.registration_notice_payload(g), null, g.id) is not null then
       v_queued := v_queued + 1;
     end if;
   end loop;
