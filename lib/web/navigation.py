@@ -53,6 +53,8 @@ PAGES: list[PageSpec] = [
     PageSpec("views/audit.py", "audit.title", ":material/history:", ADMIN, section="nav.section.admin"),
     PageSpec("views/events.py", "events.title", ":material/event:", MEMBER_SPACE, section="nav.section.community"),
     PageSpec("views/events_admin.py", "eventsadmin.title", ":material/edit_calendar:", TEAM, section="nav.section.team"),
+    # the event door (issue #14): a tablet at the entrance
+    PageSpec("views/door.py", "door.title", ":material/door_open:", TEAM, section="nav.section.team"),
     PageSpec("views/occupancy.py", "occupancy.title", ":material/monitoring:", DASHBOARDS | {"staff"}, section="nav.section.dashboards"),
 ]
 
