@@ -11,8 +11,8 @@ import streamlit as st
 
 from lib.core import clock
 from lib.core.i18n import current_language, fmt_date, fmt_time, t
-from lib.events import events
-from lib.web import reads, session
+from lib.events import door, events
+from lib.web import reads, session, ui
 from lib.web.flash import set_flash, show_flash
 from lib.web.ui import member_picker, run_action, send_outbox_after, show_outbox_report, t_md
 
@@ -38,7 +38,8 @@ first, last = ((today, today + dt.timedelta(days=365)) if period == "upcoming"
                else (today - dt.timedelta(days=183), today - dt.timedelta(days=1)))
 programme = reads.team_events(claims, first, last)
 room_names = list(reads.event_rooms(claims))
-edit_tab, people_tab = st.tabs([t("eventsadmin.tab.edit"), t("eventsadmin.tab.attendees")])
+# a key keeps the tab chosen across reruns (an action on the attendance tab used to land on Programme)
+edit_tab, people_tab = st.tabs([t("eventsadmin.tab.edit"), t("eventsadmin.tab.attendees")], key="eva_tabs")
 
 with edit_tab:
     st.caption(t("eventsadmin.help"))
@@ -100,83 +101,110 @@ with edit_tab:
                     set_flash("eventsadmin", t("eventsadmin.cancelled_ok", n=done))
                     st.rerun()
 
-with people_tab:
-    # a draft has no one yet and a cancelled event no one left; past events: the latest first
-    shown = programme[programme.status == "published"].sort_values("starts_at", ascending=period == "upcoming")
+ATT_PAGE = 25  # people a page of the attendance list: each row is a checkbox sent on every rerun
+
+
+def _tick(registration_id: str, key: str) -> None:
+    """Saved the moment the box changes (no "save" button, no rerun of the whole page)."""
+    try:
+        door.set_present(claims, registration_id, bool(st.session_state.get(key)))
+    except Exception as exc:  # every refusal becomes a sentence above the list
+        st.session_state["eva_att_error"] = ui.refusal(exc)
+        return
+    st.cache_data.clear()  # the programme's counts and the attendee list are cached reads
+
+
+@st.fragment
+def attendance_tab(shown: pd.DataFrame) -> None:
+    """The attendance tab: a fragment, so ticking reruns it alone and the page stays on this tab."""
     if shown.empty:
         st.info(t("eventsadmin.no_events"))
+        return
+    labels = {row.id: _label(row) for row in shown.itertuples()}
+    event_id = st.selectbox(t("eventsadmin.pick_event"), list(labels), format_func=labels.get, key="eva_event")
+    event = shown.set_index("id").loc[event_id]
+    people = reads.event_attendees(claims, event_id)
+    counts = door.counts(claims, event_id)
+    st.caption(t("eventsadmin.counts", registered=counts["registered"] + counts["walk_ins"],
+                 capacity=counts["capacity"], waitlisted=counts["waiting"], attended=counts["present"])
+               + f" · {t('events.status.' + event.status)}")
+    starts = event.starts_at.to_pydatetime().replace(tzinfo=tz)
+    ends = event.ends_at.to_pydatetime().replace(tzinfo=tz)
+    opens_before, closes_after = reads.event_door_window(claims)
+    now = clock.now()
+    started = starts <= now
+    door_open = starts - opens_before <= now <= ends + closes_after
+    placed = people[people.status != "waitlisted"].reset_index(drop=True)
+    waiting = people[people.status == "waitlisted"].reset_index(drop=True)
+    error = st.session_state.pop("eva_att_error", None)
+    if error:
+        st.error(error)
+    if people.empty:
+        st.info(t("eventsadmin.no_attendees"))
     else:
-        labels = {row.id: _label(row) for row in shown.itertuples()}
-        event_id = st.selectbox(t("eventsadmin.pick_event"), list(labels), format_func=labels.get, key="eva_event")
-        event = shown.set_index("id").loc[event_id]
-        people = reads.event_attendees(claims, event_id)
-        attended = int((people.status == "attended").sum()) if not people.empty else 0
-        st.caption(t("eventsadmin.counts", registered=int(event.registered), capacity=int(event.capacity),
-                     waitlisted=int(event.waitlisted), attended=attended)
-                   + f" · {t('events.status.' + event.status)}")
-        started = event.starts_at.to_pydatetime().replace(tzinfo=tz) <= clock.now()
-        placed = people[people.status != "waitlisted"].reset_index(drop=True)
-        waiting = people[people.status == "waitlisted"].reset_index(drop=True)
-        if people.empty:
-            st.info(t("eventsadmin.no_attendees"))
-        else:
-            st.subheader(t("eventsadmin.placed"), anchor=False)
-            if not started:
-                st.caption(t("eventsadmin.att_too_early"))
-            view = pd.DataFrame({
-                "id": placed.id,
-                "who": [f"{w} ({t('eventsadmin.att.guest')})" if g else w for w, g in zip(placed.who, placed.guest,
-                                                                                          strict=False)],
-                "email": placed.email,
-                "arrived": [c.astimezone(tz).replace(tzinfo=None) for c in placed.created_at],
-                "present": placed.present,
+        st.subheader(t("eventsadmin.placed"), anchor=False)
+        st.caption(t("eventsadmin.att_hint") if door_open else t("eventsadmin.att_too_early") if not started
+                   else t("door.closed_late"))
+        page = min(ui.page_index("eva_att_page", event_id), max(0, (len(placed) - 1) // ATT_PAGE))
+        for row in placed.iloc[page * ATT_PAGE:(page + 1) * ATT_PAGE].itertuples():
+            who = ui.md(row.who) + (f" *({t('eventsadmin.att.guest')})*" if row.guest else "")
+            arrived = row.created_at.astimezone(tz)
+            # the key carries the status: a tick made elsewhere (the door) shows on the next run
+            key = f"eva_att_{row.id}_{row.status}"
+            email = row.email if isinstance(row.email, str) else ""  # a walk-in may have none
+            st.checkbox(f"{who} · {ui.md(email)} · {fmt_date(arrived.date(), 'short')} {fmt_time(arrived)}",
+                        value=bool(row.present), key=key, disabled=not door_open, on_change=_tick,
+                        args=(row.id, key))
+        ui.pager("eva_att_page", page, len(placed), ATT_PAGE)
+        if not waiting.empty:
+            st.subheader(t("eventsadmin.waitlist"), anchor=False)
+            st.dataframe(pd.DataFrame({
+                "position": waiting.position.astype(int),
+                "who": waiting.who,
+                "email": waiting.email.fillna(""),
+                "arrived": [c.astimezone(tz).replace(tzinfo=None) for c in waiting.created_at],
+            }), hide_index=True, width="stretch", column_config={
+                "position": st.column_config.NumberColumn("#", width="small"),
+                "who": st.column_config.TextColumn(t("eventsadmin.att.who")),
+                "email": st.column_config.TextColumn(t("eventsadmin.att.email")),
+                "arrived": st.column_config.DatetimeColumn(t("eventsadmin.att.arrived"), format="DD/MM HH:mm"),
             })
-            ticked = st.data_editor(
-                view, key=f"eva_att_{event_id}", hide_index=True, width="stretch",
-                # before the start nothing can be ticked: no boxes that look clickable
-                column_order=(["present"] if started else []) + ["who", "email", "arrived"],
-                disabled=["who", "email", "arrived"] + ([] if started else ["present"]),
-                column_config={
-                    "present": st.column_config.CheckboxColumn(t("eventsadmin.att.present")),
-                    "who": st.column_config.TextColumn(t("eventsadmin.att.who")),
-                    "email": st.column_config.TextColumn(t("eventsadmin.att.email")),
-                    "arrived": st.column_config.DatetimeColumn(t("eventsadmin.att.arrived"), format="DD/MM HH:mm"),
-                })
-            if started and st.button(t("eventsadmin.att_save"), type="primary", key="eva_att_save"):
-                n = run_action(lambda: events.save_attendance(claims, ticked, view))
-                if n is not None:
-                    set_flash("eventsadmin", t("eventsadmin.att_saved", n=n))
-                    st.rerun()
-            if not waiting.empty:
-                st.subheader(t("eventsadmin.waitlist"), anchor=False)
-                st.dataframe(pd.DataFrame({
-                    "position": waiting.position.astype(int),
-                    "who": waiting.who,
-                    "email": waiting.email,
-                    "arrived": [c.astimezone(tz).replace(tzinfo=None) for c in waiting.created_at],
-                }), hide_index=True, width="stretch", column_config={
-                    "position": st.column_config.NumberColumn("#", width="small"),
-                    "who": st.column_config.TextColumn(t("eventsadmin.att.who")),
-                    "email": st.column_config.TextColumn(t("eventsadmin.att.email")),
-                    "arrived": st.column_config.DatetimeColumn(t("eventsadmin.att.arrived"), format="DD/MM HH:mm"),
-                })
-            lang = current_language()
-            # made on click, not on every rerun
-            st.download_button(t("eventsadmin.export"), lambda: events.attendees_csv(claims, event_id, lang),
-                               file_name=f"inscrits-{event.starts_at.date()}.csv", mime="text/csv",
-                               key="eva_export", icon=":material/download:")
-        if event.status == "published" and not started:
-            # those already registered or waiting would only be refused
-            taken = {str(e).casefold() for e in people.email}
-            names = {m["id"]: f"{m['full_name']} · {m['email']}" for m in reads.event_bookable_members(claims)
-                     if m["email"].casefold() not in taken}
-            search_box = st.container()  # above the form: typing a name updates the choices
-            with st.form("eva_register"):
-                member = member_picker(st, t("eventsadmin.register_member"), names, "eva_member", search_where=search_box)
-                if not names:
-                    st.caption(t("eventsadmin.all_registered"))
-                if st.form_submit_button(t("eventsadmin.register_go")) and member:
-                    done = run_action(lambda: events.register(claims, event_id, member))
-                    if done is not None:
-                        set_flash("eventsadmin", t_md("events.registered_ok", title=event.title))
-                        st.rerun()
+        lang = current_language()
+        # made on click, not on every rerun
+        st.download_button(t("eventsadmin.export"), lambda: events.attendees_csv(claims, event_id, lang),
+                           file_name=f"inscrits-{event.starts_at.date()}.csv", mime="text/csv",
+                           key="eva_export", icon=":material/download:")
+    if event.status == "published" and started:
+        # registering is closed at the start: the door takes over, with walk-ins (issue #14)
+        st.info(t("eventsadmin.door_link"), icon=":material/door_open:")
+        st.page_link("views/door.py", label=t("eventsadmin.door_open"), icon=":material/door_open:")
+    elif event.status == "published":
+        # those already registered or waiting would only be refused
+        taken = {str(e).casefold() for e in people.email}
+        names = {m["id"]: f"{m['full_name']} · {m['email']}" for m in reads.event_bookable_members(claims)
+                 if m["email"].casefold() not in taken}
+        full_names = {m["id"]: m["full_name"] for m in reads.event_bookable_members(claims)}
+        search_box = st.container()  # above the form: typing a name updates the choices
+        with st.form("eva_register"):
+            member = member_picker(st, t("eventsadmin.register_member"), names, "eva_member", search_where=search_box)
+            if not names:
+                st.caption(t("eventsadmin.all_registered"))
+            if st.form_submit_button(t("eventsadmin.register_go")) and member:
+                done = run_action(lambda: events.register(claims, event_id, member))
+                if done is not None:
+                    # about the person registered, and where they went (a place or the waiting list)
+                    name = full_names.get(member, "")
+                    if done["status"] == "waitlisted":
+                        said = t_md("eventsadmin.waitlisted_other", name=name, title=event.title,
+                                    position=door.waitlist_position(claims, str(done["id"])))
+                    else:
+                        said = t_md("eventsadmin.registered_other", name=name, title=event.title)
+                    set_flash("eventsadmin_att", said)
+                    st.rerun()  # the programme's counts too; the keyed tabs stay on this one
+    show_flash("eventsadmin_att")
+
+
+with people_tab:
+    # a draft has no one yet and a cancelled event no one left; past events: the latest first
+    attendance_tab(programme[programme.status == "published"].sort_values("starts_at",
+                                                                            ascending=period == "upcoming"))

@@ -77,6 +77,15 @@ def walk_in(claims: Claims, event_id: str, full_name: str, email: str | None = N
     return _call(claims, "select * from public.register_walk_in(%s, %s, %s)", (event_id, email or None, full_name))[0]
 
 
+def waitlist_position(claims: Claims, registration_id: str) -> int | None:
+    """A waiting registration's place in the queue (1 = next), as the team sees it; None if not waiting."""
+    rows = _call(claims, "select case when x.status = 'waitlisted' then (select count(*) from public.registrations w"
+                         " where w.event_id = x.event_id and w.status = 'waitlisted'"
+                         " and (w.created_at, w.id) <= (x.created_at, x.id)) end::int as n"
+                         " from public.registrations x where x.id = %s", (registration_id,))
+    return rows[0]["n"] if rows else None
+
+
 # --------------------------------------------------------------------------- no-shows (dashboard)
 
 NO_SHOW_COLUMNS = ["month", "event_id", "title", "starts_at", "events", "expected", "came", "no_shows",

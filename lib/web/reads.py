@@ -17,7 +17,7 @@ from lib.booking import bookings
 from lib.core import db
 from lib.dashboards import occupancy, report
 from lib.directory import members, privacy, skills
-from lib.events import events
+from lib.events import door, events
 from lib.web.ui import cache_key
 
 T = TypeVar("T")
@@ -89,6 +89,9 @@ team_events = for_person(events.team_events, 15)
 event_rooms = for_person(events.rooms, 300)
 event_attendees = for_person(events.attendees, 15)
 event_bookable_members = for_person(events.bookable_members, 300)
+# the event door (issue #14): the window is a constant of the database; the door's own list and
+# counts are read uncached (views/door.py says why)
+event_door_window = for_person(door.window, 3600)
 # directory
 skill_vocabulary = for_person(skills.vocabulary, 60)
 skills_admin_list = for_person(skills.admin_list, 30)

@@ -309,8 +309,9 @@ STRINGS = {
                               "Registration is closed: walk-ins are added from the Event door page."),
     "eventsadmin.door_open": ("Ouvrir l'accueil d'événement", "Open the event door"),
     "eventsadmin.registered_other": ("{name} est inscrit·e à « {title} ».", "{name} is registered for “{title}”."),
-    "eventsadmin.waitlisted_other": ("« {title} » est complet : {name} est sur la liste d'attente ({position}ᵉ).",
-                                     "“{title}” is full: {name} is on the waiting list (number {position})."),
+    "eventsadmin.waitlisted_other": ("« {title} » est complet : {name} est sur la liste d'attente, en position "
+                                     "{position}.",
+                                     "“{title}” is full: {name} is on the waiting list, in position {position}."),
     "events.filter.kind": ("Type", "Type"),
     "events.filter.kind_any": ("Tous les types", "All types"),
     "events.filter.month": ("Mois", "Month"),
