@@ -1,6 +1,7 @@
 """Occupancy dashboard for the board and the team: choose a period → ask lib → draw."""
 
 
+import pandas as pd
 import streamlit as st
 
 from lib.core.i18n import current_language, fmt_date, fmt_number, fmt_percent, t
@@ -256,6 +257,44 @@ else:
     ev[3].metric(t("dash.events.waitlist"), fmt_percent(figures["waitlist_share"])
                  if figures["waitlist_share"] is not None else "—", help=t("dash.events.waitlist_help"), **common)
 
+
+# ------------------------------------------------------------------ event no-shows, next to the desks' (issue #14)
+st.subheader(t("dash.noshow.title"), anchor=False)
+try:
+    missed = reads.event_no_shows(person.role, claims, period)
+except Exception as exc:
+    st.error(refusal(exc))
+    st.stop()
+if missed.empty:
+    st.info(t("dash.noshow.none"), icon=":material/event_busy:")
+else:
+    total = missed[missed["month"].isna()].iloc[0]
+    ns = st.columns(2)
+    ns[0].metric(t("dash.noshow.rate"), fmt_percent(total["no_show_rate"]) if pd.notna(total["no_show_rate"])
+                 else "—", help=t("dash.noshow.rate_help"), **common)
+    ns[1].metric(t("occupancy.kpi.no_show"), fmt_percent(no_show) if no_show is not None else "—",
+                 help=t("occupancy.kpi.no_show_help"), **common)
+    months = missed[missed["month"].notna() & missed["event_id"].isna()]
+
+    def _cell(value) -> str:  # a hidden count (fewer than 5, board accounts) reads "—", never "None"
+        return fmt_number(value) if pd.notna(value) else "—"
+
+    st.dataframe(pd.DataFrame({
+        t("dash.noshow.month"): [fmt_date(m, "MMMM y") for m in months["month"]],
+        t("dash.noshow.expected"): [_cell(v) for v in months["expected"]],
+        t("dash.noshow.missed"): [_cell(v) for v in months["no_shows"]],
+        t("dash.noshow.rate_col"): [fmt_percent(v) if pd.notna(v) else "—" for v in months["no_show_rate"]],
+    }), hide_index=True, width="stretch")
+    worst = missed[missed["event_id"].notna() & missed["no_shows"].notna() & missed["title"].notna()]
+    worst = worst.sort_values(["no_shows", "starts_at"], ascending=False).head(5)
+    if not worst.empty:  # the team only: board accounts read no title
+        st.caption(t("dash.noshow.worst"))
+        st.dataframe(pd.DataFrame({
+            t("dash.noshow.event"): [f"{fmt_date(s.tz_convert(tz).date())} · {title}" for s, title in zip(worst["starts_at"],
+                                                                                         worst["title"], strict=True)],
+            t("dash.noshow.expected"): [_cell(v) for v in worst["expected"]],
+            t("dash.noshow.missed"): [_cell(v) for v in worst["no_shows"]],
+        }), hide_index=True, width="stretch")
 
 # ------------------------------------------------------------------ the annual report (admins and the board)
 @st.fragment

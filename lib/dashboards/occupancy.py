@@ -18,6 +18,7 @@ import pandas as pd
 
 from lib.core import clock, csv_excel, db
 from lib.core.i18n import fmt_date, weekday_name
+from lib.events import door
 
 Claims = dict[str, Any]
 PRESETS = ("month", "3m", "12m", "custom")
@@ -257,3 +258,13 @@ def take_away_csv(frame: pd.DataFrame, headers: dict[str, str], lang: str) -> by
 
     rows = [[cell(v) for v in row] for row in frame[list(headers)].itertuples(index=False)]
     return csv_excel.to_csv(list(headers.values()), rows, lang)
+
+
+# --------------------------------------------------------------------------- event no-shows (issue #14)
+
+def event_no_shows(claims: Claims, period: Period) -> pd.DataFrame:
+    """Event no-shows over the period, aggregated in SQL (public.event_no_shows: its definition,
+    k-anonymity for board accounts): rows per event, a total per month (event_id None) and for the
+    period (month None)."""
+    return door.no_shows(claims, period.first, period.last)
+

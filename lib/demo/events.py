@@ -242,3 +242,40 @@ def _demo_member(conn: psycopg.Connection, member: Any, now: dt.datetime, rows: 
 
 _FIRST = "Agathe Bastien Céline Damien Elsa Fabien Gaëlle Hervé Iris Jonas Katell Laurent Maïwenn Noé Oriane".split()
 _LAST = "Allain Bozec Cadiou Derrien Even Floch Gourvès Hénaff Inizan Jaouen Kerhervé Lagadec Morvan Nédélec".split()
+
+
+def seed_walk_ins(conn: psycopg.Connection, rng: random.Random, scale: str) -> str:
+    """Walk-ins (issue #14) on past events where attendance was taken: people added at the door,
+    present, some with an e-mail (a guest), some a name only, a few members who had not registered;
+    full events get them too (walk-ins may go over capacity, supabase/migrations/20261206120000_event_door.sql)."""
+    now = clock.now()
+    held = conn.execute(
+        "select e.id, e.starts_at from public.events e where e.status = 'published' and e.ends_at < %s"
+        " and exists (select 1 from public.registrations x where x.event_id = e.id and x.status = 'attended')"
+        " order by e.starts_at", (now,)).fetchall()
+    members = conn.execute("select id from public.members where active and role = 'member'"
+                           " and email not like '%@example.org' order by email").fetchall()
+    rows: list[tuple] = []
+    for event in held:
+        taken = {r["member_id"] for r in conn.execute(
+            "select member_id from public.registrations where event_id = %s and member_id is not null"
+            " and status <> 'cancelled'", (event["id"],)).fetchall()}
+        for i in range(rng.choice([0, 0, 1, 1, 2, 3])):
+            at = event["starts_at"] + dt.timedelta(minutes=rng.randint(-5, 40))
+            spare = [m["id"] for m in members if m["id"] not in taken]
+            if spare and rng.random() < 0.2:
+                member = rng.choice(spare)
+                taken.add(member)
+                rows.append((event["id"], member, None, None, at))
+                continue
+            first, last = rng.choice(_FIRST), rng.choice(_LAST)
+            email = f"{_ascii(first)}.{_ascii(last)}.{i}{rng.randint(1, 999)}@exemple.fr" if rng.random() < 0.5 else None
+            rows.append((event["id"], None, f"{first} {last}", email, at))
+    conn.execute("alter table public.registrations disable trigger registrations_audit")
+    with conn.cursor() as cur, cur.copy(
+            "copy public.registrations (event_id, member_id, guest_name, guest_email, created_at, attended_at,"
+            " status, source) from stdin") as copy:
+        for event_id, member, name, email, at in rows:
+            copy.write_row((event_id, member, name, email, at, at, "attended", "walk_in"))
+    conn.execute("alter table public.registrations enable trigger registrations_audit")
+    return f"events: {len(rows)} walk-ins on {len(held)} past events"

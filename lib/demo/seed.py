@@ -86,6 +86,7 @@ DEMO_SEEDERS: list[tuple[str, Callable[[psycopg.Connection, random.Random, str],
     ("lib.bookings_demo", demo_bookings.seed_demo),
     ("lib.directory_demo", demo_directory.seed_demo),
     ("lib.events_demo", demo_events.seed_demo),
+    ("lib.events_walk_ins_demo", demo_events.seed_walk_ins),  # the event door (issue #14)
 ]
 
 

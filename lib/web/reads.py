@@ -116,6 +116,7 @@ by_plan = for_role(occupancy.by_plan, 300)
 event_stats = for_role(events.event_stats, 300)
 by_hour = for_role(occupancy.by_hour, 300)
 events_figures = for_role(occupancy.events_figures, 300)
+event_no_shows = for_role(occupancy.event_no_shows, 300)  # the event door (issue #14)
 annual_report = for_role(report.figures, 300)
 report_text = for_role(report.text, 300)
 

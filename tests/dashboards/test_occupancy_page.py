@@ -38,11 +38,13 @@ def test_board_sees_figures_and_charts(demo_db, lang, title, occupancy_label):
     # month so far, the default, has none of them on 1 May or 1 August)
     at.segmented_control(key="occ_preset").set_value("3m").run()
     assert not at.exception, at.exception
-    assert len(at.metric) == 5 + 4  # the space's five, then the events' four
     assert len(at.get("vega_lite_chart")) == 4
     claims = db.claims_for(user_id_of(DEMO["board"]), DEMO["board"])
     today = occupancy.space_today(claims)
     period = occupancy.period_for("3m", today)
+    # the space's five, the events' four, then event no-shows beside the desks' when attendance was taken
+    no_shows = 0 if occupancy.event_no_shows(claims, period).empty else 2
+    assert len(at.metric) == 5 + 4 + no_shows
     held = events.stats_summary(events.event_stats(claims, period.first, period.last))
     assert held["events"] > 0 and _metrics(at)[t("dash.events.held", lang)] == fmt_number(held["events"], lang)
     expected = occupancy.summary(claims, period)
@@ -100,7 +102,8 @@ def test_zone_filter_changes_the_figures(demo_db):
     at.segmented_control(key="occ_kind").set_value("room").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="occ_zone_fr").value == "", "the zone falls back to all zones"
-    assert len(at.metric) == 5 + 4
+    # the space's five, the events' four, and event no-shows (2) when attendance was taken
+    assert len(at.metric) == 5 + 4 + (0 if occupancy.event_no_shows(claims, period).empty else 2)
 
 
 def test_staff_has_the_page_in_the_menu_and_members_do_not(demo_db):
@@ -112,7 +115,7 @@ def test_staff_has_the_page_in_the_menu_and_members_do_not(demo_db):
     at = app_as(DEMO["staff"], PAGE, "en")
     assert not at.exception
     at.segmented_control(key="occ_preset").set_value("3m").run()  # open days and events on any date
-    assert not at.exception and len(at.metric) == 5 + 4
+    assert not at.exception and len(at.metric) == 5 + 4 + 2  # and event no-shows: the demo took attendance
 
 
 def test_a_member_opening_the_page_is_refused(demo_db):

@@ -35,7 +35,9 @@ def test_demo_events_are_a_believable_year(demo_db):
             "   as english from public.events").fetchone()
         over = conn.execute(
             "select count(*) as n from public.events e where (select count(*) from public.registrations x"
-            " where x.event_id = e.id and x.status in ('registered', 'attended')) > e.capacity").fetchone()["n"]
+            " where x.event_id = e.id and x.status in ('registered', 'attended')"
+            # walk-ins may go over capacity by design (the event door, issue #14); registrations never
+            "   and x.source <> 'walk_in') > e.capacity").fetchone()["n"]
         speakers = conn.execute("select count(*) filter (where member_id is not null) as members,"
                                 " count(*) filter (where member_id is null) as outside from public.event_speakers"
                                 ).fetchone()
@@ -45,7 +47,7 @@ def test_demo_events_are_a_believable_year(demo_db):
     # for any start date of the demo year
     assert 150 <= row["past_year"] <= 270, row
     assert row["coming"] >= 15 and row["kinds"] == 3 and row["english"] > 0 and row["cancelled"] >= 1, row
-    assert over == 0, "no event holds more people than its capacity"
+    assert over == 0, "no event holds more registrations than its capacity"
     assert speakers["members"] > 0 and speakers["outside"] > 0
     assert demo >= 1
     stats = events.event_stats(db.OWNER, today - dt.timedelta(days=365), today - dt.timedelta(days=1))

@@ -169,3 +169,14 @@ def _local_day(event: str) -> dt.date:
     with db.as_owner() as conn:
         return conn.execute("select (e.starts_at at time zone s.time_zone)::date as d from public.events e"
                             " cross join public.settings s where e.id = %s", (event,)).fetchone()["d"]
+
+
+def test_the_demo_has_walk_ins_on_past_events_only_all_present(demo_db):
+    with db.as_owner() as conn:
+        walk_ins = conn.execute(
+            "select x.status, x.member_id is not null as member, x.guest_email is null as no_email,"
+            " e.ends_at < now() as past from public.registrations x join public.events e on e.id = x.event_id"
+            " where x.source = 'walk_in'").fetchall()
+    assert len(walk_ins) > 20
+    assert {w["status"] for w in walk_ins} == {"attended"} and all(w["past"] for w in walk_ins)
+    assert any(w["member"] for w in walk_ins) and any(w["no_email"] for w in walk_ins)
