@@ -93,9 +93,10 @@ def door_list(event_id: str, door_open: bool) -> None:
         st.toast(said, icon=":material/check_circle:")
     counts = door.counts(claims, event_id)
     with st.container(key="door_counts"):
-        cells = st.columns(4)
-        for cell, name in zip(cells, ("registered", "present", "walk_ins", "waiting"), strict=True):
-            cell.metric(t(f"door.count.{name}"), counts[name], border=True)
+        names = {"registered": t("door.count.registered"), "present": t("door.count.present"),
+                 "walk_ins": t("door.count.walk_ins"), "waiting": t("door.count.waiting")}
+        for cell, (name, label) in zip(st.columns(4), names.items(), strict=True):
+            cell.metric(label, counts[name], border=True)
         st.caption(t("door.capacity", n=counts["capacity"]))
     search = st.text_input(t("door.search"), key="door_search", type="search", live=True, max_chars=100,
                            placeholder=t("door.search_placeholder"))

@@ -190,8 +190,6 @@ STRINGS = {
     "eventsadmin.att.arrived": ("Inscrit·e le", "Registered on"),
     "eventsadmin.att.present": ("Présent·e", "Present"),
     "eventsadmin.att.guest": ("invité·e", "guest"),
-    "eventsadmin.att_save": ("Enregistrer les présences", "Save attendance"),
-    "eventsadmin.att_saved": ("Présences enregistrées ({n} changement(s)).", "Attendance saved ({n} change(s))."),
     "eventsadmin.att_too_early": ("La présence se note à partir de 2 heures avant le début de l'événement.",
                                   "Attendance can be marked from 2 hours before the event's start."),
     "eventsadmin.waitlist": ("Liste d'attente", "Waiting list"),
@@ -303,7 +301,6 @@ STRINGS = {
     "door.undo_walk_in": ("Décocher une entrée sur place la retire de la liste.",
                           "Unticking a walk-in removes it from the list."),
     "eventsadmin.att_hint": ("Chaque case cochée est enregistrée aussitôt.", "Each tick is saved at once."),
-    "eventsadmin.att_page": ("Page", "Page"),
     "eventsadmin.door_link": ("Les inscriptions sont closes : les entrées sur place se font depuis la page Accueil "
                               "d'événement.",
                               "Registration is closed: walk-ins are added from the Event door page."),
