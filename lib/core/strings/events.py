@@ -257,4 +257,28 @@ STRINGS = {
     "dash.events.waitlist": ("Avec liste d'attente", "With a waiting list"),
     "dash.events.waitlist_help": ("Part des événements où quelqu'un a dû attendre une place.",
                                   "Share of events where someone had to wait for a place."),
+
+    # --- series, registration cut-off, events taking a zone (issue #14, the team's side)
+    "event.registration_closed": ("Les inscriptions à cet événement sont closes depuis le {date_fr} à {time}.",
+                                  "Registration for this event closed on {date_en} at {time}."),
+    "booking.event_in_zone": ("L'événement « {title} » occupe cette zone de {from} à {to} (installation et "
+                              "rangement compris) : choisissez un autre créneau ou un poste d'une autre zone.",
+                              "The event “{title}” takes this area from {from} to {to} (set-up and clear-up "
+                              "included): choose another time or a desk in another area."),
+    "event.not_in_series": ("Cet événement ne fait pas partie d'une série.", "This event is not part of a series."),
+    "event.series_frequency": ("Choisissez une répétition : chaque semaine, toutes les deux semaines ou chaque mois.",
+                               "Choose a repetition: weekly, every two weeks or monthly."),
+    "event.series_end": ("Indiquez soit une date de fin (dans les deux ans), soit un nombre de dates entre 2 et 200.",
+                         "Give either an end date (within two years) or a number of dates between 2 and 200."),
+    "event.series_status": ("Une série est créée en brouillon ou publiée.",
+                            "A series is created as a draft or published."),
+    "event.series_change_unknown": ("Cette modification d'une série n'est pas possible.",
+                                    "This change to a series is not possible."),
+    "db.events_closes_before_end": ("La clôture des inscriptions doit précéder la fin de l'événement.",
+                                    "Registration must close before the event ends."),
+    "db.events_setup_minutes": ("L'installation dure entre 0 et 720 minutes.", "Set-up lasts 0 to 720 minutes."),
+    "db.events_clearup_minutes": ("Le rangement dure entre 0 et 720 minutes.", "Clear-up lasts 0 to 720 minutes."),
+    "db.settings_registration_cutoff": ("La clôture des inscriptions se règle entre 0 et 10 080 minutes avant le début.",
+                                        "Registration closes 0 to 10,080 minutes before the start."),
+    # --- end of the series block
 }
