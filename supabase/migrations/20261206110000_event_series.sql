@@ -79,8 +79,9 @@ as $$
 $$;
 revoke all on function private.registration_closes_at(public.events) from public;
 
-/** Refuse with event.registration_closed when the cut-off has passed (the local date and time
- * it closed as parameters: `date_fr` 31/12/2026, `date_en` Dec 31, 2026, `time` 18:00). */
+/** Refuse with event.registration_closed when the cut-off has passed (the local day and time
+ * it closed as parameters: `day` 2026-12-31, which lib/core/errors.py writes in the reader's
+ * language, and `time` 18:00). */
 create or replace function private.refuse_if_registration_closed(e public.events) returns void
 language plpgsql stable security definer set search_path = ''
 as $$
@@ -93,8 +94,7 @@ begin
   end if;
   v_local := v_at at time zone (select s.time_zone from public.settings s);
   perform private.refuse('event.registration_closed', jsonb_build_object(
-    'date_fr', to_char(v_local, 'DD/MM/YYYY'), 'date_en', to_char(v_local, 'FMMon FMDD, YYYY'),
-    'time', to_char(v_local, 'HH24:MI')));
+    'day', to_char(v_local, 'YYYY-MM-DD'), 'time', to_char(v_local, 'HH24:MI')));
 end
 $$;
 revoke all on function private.refuse_if_registration_closed(public.events) from public;

@@ -13,7 +13,7 @@ import pytest
 from lib.booking import share_links
 from lib.core import clock, db
 from lib.core.errors import UserError
-from lib.core.i18n import t
+from lib.core.i18n import fmt_date, t
 from lib.events import events
 from tests.booking.conftest import proof_secret
 from tests.conftest import claims, make_member
@@ -55,8 +55,8 @@ def test_a_member_is_refused_after_the_default_cut_off_and_told_when_it_closed(p
     assert err.key == "event.registration_closed"
     closed = closing_time(event)
     french, english = err.message("fr"), err.message("en")
-    assert closed.strftime("%d/%m/%Y") in french and closed.strftime("%H:%M") in french
-    assert closed.strftime("%H:%M") in english and str(closed.year) in english
+    assert fmt_date(closed.date(), "long", "fr") in french and closed.strftime("%H:%M") in french
+    assert fmt_date(closed.date(), "long", "en") in english and closed.strftime("%H:%M") in english
     assert closed.date().isoformat() not in french + english  # no ISO date in a sentence
     assert "{" not in french + english
     assert events.my_registrations(claims(ALICE), people[ALICE]).empty

@@ -129,10 +129,10 @@ STRINGS = {
     "eventsadmin.period": ("Période", "Period"),
     "eventsadmin.period.upcoming": ("À venir", "Coming up"),
     "eventsadmin.period.past": ("Passés (6 derniers mois)", "Past (last 6 months)"),
-    "eventsadmin.help": ("Ajoutez une ligne pour créer un événement. Les intervenant·es se séparent par des "
+    "eventsadmin.help": ("Modifiez les événements existants dans la grille. Les intervenant·es se séparent par des "
                          "virgules ; une adresse e-mail ou un nom de membre relie l'intervenant·e à son profil. "
                          "Passez le statut à « publié » pour ouvrir les inscriptions.",
-                         "Add a row to create an event. Separate speakers with commas; a member's e-mail or name "
+                         "Edit existing events in the grid. Separate speakers with commas; a member's e-mail or name "
                          "links the speaker to their profile. Set the status to “published” to open "
                          "registration."),
     "eventsadmin.col.title": ("Titre", "Title"),
@@ -259,8 +259,8 @@ STRINGS = {
                                   "Share of events where someone had to wait for a place."),
 
     # --- series, registration cut-off, events taking a zone (issue #14, the team's side)
-    "event.registration_closed": ("Les inscriptions à cet événement sont closes depuis le {date_fr} à {time}.",
-                                  "Registration for this event closed on {date_en} at {time}."),
+    "event.registration_closed": ("Les inscriptions à cet événement sont closes depuis le {day} à {time}.",
+                                  "Registration for this event closed on {day} at {time}."),
     "booking.event_in_zone": ("L'événement « {title} » occupe cette zone de {from} à {to} (installation et "
                               "rangement compris) : choisissez un autre créneau ou un poste d'une autre zone.",
                               "The event “{title}” takes this area from {from} to {to} (set-up and clear-up "
@@ -280,5 +280,65 @@ STRINGS = {
     "db.events_clearup_minutes": ("Le rangement dure entre 0 et 720 minutes.", "Clear-up lasts 0 to 720 minutes."),
     "db.settings_registration_cutoff": ("La clôture des inscriptions se règle entre 0 et 10 080 minutes avant le début.",
                                         "Registration closes 0 to 10,080 minutes before the start."),
+    # --- the team's form for a new event or series, a series' changes, the desk bookings an event hits
+    "eventsadmin.new": ("Nouvel événement ou série", "New event or series"),
+    "eventsadmin.new.title": ("Titre", "Title"),
+    "eventsadmin.new.day": ("Date (la première d'une série)", "Date (the first of a series)"),
+    "eventsadmin.new.starts": ("Début", "Start"),
+    "eventsadmin.new.ends": ("Fin", "End"),
+    "eventsadmin.new.room": ("Salle (facultatif)", "Room (optional)"),
+    "eventsadmin.new.no_room": ("Pas de salle", "No room"),
+    "eventsadmin.new.zone": ("Zone occupée (facultatif : ses postes ne sont plus réservables)",
+                             "Area taken (optional: its desks can no longer be booked)"),
+    "eventsadmin.new.no_zone": ("Aucune zone", "No area"),
+    "eventsadmin.new.setup": ("Installation (minutes avant)", "Set-up (minutes before)"),
+    "eventsadmin.new.clearup": ("Rangement (minutes après)", "Clear-up (minutes after)"),
+    "eventsadmin.new.closes": ("Clôture des inscriptions (minutes avant le début)",
+                               "Registration closes (minutes before the start)"),
+    "eventsadmin.new.repeat": ("Répétition", "Repeat"),
+    "eventsadmin.new.repeat.once": ("Une seule fois", "Once"),
+    "eventsadmin.new.repeat.weekly": ("Chaque semaine", "Every week"),
+    "eventsadmin.new.repeat.biweekly": ("Toutes les deux semaines", "Every two weeks"),
+    "eventsadmin.new.repeat.monthly_weekday": ("Chaque mois, le même jour de la semaine (ex. le 1er jeudi)",
+                                               "Monthly, on the same weekday (e.g. the first Thursday)"),
+    "eventsadmin.new.repeat.monthly_day": ("Chaque mois, le même jour du mois (ex. le 15)",
+                                           "Monthly, on the same day of the month (e.g. the 15th)"),
+    "eventsadmin.new.until": ("Jusqu'au (inclus)", "Until (included)"),
+    "eventsadmin.new.count": ("ou nombre de dates", "or number of dates"),
+    "eventsadmin.new.go": ("Créer", "Create"),
+    "eventsadmin.new.created": ("« {title} » créé.", "“{title}” created."),
+    "eventsadmin.new.created_series": ("Série « {title} » créée : {n} dates.", "Series “{title}” created: {n} dates."),
+    "eventsadmin.new.fix": ("Corrigez les champs signalés : rien n'a été perdu.",
+                            "Fix the fields marked below: nothing you typed was lost."),
+    "eventsadmin.err.day": ("choisissez une date.", "choose a date."),
+    "eventsadmin.err.form_times": ("indiquez une heure de début et une heure de fin, la fin après le début.",
+                                   "give a start time and an end time, the end after the start."),
+    "eventsadmin.manage": ("Une date, sa série, sa zone", "One date, its series, its area"),
+    "eventsadmin.manage_pick": ("Événement", "Event"),
+    "eventsadmin.series.dates": ("Les dates de cette série", "The dates of this series"),
+    "eventsadmin.series.from": ("Modifier cette date et toutes les suivantes", "Change this date and all following"),
+    "eventsadmin.series.keep": ("inchangé si vide", "unchanged if empty"),
+    "eventsadmin.series.changed": ("{n} date(s) modifiée(s).", "{n} date(s) changed."),
+    "eventsadmin.series.cancel": ("Annuler cette date et toutes les suivantes", "Cancel this date and all following"),
+    "eventsadmin.series.cancel_warning": ("{events} date(s) seront annulées ; {n} personne(s) inscrite(s) ou en "
+                                          "attente seront prévenue(s) par e-mail. C'est définitif.",
+                                          "{events} date(s) will be cancelled; {n} registered or waiting "
+                                          "person(s) will be told by e-mail. This is final."),
+    "eventsadmin.series.cancel_confirm": ("Oui, annuler ces dates", "Yes, cancel these dates"),
+    "eventsadmin.series.cancelled": ("{n} date(s) annulée(s).", "{n} date(s) cancelled."),
+    "eventsadmin.series.none": ("Cet événement n'est pas une série : modifiez-le dans la grille.",
+                                "This event is not a series: edit it in the grid."),
+    "eventsadmin.hits": ("Réservations de postes touchées par cet événement", "Desk bookings this event hits"),
+    "eventsadmin.hits.help": ("Proposez un autre poste à ces personnes, ou annulez leur réservation (elles sont "
+                              "prévenues par e-mail).",
+                              "Offer these people another desk, or cancel their booking (they are told by e-mail)."),
+    "eventsadmin.hits.pick": ("Réservations à annuler", "Bookings to cancel"),
+    "eventsadmin.hits.confirm": ("Oui, annuler ces réservations et prévenir ces personnes",
+                                 "Yes, cancel these bookings and tell these people"),
+    "eventsadmin.hits.go": ("Annuler les réservations choisies", "Cancel the chosen bookings"),
+    "eventsadmin.hits.done": ("{n} réservation(s) annulée(s).", "{n} booking(s) cancelled."),
+    "eventsadmin.hits.col.desk": ("Poste", "Desk"),
+    "eventsadmin.hits.col.who": ("Qui", "Who"),
+    "eventsadmin.hits.col.when": ("Quand", "When"),
     # --- end of the series block
 }
