@@ -235,3 +235,19 @@ def test_members_cannot_read_the_series_table(space):
         assert conn.execute("select count(*) as n from public.event_series").fetchone()["n"] == 0
     with db.as_user(claims(HOST)) as conn:
         assert conn.execute("select count(*) as n from public.event_series").fetchone()["n"] == 1
+
+
+def test_the_demo_has_a_weekly_meetup_and_a_monthly_apero_that_take_no_desk_by_day(demo_db):
+    with db.as_owner() as conn:
+        rows = conn.execute(
+            "select s.frequency, e.starts_at, e.zone_id is not null as zone, private.event_hold(e) as hold,"
+            " st.closes_at, st.time_zone from public.event_series s join public.events e on e.series_id = s.id,"
+            " public.settings st order by s.frequency, e.starts_at").fetchall()
+    tz = ZoneInfo(rows[0]["time_zone"])
+    weekly_days = [r["starts_at"].astimezone(tz) for r in rows if r["frequency"] == "weekly"]
+    monthly_days = [r["starts_at"].astimezone(tz) for r in rows if r["frequency"] == "monthly_weekday"]
+    assert len(weekly_days) == 17 and {d.isoweekday() for d in weekly_days} == {4}
+    assert len(monthly_days) == 5 and all(d.isoweekday() == 5 and d.day <= 7 for d in monthly_days)
+    assert all(r["zone"] for r in rows)
+    # they hold the open space only once it has closed: no demo booking, no test's booking is hit
+    assert all(r["hold"].lower.astimezone(tz).time() >= r["closes_at"] for r in rows)
