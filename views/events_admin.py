@@ -38,6 +38,7 @@ NEW_KEYS = ("eva_new_title", "eva_new_day", "eva_new_starts", "eva_new_ends", "e
 # labels fixed when the page is drawn, in its language (AppTest formats options again later)
 KIND_LABELS = {k: t(f"events.kind.{k}") for k in events.KINDS}
 STATUS_LABELS = {s: t(f"events.status.{s}") for s in ("draft", "published")}
+SCOPES = {"one": t("eventsadmin.series.only"), "from": t("eventsadmin.series.from")}
 DATE_FORMAT = "DD/MM/YYYY" if current_language() == "fr" else "YYYY/MM/DD"
 
 
@@ -156,7 +157,9 @@ def _manage_section() -> None:
             t("eventsadmin.col.waitlisted"): dates.waitlisted,
         }), hide_index=True, width="stretch")
         with st.form(f"eva_from_{chosen}", enter_to_submit=False):
-            st.markdown(f"**{t('eventsadmin.series.from')}** · {t('eventsadmin.series.keep')}")
+            scope = st.radio(t("eventsadmin.series.scope"), list(SCOPES), format_func=SCOPES.get, horizontal=True,
+                             key=f"eva_from_scope_{chosen}")
+            st.caption(t("eventsadmin.series.keep"))
             title = st.text_input(t("eventsadmin.new.title"), max_chars=200, key=f"eva_from_title_{chosen}")
             cols = st.columns(4)
             starts = cols[0].time_input(t("eventsadmin.new.starts"), value=None, step=dt.timedelta(minutes=15),
@@ -168,14 +171,15 @@ def _manage_section() -> None:
             status = cols[3].selectbox(t("eventsadmin.col.status"), list(STATUS_LABELS), index=None,
                                        format_func=STATUS_LABELS.get, placeholder=t("app.choose"),
                                        key=f"eva_from_status_{chosen}")
-            if st.form_submit_button(t("eventsadmin.series.from"), key=f"eva_from_go_{chosen}"):
+            if st.form_submit_button(t("eventsadmin.series.go"), key=f"eva_from_go_{chosen}"):
                 changes = {k: v for k, v in (("title", (title or "").strip() or None), ("starts_time", starts),
                                              ("ends_time", ends), ("capacity", capacity), ("status", status))
                            if v is not None}
                 if starts is not None and ends is None:  # a new start keeps each date's length
                     changes["ends_time"] = (dt.datetime.combine(today, starts)
                                             + (event.ends_at - event.starts_at)).time()
-                n = run_action(lambda: events.update_series_from(claims, chosen, changes)) if changes else 0
+                change = events.update_series_from if scope == "from" else events.update_occurrence
+                n = run_action(lambda: change(claims, chosen, changes)) if changes else 0
                 if n is not None:
                     set_flash("eventsadmin", t("eventsadmin.series.changed", n=n))
                     st.rerun()

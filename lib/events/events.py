@@ -23,7 +23,7 @@ from psycopg.types.json import Jsonb
 from lib.booking import share_links
 from lib.core import db
 from lib.core.csv_excel import to_csv
-from lib.core.errors import from_db_error
+from lib.core.errors import UserError, from_db_error
 from lib.core.i18n import current_language, t
 from lib.space import space
 
@@ -652,3 +652,35 @@ def zones(claims: Claims) -> dict[str, str]:
 def registration_cutoff_minutes(claims: Claims) -> int:
     """The space's default: registration closes this many minutes before an event's start."""
     return _user_call(claims, "select registration_cutoff_minutes as m from public.settings", ())[0]["m"]
+
+
+def update_occurrence(claims: Claims, event_id: str, changes: dict[str, Any]) -> int:
+    """Change one date of a series alone (or any event), with the keys `update_series_from`
+    takes for the form (title, starts_time, ends_time, capacity, status); a new start keeps the
+    event's length unless an end is given. The team's right to change it is the table's RLS."""
+    tz = space_tz()
+    try:
+        with db.as_user(claims) as conn:
+            row = conn.execute("select starts_at, ends_at from public.events where id = %s for update",
+                               (event_id,)).fetchone()
+            if row is None:
+                raise UserError("event.not_found")
+            starts, ends = row["starts_at"].astimezone(tz), row["ends_at"].astimezone(tz)
+            new_starts = (dt.datetime.combine(starts.date(), _time_of(changes["starts_time"]), tz)
+                          if changes.get("starts_time") is not None else starts)
+            new_ends = (dt.datetime.combine(starts.date(), _time_of(changes["ends_time"]), tz)
+                        if changes.get("ends_time") is not None else new_starts + (ends - starts))
+            title = changes.get("title")
+            return conn.execute(
+                "update public.events set title = coalesce(%s, title), capacity = coalesce(%s, capacity),"
+                " status = coalesce(%s, status), starts_at = %s, ends_at = %s,"
+                # an event's own cut-off moves with it (SET reads the row as it was)
+                " registration_closes_at = registration_closes_at + (%s - starts_at) where id = %s",
+                (title.strip() if title else None, changes.get("capacity"), changes.get("status"), new_starts,
+                 new_ends, new_starts, event_id)).rowcount
+    except psycopg.Error as exc:
+        raise from_db_error(exc) from exc
+
+
+def _time_of(value: dt.time | str) -> dt.time:
+    return value if isinstance(value, dt.time) else dt.time.fromisoformat(value)

@@ -251,3 +251,15 @@ def test_the_demo_has_a_weekly_meetup_and_a_monthly_apero_that_take_no_desk_by_d
     assert all(r["zone"] for r in rows)
     # they hold the open space only once it has closed: no demo booking, no test's booking is hit
     assert all(r["hold"].lower.astimezone(tz).time() >= r["closes_at"] for r in rows)
+
+
+def test_one_date_changed_from_the_form_moves_alone_and_keeps_its_length(space):
+    series = weekly(HOST, n=3)
+    dates = occurrences(series)
+    assert events.update_occurrence(claims(HOST), dates[1]["id"], {"starts_time": dt.time(20)}) == 1
+    after = occurrences(series)
+    local = [a["starts_at"].astimezone(TZ) for a in after]
+    assert [(x.hour, x.minute) for x in local] == [(19, 0), (20, 0), (19, 0)]
+    assert {a["ends_at"] - a["starts_at"] for a in after} == {dt.timedelta(hours=2)}
+    assert refusal(lambda: events.update_occurrence(claims(ALICE), dates[0]["id"], {"title": "Pris"})).key \
+        == "event.not_found"  # a member does not see the draft: nothing to change
