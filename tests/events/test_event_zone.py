@@ -140,3 +140,43 @@ def test_the_team_sees_the_bookings_an_event_hits_and_members_may_not(space):
     # cancelled through the ordinary cancellation, the list empties
     bookings.cancel(claims(HOST), str(mine["id"]))
     assert events.zone_bookings(claims(HOST), event).empty
+
+
+def test_the_team_page_lists_the_bookings_an_event_hits_and_cancels_them_after_confirming(demo_db):
+    from tests.conftest import DEMO, app_as
+
+    settings = bookings.booking_settings()
+    day = bookings.next_open_day(settings, clock.space_today(settings["time_zone"]) + dt.timedelta(days=3))
+    with db.as_owner() as conn:
+        desk = conn.execute("select r.id::text, r.zone_id::text from public.resources r where r.name = 'O01'").fetchone()
+        conn.execute("update public.bookings set status = 'cancelled' where day = %s and resource_id = %s",
+                     (day, desk["id"]))
+        member = conn.execute("select id from public.members where email = %s", (DEMO["member"],)).fetchone()["id"]
+        conn.execute("update public.bookings set status = 'cancelled' where day = %s and member_id = %s", (day, member))
+    starts, ends = bookings.slot_range(day, "pm", settings)
+    with db.as_owner() as conn:  # as the owner: the demo member's plan quota is not what this test is about
+        booking = conn.execute("insert into public.bookings (resource_id, member_id, during, units) values"
+                               " (%s, %s, tstzrange(%s, %s, '[)'), 0.5) returning id", (desk["id"], member, starts,
+                                                                                     ends)).fetchone()
+    tz = ZoneInfo(settings["time_zone"])
+    with db.as_owner() as conn:
+        event = conn.execute(
+            "insert into public.events (title, starts_at, ends_at, capacity, status, zone_id) values"
+            " ('Forum zone', %s, %s, 50, 'published', %s) returning id::text",
+            (dt.datetime.combine(day, dt.time(14), tz), dt.datetime.combine(day, dt.time(16), tz),
+             desk["zone_id"])).fetchone()["id"]
+    at = app_as(DEMO["staff"], "views/events_admin.py", lang="fr")
+    at.selectbox(key="eva_manage").set_value(event).run()
+    assert not at.exception
+    picker = at.multiselect(key=f"eva_hits_{event}")
+    assert str(booking["id"]) in picker.options or any("O01" in o for o in picker.options)
+    picker.set_value([str(booking["id"])]).run()
+    assert at.button(key=f"eva_hits_go_{event}").disabled  # not before confirming: it e-mails the member
+    at.checkbox(key=f"eva_hits_sure_{event}").check().run()
+    at.button(key=f"eva_hits_go_{event}").click().run()
+    assert not at.exception
+    with db.as_owner() as conn:
+        status = conn.execute("select status from public.bookings where id = %s", (booking["id"],)).fetchone()["status"]
+        told = conn.execute("select count(*) as n from public.notifications where booking_id = %s"
+                            " and kind = 'booking_cancelled'", (booking["id"],)).fetchone()["n"]
+    assert status == "cancelled" and told == 1
