@@ -1,7 +1,9 @@
 """What events taking a zone cost a booking: `book_resource` throughput (as signed-in members,
 one transaction per booking) on desks of a zone that holds a published event every evening of
 the next 60 days (the booking trigger finds and checks them) against desks of a zone with no
-event, interleaved in the same run on the same tables, so both see the same data.
+event, and against the same bookings under the trigger as it was before (the events migration's
+`private.bookings_respect_events`, put back for one slot in three), interleaved in the same run
+on the same tables, so all three see the same data.
 
 Usage: python bench/booking_zone.py
 """
@@ -29,6 +31,15 @@ from lib.demo.bookings import tiny_space
 
 DESKS = 20
 DAYS = 30
+MIGRATIONS = Path(__file__).resolve().parent.parent / "supabase" / "migrations"
+
+
+def trigger_function(migration: str) -> str:
+    """The `create or replace function private.bookings_respect_events()` statement of a migration."""
+    text = (MIGRATIONS / migration).read_text()
+    start = text.index("create or replace function private.bookings_respect_events()")
+    end = text.index("$$;", text.index("as $$", start) + 5) + 3
+    return text[start:end]
 
 
 def main() -> None:
@@ -50,15 +61,22 @@ def main() -> None:
                              " setup_minutes, clearup_minutes) values ('Soirée', %s, %s, 50, 'published', %s, 30, 30)",
                              (starts, starts + dt.timedelta(hours=2), space["zone"]))
         settings = bookings.booking_settings()
-        timings: dict[str, float] = {"zone with events": 0.0, "zone without": 0.0}
+        before = trigger_function("20261204150000_events.sql")
+        now = trigger_function("20261206110000_event_series.sql")
+        timings: dict[str, float] = {"zone with events": 0.0, "zone without": 0.0, "before (old trigger)": 0.0}
         counts = dict.fromkeys(timings, 0)
-        with psycopg.connect(info, row_factory=dict_row) as conn:
+        with psycopg.connect(info, row_factory=dict_row, autocommit=True) as owner, \
+                psycopg.connect(info, row_factory=dict_row) as conn:
             for d in range(1, DAYS + 1):
-                for half in ("am", "pm"):
+                for n, half in enumerate(("am", "pm")):
                     starts, ends = bookings.slot_range(today + dt.timedelta(days=d), half, settings)
+                    old = (2 * d + n) % 3 == 0  # one slot in three under the old trigger
+                    owner.execute(before if old else now)
                     for k in range(DESKS):
-                        for label, desk, person in (("zone with events", space["desks"][k], crowd[k]),
-                                                    ("zone without", calm[k], crowd[DESKS + k])):
+                        chosen = ((("before (old trigger)", space["desks"][k], crowd[k]),) if old else
+                                  (("zone with events", space["desks"][k], crowd[k]),
+                                   ("zone without", calm[k], crowd[DESKS + k])))
+                        for label, desk, person in chosen:
                             begin = time.perf_counter()
                             with conn.transaction():
                                 act_as(conn, person[1], person[2])
@@ -68,7 +86,8 @@ def main() -> None:
         rates = {label: counts[label] / timings[label] for label in timings}
         for label, rate in rates.items():
             print(f"book_resource, {label}: {rate:.0f} bookings/s ({counts[label]} bookings)")
-        print(f"ratio with ÷ without: {rates['zone with events'] / rates['zone without']:.2f}")
+        print(f"ratio with ÷ without: {rates['zone with events'] / rates['zone without']:.2f}; "
+              f"with ÷ before: {rates['zone with events'] / rates['before (old trigger)']:.2f}")
     finally:
         discard(DATA)
 

@@ -109,7 +109,7 @@ def test_a_weekly_series_changed_cancelled_registered_and_an_event_taking_the_op
             page.locator(f".st-key-eva_from_starts_{fourth['id']}").wait_for()
             _type_segments(page, f"eva_from_starts_{fourth['id']}", "2000")
             page.locator(f".st-key-eva_from_go_{fourth['id']} button").click()
-            page.get_by_text("1 date(s) modifiée(s)").first.wait_for()
+            page.get_by_text("Dates modifiées : 1.").first.wait_for()
 
             sixth = dates[5]
             _choose(page, "eva_manage", fmt_date(sixth["starts_at"].astimezone(tz).date()))
@@ -117,7 +117,7 @@ def test_a_weekly_series_changed_cancelled_registered_and_an_event_taking_the_op
             sure.wait_for()
             sure.get_by_text("Oui, annuler ces dates").click()
             page.locator(f".st-key-eva_series_cancel_{sixth['id']} button").click()
-            page.get_by_text("5 date(s) annulée(s)").first.wait_for()
+            page.get_by_text("Dates annulées : 5.").first.wait_for()
             screenshot(page, "series-cancelled-from-the-sixth")
         after = _series()
         assert [a["status"] for a in after] == ["published"] * 5 + ["cancelled"] * 5

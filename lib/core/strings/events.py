@@ -321,14 +321,15 @@ STRINGS = {
     "eventsadmin.series.only": ("Cette date seulement", "This date only"),
     "eventsadmin.series.go": ("Enregistrer la modification", "Save the change"),
     "eventsadmin.series.keep": ("inchangé si vide", "unchanged if empty"),
-    "eventsadmin.series.changed": ("{n} date(s) modifiée(s).", "{n} date(s) changed."),
+    # counts said without "(s)" plurals: "Dates modifiées : 3"
+    "eventsadmin.series.changed": ("Dates modifiées : {n}.", "Dates changed: {n}."),
     "eventsadmin.series.cancel": ("Annuler cette date et toutes les suivantes", "Cancel this date and all following"),
-    "eventsadmin.series.cancel_warning": ("{events} date(s) seront annulées ; {n} personne(s) inscrite(s) ou en "
-                                          "attente seront prévenue(s) par e-mail. C'est définitif.",
-                                          "{events} date(s) will be cancelled; {n} registered or waiting "
-                                          "person(s) will be told by e-mail. This is final."),
+    "eventsadmin.series.cancel_warning": ("Dates annulées : {events}. Personnes inscrites ou en attente prévenues "
+                                          "par e-mail : {n}. C'est définitif.",
+                                          "Dates cancelled: {events}. People registered or waiting told by e-mail: "
+                                          "{n}. This is final."),
     "eventsadmin.series.cancel_confirm": ("Oui, annuler ces dates", "Yes, cancel these dates"),
-    "eventsadmin.series.cancelled": ("{n} date(s) annulée(s).", "{n} date(s) cancelled."),
+    "eventsadmin.series.cancelled": ("Dates annulées : {n}.", "Dates cancelled: {n}."),
     "eventsadmin.series.none": ("Cet événement n'est pas une série : modifiez-le dans la grille.",
                                 "This event is not a series: edit it in the grid."),
     "eventsadmin.hits": ("Réservations de postes touchées par cet événement", "Desk bookings this event hits"),
@@ -339,7 +340,7 @@ STRINGS = {
     "eventsadmin.hits.confirm": ("Oui, annuler ces réservations et prévenir ces personnes",
                                  "Yes, cancel these bookings and tell these people"),
     "eventsadmin.hits.go": ("Annuler les réservations choisies", "Cancel the chosen bookings"),
-    "eventsadmin.hits.done": ("{n} réservation(s) annulée(s).", "{n} booking(s) cancelled."),
+    "eventsadmin.hits.done": ("Réservations annulées : {n}.", "Bookings cancelled: {n}."),
     "eventsadmin.hits.col.desk": ("Poste", "Desk"),
     "eventsadmin.hits.col.who": ("Qui", "Who"),
     "eventsadmin.hits.col.when": ("Quand", "When"),
