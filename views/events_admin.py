@@ -39,7 +39,7 @@ NEW_KEYS = ("eva_new_title", "eva_new_day", "eva_new_starts", "eva_new_ends", "e
 KIND_LABELS = {k: t(f"events.kind.{k}") for k in events.KINDS}
 STATUS_LABELS = {s: t(f"events.status.{s}") for s in ("draft", "published")}
 SCOPES = {"one": t("eventsadmin.series.only"), "from": t("eventsadmin.series.from")}
-DATE_FORMAT = "DD/MM/YYYY" if current_language() == "fr" else "YYYY/MM/DD"
+DATE_FORMAT = "DD/MM/YYYY"  # what people in the space write, in French and in British English
 
 
 def _field_error(problems: dict[str, str], *fields: str) -> None:
@@ -155,7 +155,7 @@ def _manage_section() -> None:
             t("eventsadmin.col.status"): [t(f"events.status.{s}") for s in dates.status],
             t("eventsadmin.col.registered"): dates.registered,
             t("eventsadmin.col.waitlisted"): dates.waitlisted,
-        }), hide_index=True, width="stretch")
+        }), hide_index=True, width="stretch", placeholder="")
         with st.form(f"eva_from_{chosen}", enter_to_submit=False):
             scope = st.radio(t("eventsadmin.series.scope"), list(SCOPES), format_func=SCOPES.get, horizontal=True,
                              key=f"eva_from_scope_{chosen}")
@@ -208,7 +208,7 @@ def _manage_section() -> None:
     st.dataframe(pd.DataFrame({t("eventsadmin.hits.col.desk"): hits.resource_name,
                                t("eventsadmin.hits.col.who"): hits.who,
                                t("eventsadmin.hits.col.when"): [when[b] for b in hits.booking_id]}),
-                 hide_index=True, width="stretch")
+                 hide_index=True, width="stretch", placeholder="")
     names = {row.booking_id: f"{row.resource_name} · {row.who} · {when[row.booking_id]}" for row in hits.itertuples()}
     picked = st.multiselect(t("eventsadmin.hits.pick"), list(names), format_func=names.get,
                             placeholder=t("app.choose"), key=f"eva_hits_{chosen}")
@@ -244,7 +244,7 @@ with edit_tab:
     for column in ("room", "speakers", "description"):
         grid_rows[column] = grid_rows[column].astype(object).where(grid_rows[column].notna(), "")
     edited = st.data_editor(
-        grid_rows, key="eva_editor", num_rows="delete", hide_index=True, width="stretch",
+        grid_rows, key="eva_editor", num_rows="delete", hide_index=True, width="stretch", placeholder="",
         # what the team checks first (title, status, when) before the grid scrolls sideways
         column_order=["title", "status", "starts_at", "ends_at", "kind", "room", "capacity", "registered",
                       "waitlisted", "speakers", "description"],
