@@ -161,7 +161,7 @@ def _manage_section() -> None:
                              key=f"eva_from_scope_{chosen}")
             st.caption(t("eventsadmin.series.keep"))
             title = st.text_input(t("eventsadmin.new.title"), max_chars=200, key=f"eva_from_title_{chosen}")
-            cols = st.columns(4)
+            cols = st.columns(5)
             starts = cols[0].time_input(t("eventsadmin.new.starts"), value=None, step=dt.timedelta(minutes=15),
                                         key=f"eva_from_starts_{chosen}")
             ends = cols[1].time_input(t("eventsadmin.new.ends"), value=None, step=dt.timedelta(minutes=15),
@@ -171,9 +171,12 @@ def _manage_section() -> None:
             status = cols[3].selectbox(t("eventsadmin.col.status"), list(STATUS_LABELS), index=None,
                                        format_func=STATUS_LABELS.get, placeholder=t("app.choose"),
                                        key=f"eva_from_status_{chosen}")
+            closes = cols[4].number_input(t("eventsadmin.new.closes"), min_value=0, max_value=10080, value=None,
+                                          step=15, key=f"eva_from_closes_{chosen}")
             if st.form_submit_button(t("eventsadmin.series.go"), key=f"eva_from_go_{chosen}"):
                 changes = {k: v for k, v in (("title", (title or "").strip() or None), ("starts_time", starts),
-                                             ("ends_time", ends), ("capacity", capacity), ("status", status))
+                                             ("ends_time", ends), ("capacity", capacity), ("status", status),
+                                             ("registration_closes_minutes", closes))
                            if v is not None}
                 if starts is not None and ends is None:  # a new start keeps each date's length
                     changes["ends_time"] = (dt.datetime.combine(today, starts)

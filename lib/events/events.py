@@ -656,7 +656,8 @@ def registration_cutoff_minutes(claims: Claims) -> int:
 
 def update_occurrence(claims: Claims, event_id: str, changes: dict[str, Any]) -> int:
     """Change one date of a series alone (or any event), with the keys `update_series_from`
-    takes for the form (title, starts_time, ends_time, capacity, status); a new start keeps the
+    takes for the form (title, starts_time, ends_time, capacity, status,
+    registration_closes_minutes); a new start keeps the
     event's length unless an end is given. The team's right to change it is the table's RLS."""
     tz = space_tz()
     try:
@@ -671,13 +672,16 @@ def update_occurrence(claims: Claims, event_id: str, changes: dict[str, Any]) ->
             new_ends = (dt.datetime.combine(starts.date(), _time_of(changes["ends_time"]), tz)
                         if changes.get("ends_time") is not None else new_starts + (ends - starts))
             title = changes.get("title")
+            closes = changes.get("registration_closes_minutes")
             return conn.execute(
                 "update public.events set title = coalesce(%s, title), capacity = coalesce(%s, capacity),"
                 " status = coalesce(%s, status), starts_at = %s, ends_at = %s,"
-                # an event's own cut-off moves with it (SET reads the row as it was)
-                " registration_closes_at = registration_closes_at + (%s - starts_at) where id = %s",
+                # a new cut-off, else the event's own moves with it (SET reads the row as it was)
+                " registration_closes_at = case when %s::integer is not null"
+                "   then %s - make_interval(mins => %s::integer)"
+                "   else registration_closes_at + (%s - starts_at) end where id = %s",
                 (title.strip() if title else None, changes.get("capacity"), changes.get("status"), new_starts,
-                 new_ends, new_starts, event_id)).rowcount
+                 new_ends, closes, new_starts, closes, new_starts, event_id)).rowcount
     except psycopg.Error as exc:
         raise from_db_error(exc) from exc
 

@@ -263,3 +263,15 @@ def test_one_date_changed_from_the_form_moves_alone_and_keeps_its_length(space):
     assert {a["ends_at"] - a["starts_at"] for a in after} == {dt.timedelta(hours=2)}
     assert refusal(lambda: events.update_occurrence(claims(ALICE), dates[0]["id"], {"title": "Pris"})).key \
         == "event.not_found"  # a member does not see the draft: nothing to change
+
+
+def test_a_dates_cut_off_is_changed_alone_or_from_it_on(space):
+    series = weekly(HOST, n=3)
+    dates = occurrences(series)
+    events.update_occurrence(claims(HOST), dates[0]["id"], {"registration_closes_minutes": 30})
+    events.update_series_from(claims(HOST), dates[1]["id"], {"registration_closes_minutes": 1440})
+    with db.as_owner() as conn:
+        gaps = [r["gap"] for r in conn.execute(
+            "select starts_at - registration_closes_at as gap from public.events where series_id = %s"
+            " order by starts_at", (series,)).fetchall()]
+    assert gaps == [dt.timedelta(minutes=30), dt.timedelta(days=1), dt.timedelta(days=1)]
