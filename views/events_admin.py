@@ -9,6 +9,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from lib.booking import bookings
 from lib.core import clock
 from lib.core.i18n import current_language, fmt_date, fmt_time, t
 from lib.events import door, events
@@ -27,6 +28,202 @@ def _label(row) -> str:
     return f"{fmt_date(starts.date())} {fmt_time(starts)} · {row.title}"
 
 
+REPEATS = {"once": t("eventsadmin.new.repeat.once"), "weekly": t("eventsadmin.new.repeat.weekly"),
+           "biweekly": t("eventsadmin.new.repeat.biweekly"),
+           "monthly_weekday": t("eventsadmin.new.repeat.monthly_weekday"),
+           "monthly_day": t("eventsadmin.new.repeat.monthly_day")}
+NEW_KEYS = ("eva_new_title", "eva_new_day", "eva_new_starts", "eva_new_ends", "eva_new_kind", "eva_new_status",
+            "eva_new_capacity", "eva_new_room", "eva_new_zone", "eva_new_setup", "eva_new_clearup", "eva_new_closes",
+            "eva_new_speakers", "eva_new_description", "eva_new_repeat", "eva_new_until", "eva_new_count")
+# labels fixed when the page is drawn, in its language (AppTest formats options again later)
+KIND_LABELS = {k: t(f"events.kind.{k}") for k in events.KINDS}
+STATUS_LABELS = {s: t(f"events.status.{s}") for s in ("draft", "published")}
+SCOPES = {"one": t("eventsadmin.series.only"), "from": t("eventsadmin.series.from")}
+DATE_FORMAT = "DD/MM/YYYY"  # what people in the space write, in French and in British English
+
+
+def _field_error(problems: dict[str, str], *fields: str) -> None:
+    for name in fields:
+        if name in problems:
+            st.error(t(problems[name]), icon=":material/error:")
+
+
+def _new_event_form() -> None:
+    """Creating one event, or a series, is a form: each problem shows under its field and nothing
+    typed is lost (the widgets keep their values; a refusal of the database shows below)."""
+    problems: dict[str, str] = st.session_state.get("eva_new_problems", {})
+    zone_ids = reads.event_zones(claims)
+    cutoff = reads.event_cutoff_minutes(claims)
+    kinds = list(events.KINDS)
+    with st.expander(t("eventsadmin.new"), expanded=bool(problems), icon=":material/add:"), \
+            st.form("eva_new", enter_to_submit=False, border=False):
+        if problems:
+            st.error(t("eventsadmin.new.fix"))
+        title = st.text_input(t("eventsadmin.new.title"), max_chars=200, key="eva_new_title")
+        _field_error(problems, "title")
+        cols = st.columns(3)
+        day = cols[0].date_input(t("eventsadmin.new.day"), value=None, min_value=today, format=DATE_FORMAT,
+                                 key="eva_new_day")
+        starts = cols[1].time_input(t("eventsadmin.new.starts"), value=None, step=dt.timedelta(minutes=15),
+                                    key="eva_new_starts")
+        ends = cols[2].time_input(t("eventsadmin.new.ends"), value=None, step=dt.timedelta(minutes=15),
+                                  key="eva_new_ends")
+        _field_error(problems, "day", "times")
+        cols = st.columns(3)
+        kind = cols[0].selectbox(t("eventsadmin.col.kind"), kinds, index=kinds.index("meetup"),
+                                 format_func=KIND_LABELS.get, placeholder=t("app.choose"),
+                                 key="eva_new_kind")
+        status = cols[1].selectbox(t("eventsadmin.col.status"), list(STATUS_LABELS),
+                                   format_func=STATUS_LABELS.get, placeholder=t("app.choose"),
+                                   key="eva_new_status")
+        capacity = cols[2].number_input(t("eventsadmin.col.capacity"), min_value=1, max_value=10000, value=30, step=1,
+                                        key="eva_new_capacity")
+        _field_error(problems, "kind", "capacity")
+        cols = st.columns(2)
+        room = cols[0].selectbox(t("eventsadmin.new.room"), room_names, index=None,
+                                 placeholder=t("eventsadmin.new.no_room"), key="eva_new_room")
+        zone = cols[1].selectbox(t("eventsadmin.new.zone"), list(zone_ids), index=None,
+                                 placeholder=t("eventsadmin.new.no_zone"), key="eva_new_zone")
+        _field_error(problems, "room")
+        cols = st.columns(3)
+        setup = cols[0].number_input(t("eventsadmin.new.setup"), min_value=0, max_value=720, value=0, step=15,
+                                     key="eva_new_setup")
+        clearup = cols[1].number_input(t("eventsadmin.new.clearup"), min_value=0, max_value=720, value=0, step=15,
+                                       key="eva_new_clearup")
+        closes = cols[2].number_input(t("eventsadmin.new.closes"), min_value=0, max_value=10080, value=cutoff, step=15,
+                                      key="eva_new_closes")
+        speakers = st.text_input(t("eventsadmin.col.speakers"), max_chars=500, key="eva_new_speakers")
+        description = st.text_area(t("eventsadmin.col.description"), max_chars=5000, key="eva_new_description")
+        cols = st.columns(3)
+        repeat = cols[0].selectbox(t("eventsadmin.new.repeat"), list(REPEATS), format_func=REPEATS.get,
+                                   placeholder=t("app.choose"), key="eva_new_repeat")
+        until = cols[1].date_input(t("eventsadmin.new.until"), value=None, min_value=today, format=DATE_FORMAT,
+                                   key="eva_new_until")
+        count = cols[2].number_input(t("eventsadmin.new.count"), min_value=2, max_value=200, value=None, step=1,
+                                     key="eva_new_count")
+        _field_error(problems, "frequency", "end")
+        go = st.form_submit_button(t("eventsadmin.new.go"), type="primary", key="eva_new_go")
+    if not go:
+        return
+    series = repeat != "once"
+    form = events.NewEvent(
+        title=title or "", kind=kind, day=day, starts=starts, ends=ends, room=room, capacity=int(capacity),
+        status=status, description=description or "", speakers=speakers or "",
+        zone_id=zone_ids.get(zone) if zone else None, setup_minutes=int(setup), clearup_minutes=int(clearup),
+        # left at the space's setting, the event follows the setting if it changes
+        closes_minutes=None if int(closes) == cutoff else int(closes),
+        frequency=repeat if series else None, until=until if series else None,
+        count=int(count) if series and count else None)
+    st.session_state["eva_new_problems"] = events.check_new_event(form, set(room_names))
+    if st.session_state["eva_new_problems"]:
+        st.rerun()
+    created = run_action(lambda: events.create_event(claims, form))
+    if created is not None:
+        for key in NEW_KEYS:
+            st.session_state.pop(key, None)
+        st.session_state["eva_manage"] = created
+        n = len(reads.event_series(claims, created)) if series else 1
+        set_flash("eventsadmin", t_md("eventsadmin.new.created_series", title=form.title.strip(), n=n) if series
+                  else t_md("eventsadmin.new.created", title=form.title.strip()))
+        st.rerun()
+
+
+def _manage_section() -> None:
+    """One event: its series (change or cancel from this date on) and the desk bookings its area
+    hits (to cancel, after a confirmation: their holders are e-mailed)."""
+    shown = programme[programme.status != "cancelled"]
+    if shown.empty:
+        return
+    st.subheader(t("eventsadmin.manage"), anchor=False)
+    labels = {row.id: _label(row) for row in shown.itertuples()}
+    if st.session_state.get("eva_manage") not in labels:
+        st.session_state.pop("eva_manage", None)
+    chosen = st.selectbox(t("eventsadmin.manage_pick"), list(labels), format_func=labels.get, index=None,
+                          placeholder=t("app.choose"), key="eva_manage")
+    if not chosen:
+        return
+    event = shown.set_index("id").loc[chosen]
+    dates = reads.event_series(claims, chosen)
+    if dates.empty:
+        st.caption(t("eventsadmin.series.none"))
+    else:
+        st.markdown(f"**{t('eventsadmin.series.dates')}**")
+        st.dataframe(pd.DataFrame({
+            t("eventsadmin.col.starts_at"): [f"{fmt_date(s.astimezone(tz).date())} {fmt_time(s.astimezone(tz))}"
+                                            for s in dates.starts_at],
+            t("eventsadmin.col.title"): dates.title,
+            t("eventsadmin.col.status"): [t(f"events.status.{s}") for s in dates.status],
+            t("eventsadmin.col.registered"): dates.registered,
+            t("eventsadmin.col.waitlisted"): dates.waitlisted,
+        }), hide_index=True, width="stretch", placeholder="")
+        with st.form(f"eva_from_{chosen}", enter_to_submit=False):
+            scope = st.radio(t("eventsadmin.series.scope"), list(SCOPES), format_func=SCOPES.get, horizontal=True,
+                             key=f"eva_from_scope_{chosen}")
+            st.caption(t("eventsadmin.series.keep"))
+            title = st.text_input(t("eventsadmin.new.title"), max_chars=200, key=f"eva_from_title_{chosen}")
+            cols = st.columns(5)
+            starts = cols[0].time_input(t("eventsadmin.new.starts"), value=None, step=dt.timedelta(minutes=15),
+                                        key=f"eva_from_starts_{chosen}")
+            ends = cols[1].time_input(t("eventsadmin.new.ends"), value=None, step=dt.timedelta(minutes=15),
+                                      key=f"eva_from_ends_{chosen}")
+            capacity = cols[2].number_input(t("eventsadmin.col.capacity"), min_value=1, max_value=10000, value=None,
+                                            step=1, key=f"eva_from_capacity_{chosen}")
+            status = cols[3].selectbox(t("eventsadmin.col.status"), list(STATUS_LABELS), index=None,
+                                       format_func=STATUS_LABELS.get, placeholder=t("app.choose"),
+                                       key=f"eva_from_status_{chosen}")
+            closes = cols[4].number_input(t("eventsadmin.new.closes"), min_value=0, max_value=10080, value=None,
+                                          step=15, key=f"eva_from_closes_{chosen}")
+            if st.form_submit_button(t("eventsadmin.series.go"), key=f"eva_from_go_{chosen}"):
+                changes = {k: v for k, v in (("title", (title or "").strip() or None), ("starts_time", starts),
+                                             ("ends_time", ends), ("capacity", capacity), ("status", status),
+                                             ("registration_closes_minutes", closes))
+                           if v is not None}
+                if starts is not None and ends is None:  # a new start keeps each date's length
+                    changes["ends_time"] = (dt.datetime.combine(today, starts)
+                                            + (event.ends_at - event.starts_at)).time()
+                change = events.update_series_from if scope == "from" else events.update_occurrence
+                n = run_action(lambda: change(claims, chosen, changes)) if changes else 0
+                if n is not None:
+                    set_flash("eventsadmin", t("eventsadmin.series.changed", n=n))
+                    st.rerun()
+        now = pd.Timestamp(clock.now().astimezone(tz))
+        later = dates[(dates.starts_at >= dates.set_index("id").loc[chosen, "starts_at"])
+                      & (dates.status != "cancelled") & (dates.ends_at > now)]
+        if not later.empty:
+            st.warning(t("eventsadmin.series.cancel_warning", events=len(later),
+                         n=int(later.registered.sum() + later.waitlisted.sum())), icon=":material/warning:")
+            sure = st.checkbox(t("eventsadmin.series.cancel_confirm"), key=f"eva_series_sure_{chosen}")
+            if st.button(t("eventsadmin.series.cancel"), key=f"eva_series_cancel_{chosen}", disabled=not sure,
+                         icon=":material/event_busy:"):
+                n = run_action(lambda: events.cancel_series_from(claims, chosen))
+                if n is not None:
+                    send_outbox_after("eventsadmin")
+                    st.session_state.pop("eva_manage", None)
+                    set_flash("eventsadmin", t("eventsadmin.series.cancelled", n=n))
+                    st.rerun()
+    hits = reads.event_zone_bookings(claims, chosen)
+    if hits.empty:
+        return
+    st.markdown(f"**{t('eventsadmin.hits')}**")
+    st.caption(t("eventsadmin.hits.help"))
+    when = {row.booking_id: f"{fmt_date(row.starts_at.astimezone(tz).date())} {fmt_time(row.starts_at.astimezone(tz))}"
+            f"–{fmt_time(row.ends_at.astimezone(tz))}" for row in hits.itertuples()}
+    st.dataframe(pd.DataFrame({t("eventsadmin.hits.col.desk"): hits.resource_name,
+                               t("eventsadmin.hits.col.who"): hits.who,
+                               t("eventsadmin.hits.col.when"): [when[b] for b in hits.booking_id]}),
+                 hide_index=True, width="stretch", placeholder="")
+    names = {row.booking_id: f"{row.resource_name} · {row.who} · {when[row.booking_id]}" for row in hits.itertuples()}
+    picked = st.multiselect(t("eventsadmin.hits.pick"), list(names), format_func=names.get,
+                            placeholder=t("app.choose"), key=f"eva_hits_{chosen}")
+    sure = st.checkbox(t("eventsadmin.hits.confirm"), key=f"eva_hits_sure_{chosen}")
+    if st.button(t("eventsadmin.hits.go"), key=f"eva_hits_go_{chosen}", disabled=not (picked and sure)):
+        done = run_action(lambda: [bookings.cancel(claims, b) for b in picked])
+        if done is not None:
+            send_outbox_after("eventsadmin")
+            set_flash("eventsadmin", t("eventsadmin.hits.done", n=len(done)))
+            st.rerun()
+
+
 st.title(t("eventsadmin.title"))
 show_flash("eventsadmin")
 show_outbox_report("eventsadmin")
@@ -42,10 +239,16 @@ room_names = list(reads.event_rooms(claims))
 edit_tab, people_tab = st.tabs([t("eventsadmin.tab.edit"), t("eventsadmin.tab.attendees")], key="eva_tabs")
 
 with edit_tab:
+    _new_event_form()
+    st.subheader(t("eventsadmin.tab.edit"), anchor=False)
     st.caption(t("eventsadmin.help"))
     statuses = ["draft", "published", "cancelled"]
+    # existing events only (creating one is the form above); empty text cells, never "None"
+    grid_rows = programme.copy()
+    for column in ("room", "speakers", "description"):
+        grid_rows[column] = grid_rows[column].astype(object).where(grid_rows[column].notna(), "")
     edited = st.data_editor(
-        programme, key="eva_editor", num_rows="dynamic", hide_index=True, width="stretch",
+        grid_rows, key="eva_editor", num_rows="delete", hide_index=True, width="stretch", placeholder="",
         # what the team checks first (title, status, when) before the grid scrolls sideways
         column_order=["title", "status", "starts_at", "ends_at", "kind", "room", "capacity", "registered",
                       "waitlisted", "speakers", "description"],
@@ -59,7 +262,7 @@ with edit_tab:
                                                          format="DD/MM/YYYY HH:mm", step=dt.timedelta(minutes=15)),
             "ends_at": st.column_config.DatetimeColumn(t("eventsadmin.col.ends_at"), required=True,
                                                        format="DD/MM/YYYY HH:mm", step=dt.timedelta(minutes=15)),
-            "room": st.column_config.SelectboxColumn(t("eventsadmin.col.room"), options=room_names),
+            "room": st.column_config.SelectboxColumn(t("eventsadmin.col.room"), options=["", *room_names]),
             "capacity": st.column_config.NumberColumn(t("eventsadmin.col.capacity"), min_value=1, max_value=10000,
                                                       step=1, default=30, required=True),
             "status": st.column_config.SelectboxColumn(t("eventsadmin.col.status"), options=statuses, default="draft",
@@ -70,7 +273,7 @@ with edit_tab:
             "waitlisted": st.column_config.NumberColumn(t("eventsadmin.col.waitlisted")),
         })
     if st.button(t("eventsadmin.save"), type="primary", key="eva_save"):
-        result = run_action(lambda: events.save_events(claims, edited, programme))
+        result = run_action(lambda: events.save_events(claims, edited, grid_rows))
         if result is not None:
             for number, key, params in result.errors:
                 st.error(t("eventsadmin.row_error", row=number, message=t_md(key, **params)) if number
@@ -79,6 +282,8 @@ with edit_tab:
                 set_flash("eventsadmin", t("eventsadmin.saved", n=result.changes) if result.changes
                           else t("eventsadmin.nothing"))
                 st.rerun()
+
+    _manage_section()
 
     live = programme[(programme.status != "cancelled") & (programme.ends_at > pd.Timestamp(clock.now().astimezone(tz)
                                                                                          .replace(tzinfo=None)))]

@@ -8,14 +8,16 @@ traceback reaches a page.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import re
 
 import psycopg
 from psycopg import errors as pgerr
 
 from lib.core.db import DatabaseBusy
-from lib.core.i18n import has, t
+from lib.core.i18n import fmt_date, has, t
 
 log = logging.getLogger("cantine")
 
@@ -29,7 +31,23 @@ class UserError(Exception):
         self.params = params
 
     def message(self, lang: str | None = None) -> str:
-        return t(self.key, lang, **self.params)
+        return t(self.key, lang, **_readable(self.params, lang))
+
+
+def _readable(params: dict[str, object], lang: str | None) -> dict[str, object]:
+    """A refusal's `day` as the database gives it (ISO, the space's local day) is written for
+    the reader (`12 mars 2026` / `12 March 2026`): never an ISO date inside a sentence. (Older
+    refusals pass `date` as ISO text and tests read it so; they may move to `day`.)"""
+    value = params.get("day")
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return {**params, "day": fmt_date(dt.date.fromisoformat(value), "long", lang)}
+        except ValueError:
+            return params
+    return params
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def from_db_error(exc: psycopg.Error) -> UserError:

@@ -80,8 +80,9 @@ def seed_demo(conn: psycopg.Connection, rng: random.Random, scale: str) -> str:
     if not members:
         return "events: no members, nothing added"
 
-    for trigger in ("events_audit", "event_speakers_audit", "registrations_audit"):
-        table = "events" if trigger == "events_audit" else trigger.removesuffix("_audit")
+    for trigger in ("events_audit", "event_speakers_audit", "registrations_audit", "event_series_audit"):
+        table = {"events_audit": "events", "event_series_audit": "event_series"}.get(trigger,
+                                                                                      trigger.removesuffix("_audit"))
         conn.execute(f"alter table public.{table} disable trigger {trigger}")
     # history, not people registering now: no confirmation e-mail per demo registration
     conn.execute("alter table public.registrations disable trigger registrations_queue_made")
@@ -126,6 +127,7 @@ def seed_demo(conn: psycopg.Connection, rng: random.Random, scale: str) -> str:
                 conn.execute("update public.events set status = 'cancelled', cancelled_at = %s where id = %s",
                              (min(starts - dt.timedelta(days=2), now), event_id))
         day += dt.timedelta(days=1)
+    made += _series(conn, today, tz)
     if demo is not None:
         rows.extend(_demo_member(conn, demo["id"], now, rows))
     with conn.cursor() as cur:
@@ -134,8 +136,9 @@ def seed_demo(conn: psycopg.Connection, rng: random.Random, scale: str) -> str:
                       " from stdin") as copy:
             for row in rows:
                 copy.write_row(row)
-    for trigger in ("events_audit", "event_speakers_audit", "registrations_audit"):
-        table = "events" if trigger == "events_audit" else trigger.removesuffix("_audit")
+    for trigger in ("events_audit", "event_speakers_audit", "registrations_audit", "event_series_audit"):
+        table = {"events_audit": "events", "event_series_audit": "event_series"}.get(trigger,
+                                                                                      trigger.removesuffix("_audit"))
         conn.execute(f"alter table public.{table} enable trigger {trigger}")
     conn.execute("alter table public.registrations enable trigger registrations_queue_made")
     return f"events: {made} with {len(rows)} registrations from {today - dt.timedelta(days=365 * years)} to {last}"
@@ -279,3 +282,32 @@ def seed_walk_ins(conn: psycopg.Connection, rng: random.Random, scale: str) -> s
             copy.write_row((event_id, member, name, email, at, at, "attended", "walk_in"))
     conn.execute("alter table public.registrations enable trigger registrations_audit")
     return f"events: {len(rows)} walk-ins on {len(held)} past events"
+
+
+def _series(conn: psycopg.Connection, today: dt.date, tz: ZoneInfo) -> int:
+    """Two series through the team's own SQL function: a weekly meetup on Thursday evenings and a
+    monthly apéro on the first Friday, both in the first zone (the open space), from two months
+    ago to two months ahead. They start at 19:00 with no set-up time, when the space has closed:
+    they take the open space (its desks show taken then) without taking a desk anyone could book
+    by day, so the demo's bookings and the tests that book on it are never hit. Deterministic:
+    dates follow from today."""
+    zone = conn.execute("select id from public.zones where active order by sort_order, name limit 1").fetchone()
+    if zone is None:
+        return 0
+    thursday = today - dt.timedelta(days=56 + (today.isoweekday() - 4) % 7)
+    month = (today.replace(day=1) - dt.timedelta(days=62)).replace(day=1)
+    first_friday = month + dt.timedelta(days=(5 - month.isoweekday()) % 7)
+    made = 0
+    for title, first, frequency, count, capacity, hours in (
+            ("Meetup Python du jeudi", thursday, "weekly", 17, 40, 2),
+            ("Apéro du premier vendredi", first_friday, "monthly_weekday", 5, 60, 3)):
+        starts = dt.datetime.combine(first, dt.time(19), tz)
+        series = conn.execute(
+            "select public.create_event_series(p_title => %s, p_starts => %s, p_ends => %s, p_frequency => %s,"
+            " p_count => %s, p_kind => 'meetup', p_capacity => %s, p_status => 'published', p_description => %s,"
+            " p_zone_id => %s) as id",
+            (title, starts, starts + dt.timedelta(hours=hours), frequency, count, capacity, DESCRIPTIONS["meetup"],
+             zone["id"])).fetchone()["id"]
+        made += conn.execute("select count(*) as n from public.events where series_id = %s",
+                             (series,)).fetchone()["n"]
+    return made

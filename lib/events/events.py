@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import psycopg
+from psycopg.types.json import Jsonb
 
 from lib.booking import share_links
 from lib.core import db
 from lib.core.csv_excel import to_csv
-from lib.core.errors import from_db_error
+from lib.core.errors import UserError, from_db_error
 from lib.core.i18n import current_language, t
 from lib.space import space
 
@@ -494,3 +495,196 @@ def cli_export(kind: str) -> tuple[str, int]:
     with db.as_owner() as conn:
         header, rows = (export_events if kind == "events" else export_registrations)(conn)
     return to_csv(header, rows, "fr").decode("utf-8"), len(rows)
+
+
+# --------------------------------------------------------------------------- one event, series, zones (issue #14)
+
+FREQUENCIES = ("weekly", "biweekly", "monthly_weekday", "monthly_day")
+
+
+@dataclass
+class NewEvent:
+    """What the team's form holds for a new event (or the first date of a series): local times
+    without a zone, as typed; `closes_minutes` None means the space's setting."""
+    title: str = ""
+    kind: str = "meetup"
+    day: dt.date | None = None
+    starts: dt.time | None = None
+    ends: dt.time | None = None
+    room: str | None = None
+    capacity: int = 30
+    status: str = "draft"
+    description: str = ""
+    speakers: str = ""
+    zone_id: str | None = None
+    setup_minutes: int = 0
+    clearup_minutes: int = 0
+    closes_minutes: int | None = None
+    frequency: str | None = None  # None: one event
+    until: dt.date | None = None
+    count: int | None = None
+
+
+def check_new_event(form: NewEvent, room_names: set[str]) -> dict[str, str]:
+    """The form's problems by field (an i18n key each), so each shows next to its field. The
+    database checks again (room free, capacity, series rules)."""
+    problems: dict[str, str] = {}
+    if not form.title.strip() or len(form.title.strip()) > 200:
+        problems["title"] = "eventsadmin.err.title"
+    if form.kind not in KINDS:
+        problems["kind"] = "eventsadmin.err.kind"
+    if form.day is None:
+        problems["day"] = "eventsadmin.err.day"
+    if form.starts is None or form.ends is None or form.ends <= form.starts:
+        problems["times"] = "eventsadmin.err.form_times"
+    if form.room and form.room not in room_names:
+        problems["room"] = "eventsadmin.err.room"
+    if not 1 <= int(form.capacity or 0) <= 10000:
+        problems["capacity"] = "eventsadmin.err.capacity"
+    if form.frequency is not None:
+        if form.frequency not in FREQUENCIES:
+            problems["frequency"] = "event.series_frequency"
+        if (form.until is None) == (form.count is None) or (form.count is not None and not 2 <= form.count <= 200) \
+                or (form.until is not None and form.day is not None and form.until <= form.day):
+            problems["end"] = "event.series_end"
+    return problems
+
+
+def create_event(claims: Claims, form: NewEvent) -> str:
+    """Create one event, or a series (`form.frequency`), as the team: returns the (first) event's
+    id. Raises UserError with the database's refusal."""
+    tz = space_tz()
+    room_ids = rooms(claims)
+    starts = dt.datetime.combine(form.day, form.starts, tz)
+    ends = dt.datetime.combine(form.day, form.ends, tz)
+    room = room_ids.get(form.room) if form.room else None
+    description = form.description.strip() or None
+    try:
+        with db.as_user(claims) as conn:
+            if form.frequency:
+                series = conn.execute(
+                    "select public.create_event_series(p_title => %s, p_starts => %s, p_ends => %s,"
+                    " p_frequency => %s, p_until => %s, p_count => %s, p_kind => %s, p_room_id => %s,"
+                    " p_capacity => %s, p_status => %s, p_description => %s, p_zone_id => %s,"
+                    " p_setup_minutes => %s, p_clearup_minutes => %s, p_registration_closes_minutes => %s) as id",
+                    (form.title.strip(), starts, ends, form.frequency, form.until, form.count, form.kind, room,
+                     form.capacity, form.status, description, form.zone_id, form.setup_minutes,
+                     form.clearup_minutes, form.closes_minutes)).fetchone()["id"]
+                ids = [r["id"] for r in conn.execute(
+                    "select id::text from public.events where series_id = %s order by starts_at", (series,))]
+            else:
+                closes = starts - dt.timedelta(minutes=form.closes_minutes) if form.closes_minutes is not None else None
+                ids = [conn.execute(
+                    "insert into public.events (title, kind, starts_at, ends_at, room_id, capacity, status,"
+                    " description, zone_id, setup_minutes, clearup_minutes, registration_closes_at)"
+                    " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) returning id::text",
+                    (form.title.strip(), form.kind, starts, ends, room, form.capacity, form.status, description,
+                     form.zone_id, form.setup_minutes, form.clearup_minutes, closes)).fetchone()["id"]]
+            if form.speakers.strip():
+                for event_id in ids:
+                    _write_speakers(conn, event_id, form.speakers)
+    except psycopg.Error as exc:
+        raise from_db_error(exc) from exc
+    return ids[0]
+
+
+def create_series(claims: Claims, title: str, starts: dt.datetime, ends: dt.datetime, frequency: str,
+                  until: dt.date | None = None, count: int | None = None, **options: Any) -> str:
+    """`public.create_event_series` as the team (options: kind, room_id, capacity, status,
+    description, zone_id, setup_minutes, clearup_minutes, registration_closes_minutes); returns
+    the series id."""
+    names = ", ".join(f"p_{k} => %s" for k in options)
+    query = ("select public.create_event_series(p_title => %s, p_starts => %s, p_ends => %s, p_frequency => %s,"
+             f" p_until => %s, p_count => %s{', ' + names if names else ''})::text as id")
+    return _user_call(claims, query, (title, starts, ends, frequency, until, count, *options.values()))[0]["id"]
+
+
+def update_series_from(claims: Claims, event_id: str, changes: dict[str, Any]) -> int:
+    """Change this occurrence and the following ones (`public.update_event_series_from`); times
+    of day as `dt.time` or 'HH:MM'. Returns how many changed."""
+    payload = {k: (v.strftime("%H:%M") if isinstance(v, dt.time) else v) for k, v in changes.items()}
+    return _user_call(claims, "select public.update_event_series_from(%s, %s::jsonb) as n",
+                      (event_id, Jsonb(payload)))[0]["n"]
+
+
+def cancel_series_from(claims: Claims, event_id: str) -> int:
+    """Cancel this occurrence and the following ones; their people are told. Returns how many."""
+    return _user_call(claims, "select public.cancel_event_series_from(%s) as n", (event_id,))[0]["n"]
+
+
+SERIES_COLUMNS = ["id", "title", "starts_at", "ends_at", "status", "registered", "waitlisted"]
+
+
+def series_of(claims: Claims, event_id: str) -> pd.DataFrame:
+    """The occurrences of the event's series (empty if it has none), soonest first, with the
+    people registered or waiting on each."""
+    rows = _user_call(
+        claims,
+        "select e.id::text, e.title, e.starts_at, e.ends_at, e.status,"
+        " count(*) filter (where x.status in ('registered', 'attended'))::int as registered,"
+        " count(*) filter (where x.status = 'waitlisted')::int as waitlisted"
+        " from public.events e left join public.registrations x on x.event_id = e.id"
+        " where e.series_id = (select series_id from public.events where id = %s)"
+        " group by e.id order by e.starts_at limit 250", (event_id,))
+    return pd.DataFrame(rows, columns=SERIES_COLUMNS)
+
+
+ZONE_BOOKING_COLUMNS = ["booking_id", "resource_name", "who", "email", "starts_at", "ends_at", "status"]
+
+
+def zone_bookings(claims: Claims, event_id: str) -> pd.DataFrame:
+    """The live desk bookings the event's zone hold hits (team only), for the team to move or
+    cancel."""
+    rows = _user_call(claims, "select * from public.event_zone_bookings(%s)", (event_id,))
+    frame = pd.DataFrame(rows, columns=ZONE_BOOKING_COLUMNS)
+    frame["booking_id"] = frame["booking_id"].astype(str)
+    frame["who"] = frame["who"].fillna("").astype(str)
+    frame["email"] = frame["email"].fillna("").astype(str)
+    return frame
+
+
+def zones(claims: Claims) -> dict[str, str]:
+    """Active zones by name (what an event may take)."""
+    rows = _user_call(claims, "select id::text, name from public.zones where active order by sort_order, name", ())
+    return {r["name"]: r["id"] for r in rows}
+
+
+def registration_cutoff_minutes(claims: Claims) -> int:
+    """The space's default: registration closes this many minutes before an event's start."""
+    return _user_call(claims, "select registration_cutoff_minutes as m from public.settings", ())[0]["m"]
+
+
+def update_occurrence(claims: Claims, event_id: str, changes: dict[str, Any]) -> int:
+    """Change one date of a series alone (or any event), with the keys `update_series_from`
+    takes for the form (title, starts_time, ends_time, capacity, status,
+    registration_closes_minutes); a new start keeps the
+    event's length unless an end is given. The team's right to change it is the table's RLS."""
+    tz = space_tz()
+    try:
+        with db.as_user(claims) as conn:
+            row = conn.execute("select starts_at, ends_at from public.events where id = %s for update",
+                               (event_id,)).fetchone()
+            if row is None:
+                raise UserError("event.not_found")
+            starts, ends = row["starts_at"].astimezone(tz), row["ends_at"].astimezone(tz)
+            new_starts = (dt.datetime.combine(starts.date(), _time_of(changes["starts_time"]), tz)
+                          if changes.get("starts_time") is not None else starts)
+            new_ends = (dt.datetime.combine(starts.date(), _time_of(changes["ends_time"]), tz)
+                        if changes.get("ends_time") is not None else new_starts + (ends - starts))
+            title = changes.get("title")
+            closes = changes.get("registration_closes_minutes")
+            return conn.execute(
+                "update public.events set title = coalesce(%s, title), capacity = coalesce(%s, capacity),"
+                " status = coalesce(%s, status), starts_at = %s, ends_at = %s,"
+                # a new cut-off, else the event's own moves with it (SET reads the row as it was)
+                " registration_closes_at = case when %s::integer is not null"
+                "   then %s - make_interval(mins => %s::integer)"
+                "   else registration_closes_at + (%s - starts_at) end where id = %s",
+                (title.strip() if title else None, changes.get("capacity"), changes.get("status"), new_starts,
+                 new_ends, closes, new_starts, closes, new_starts, event_id)).rowcount
+    except psycopg.Error as exc:
+        raise from_db_error(exc) from exc
+
+
+def _time_of(value: dt.time | str) -> dt.time:
+    return value if isinstance(value, dt.time) else dt.time.fromisoformat(value)

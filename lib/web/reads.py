@@ -92,6 +92,11 @@ event_bookable_members = for_person(events.bookable_members, 300)
 # the event door (issue #14): the window is a constant of the database; the door's own list and
 # counts are read uncached (views/door.py says why)
 event_door_window = for_person(door.window, 3600)
+# events: the team's form, series and zones (issue #14)
+event_zones = for_person(events.zones, 300)
+event_cutoff_minutes = for_person(events.registration_cutoff_minutes, 300)
+event_series = for_person(events.series_of, 15)
+event_zone_bookings = for_person(events.zone_bookings, 15)
 # directory
 skill_vocabulary = for_person(skills.vocabulary, 60)
 skills_admin_list = for_person(skills.admin_list, 30)

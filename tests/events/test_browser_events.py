@@ -46,9 +46,11 @@ def _setup() -> tuple[str, str]:
         member = conn.execute("select id from public.members where email = %s", (DEMO["member"],)).fetchone()["id"]
         conn.execute("delete from public.registrations where member_id = %s", (member,))
         opened = conn.execute(
-            "insert into public.events (title, starts_at, ends_at, capacity, status) values"
-            " ('Conférence navigateur', %s, %s, 20, 'published') returning id::text",
-            (now - dt.timedelta(minutes=1) + dt.timedelta(hours=1), now + dt.timedelta(hours=3))).fetchone()["id"]
+            # registration open until its start (the default closes 2 hours before)
+            "insert into public.events (title, starts_at, ends_at, capacity, status, registration_closes_at) values"
+            " ('Conférence navigateur', %s, %s, 20, 'published', %s) returning id::text",
+            (now - dt.timedelta(minutes=1) + dt.timedelta(hours=1), now + dt.timedelta(hours=3),
+             now - dt.timedelta(minutes=1) + dt.timedelta(hours=1))).fetchone()["id"]
         conn.execute("update public.events set starts_at = starts_at + interval '400 days',"
                      " ends_at = ends_at + interval '400 days' where id <> %s and starts_at > now()"
                      " and starts_at < now() + interval '1 hour'", (opened,))
