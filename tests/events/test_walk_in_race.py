@@ -29,9 +29,11 @@ ALREADY = 10
 def test_fifty_racing_walk_ins_and_registrations_never_exceed_what_the_team_allowed(empty_db):
     starts = clock.now() + dt.timedelta(hours=1)  # the door is open, registration too
     with db.as_owner() as conn:
-        event = conn.execute("insert into public.events (title, starts_at, ends_at, capacity, status)"
-                             " values ('Rush at the door', %s, %s, %s, 'published') returning id::text",
-                             (starts, starts + dt.timedelta(hours=2), CAPACITY)).fetchone()["id"]
+        # registration stays open until the start (the default cut-off is 2 hours before it)
+        event = conn.execute("insert into public.events (title, starts_at, ends_at, capacity, status,"
+                             " registration_closes_at) values ('Rush at the door', %s, %s, %s, 'published', %s)"
+                             " returning id::text",
+                             (starts, starts + dt.timedelta(hours=2), CAPACITY, starts)).fetchone()["id"]
         for i in range(ALREADY):
             member = conn.execute("insert into public.members (email, full_name) values (%s, %s) returning id",
                                   (f"early{i}@example.org", f"Early {i}")).fetchone()["id"]
