@@ -12,7 +12,7 @@ import streamlit as st
 from lib.core import clock
 from lib.core.i18n import current_language, fmt_date, fmt_time, t
 from lib.events import events
-from lib.web import reads, session
+from lib.web import reads, session, ui
 from lib.web.flash import set_flash, show_flash
 from lib.web.ui import member_picker, run_action, send_outbox_after, show_outbox_report, t_md
 
@@ -43,7 +43,7 @@ edit_tab, people_tab = st.tabs([t("eventsadmin.tab.edit"), t("eventsadmin.tab.at
 with edit_tab:
     st.caption(t("eventsadmin.help"))
     statuses = ["draft", "published", "cancelled"]
-    edited = st.data_editor(
+    edited = ui.editor(st,
         programme, key="eva_editor", num_rows="dynamic", hide_index=True, width="stretch",
         # what the team checks first (title, status, when) before the grid scrolls sideways
         column_order=["title", "status", "starts_at", "ends_at", "kind", "room", "capacity", "registered",
@@ -84,7 +84,7 @@ with edit_tab:
     if not live.empty:
         st.subheader(t("eventsadmin.cancel_section"), anchor=False)
         labels = {row.id: _label(row) for row in live.itertuples()}
-        chosen = st.selectbox(t("eventsadmin.cancel_pick"), list(labels), format_func=labels.get, index=None,
+        chosen = ui.select(st, t("eventsadmin.cancel_pick"), list(labels), format_func=labels.get, index=None,
                               placeholder=t("app.choose"), key="eva_cancel_pick")
         if chosen:
             n = events.live_registrations(claims, chosen)
@@ -107,7 +107,7 @@ with people_tab:
         st.info(t("eventsadmin.no_events"))
     else:
         labels = {row.id: _label(row) for row in shown.itertuples()}
-        event_id = st.selectbox(t("eventsadmin.pick_event"), list(labels), format_func=labels.get, key="eva_event")
+        event_id = ui.select(st, t("eventsadmin.pick_event"), list(labels), format_func=labels.get, key="eva_event")
         event = shown.set_index("id").loc[event_id]
         people = reads.event_attendees(claims, event_id)
         attended = int((people.status == "attended").sum()) if not people.empty else 0
@@ -131,7 +131,7 @@ with people_tab:
                 "arrived": [c.astimezone(tz).replace(tzinfo=None) for c in placed.created_at],
                 "present": placed.present,
             })
-            ticked = st.data_editor(
+            ticked = ui.editor(st,
                 view, key=f"eva_att_{event_id}", hide_index=True, width="stretch",
                 # before the start nothing can be ticked: no boxes that look clickable
                 column_order=(["present"] if started else []) + ["who", "email", "arrived"],
@@ -149,7 +149,7 @@ with people_tab:
                     st.rerun()
             if not waiting.empty:
                 st.subheader(t("eventsadmin.waitlist"), anchor=False)
-                st.dataframe(pd.DataFrame({
+                ui.table(st, pd.DataFrame({
                     "position": waiting.position.astype(int),
                     "who": waiting.who,
                     "email": waiting.email,

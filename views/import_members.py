@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib.core.i18n import current_language, t
 from lib.directory import csv_export, csv_import
-from lib.web import session
+from lib.web import session, ui
 from lib.web.ui import run_action, show_error, t_md
 
 person = session.require_page(__file__)
@@ -16,7 +16,7 @@ lang = current_language()
 st.title(t("import.title"))
 st.caption(t("import.intro"))
 
-upload = st.file_uploader(t("import.file"), type=["csv", "txt"], key="import_file")
+upload = ui.upload(st, t("import.file"), type=["csv", "txt"], key="import_file")
 if upload is not None:
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()
@@ -32,7 +32,7 @@ if upload is not None:
     st.caption(t_md("import.file_info", encoding=plan.parsed.encoding, delimiter=plan.parsed.delimiter.replace("\t", "tab")))
     if plan.parsed.ignored:
         st.caption(t_md("import.ignored", columns=", ".join(plan.parsed.ignored)))  # the file's own headers
-    st.dataframe(pd.DataFrame([{
+    ui.table(st, pd.DataFrame([{
         t("import.col.line"): r.line, t("import.col.email"): r.email, t("import.col.name"): r.full_name,
         t("import.col.action"): t(f"import.action.{r.action}"),
         t("import.col.details"): r.reason_text(lang) if r.action == "refused"

@@ -8,7 +8,7 @@ from lib.booking import resources_admin, share_links
 from lib.core import clock
 from lib.core.i18n import fmt_date, t
 from lib.space import space
-from lib.web import session
+from lib.web import session, ui
 from lib.web.flash import set_flash, show_flash
 from lib.web.ui import run_action, send_outbox_after, show_outbox_report, t_md
 
@@ -56,7 +56,7 @@ res_tab, zone_tab, closure_tab, link_tab = st.tabs(
 with res_tab:
     original = resources_admin.resources(claims)
     zone_names = resources_admin.zones(claims).name.tolist()
-    edited = st.data_editor(
+    edited = ui.editor(st,
         original, key="res_editor", num_rows="dynamic", hide_index=True, width="stretch",
         column_order=["name", "zone", "kind", "capacity", "amenities", "pos_x", "pos_y", "active"],
         column_config={
@@ -92,7 +92,7 @@ with res_tab:
 
 with zone_tab:
     zones = resources_admin.zones(claims)
-    zones_edited = st.data_editor(
+    zones_edited = ui.editor(st,
         zones, key="zone_editor", num_rows="dynamic", hide_index=True, width="stretch",
         column_order=["name", "floor", "sort_order", "active"],
         column_config={
@@ -109,7 +109,7 @@ with zone_tab:
 with closure_tab:
     closures = resources_admin.closures(claims)
     names = resources_admin.resources(claims).name.tolist()
-    closures_edited = st.data_editor(
+    closures_edited = ui.editor(st,
         closures, key="closure_editor", num_rows="dynamic", hide_index=True, width="stretch",
         column_order=["starts_on", "ends_on", "resource", "reason"],
         column_config={
@@ -123,7 +123,7 @@ with closure_tab:
     hits = resources_admin.closure_hits(claims)
     if not hits.empty:
         st.subheader(t("resources.closure_hits"))
-        st.dataframe(hits.drop(columns=["id"]), hide_index=True, width="stretch")
+        ui.table(st, hits.drop(columns=["id"]), hide_index=True, width="stretch")
         if st.button(t("resources.closure_cancel"), key="closure_cancel", help=t("notify.closure_help")):
             n = run_action(lambda: resources_admin.cancel_bookings(claims, hits.id.tolist()))
             if n is not None:
@@ -138,7 +138,7 @@ with link_tab:
     with st.form("link_new"):
         cols = st.columns([3, 2])
         label = cols[0].text_input(t("links.label"), max_chars=120)
-        expires = cols[1].date_input(t("links.expires"), value=None, min_value=clock.space_today(space.settings()["time_zone"]), format="DD/MM/YYYY")
+        expires = ui.date(cols[1], t("links.expires"), value=None, min_value=clock.space_today(space.settings()["time_zone"]), format="DD/MM/YYYY")
         if st.form_submit_button(t("links.create"), type="primary"):
             token = run_action(lambda: share_links.create(claims, label, share_links.end_of_day(expires)))
             if token:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
@@ -13,7 +14,7 @@ import streamlit as st
 
 from lib.core import caches
 from lib.core.errors import UserError, from_db_error, user_message
-from lib.core.i18n import t
+from lib.core.i18n import current_language, t
 from lib.mail import notify
 
 T = TypeVar("T")
@@ -191,3 +192,75 @@ def page_address() -> str:
     except Exception:  # outside a browser session (AppTest)
         url = ""
     return url.split("?", 1)[0] if url else "/link"
+
+
+# --------------------------------------------------------------------------- widgets in the page's language
+# Streamlit writes some widget text itself, in English: a select box's "Choose an option", a
+# multiselect's "Select all", a table's "None" in an empty cell, a date field's year-first
+# format, a file drop zone's "Upload" and "200MB per file". Pages call these instead of the bare
+# widgets, so every visible word is the page's language (tests/web/test_every_page_language.py
+# walks every page for it). Each takes first where to draw (`st`, a column, a form, `st.sidebar`).
+
+def select(where: Any, label: str, options: Any, **kwargs: Any) -> Any:
+    """`st.selectbox` with a placeholder in the page's language (shown when nothing is chosen)."""
+    kwargs.setdefault("placeholder", t("app.choose"))
+    return where.selectbox(label, options, **kwargs)
+
+
+def multi(where: Any, label: str, options: Any, **kwargs: Any) -> Any:
+    """`st.multiselect` with a placeholder in the page's language and no "Select all" (Streamlit
+    writes that option in English, with no way to translate it; choosing all of a list of
+    skills or days one by one is rare, and the options stay searchable)."""
+    kwargs.setdefault("placeholder", t("app.choose"))
+    kwargs.setdefault("select_all", False)
+    return where.multiselect(label, options, **kwargs)
+
+
+DATE_FORMAT = "DD/MM/YYYY"  # what people in the space write, in French and in British English
+
+
+def date(where: Any, label: str, **kwargs: Any) -> Any:
+    """`st.date_input` written day first (Streamlit's default is 2026/12/04)."""
+    kwargs["format"] = DATE_FORMAT
+    return where.date_input(label, **kwargs)
+
+
+def table(where: Any, data: Any, **kwargs: Any) -> Any:
+    """`st.dataframe` whose empty cells are empty (Streamlit writes "None" in them)."""
+    kwargs.setdefault("placeholder", "")
+    return where.dataframe(data, **kwargs)
+
+
+def editor(where: Any, data: Any, **kwargs: Any) -> Any:
+    """`st.data_editor` whose empty cells, new rows included, are empty rather than "None"."""
+    kwargs.setdefault("placeholder", "")
+    return where.data_editor(data, **kwargs)
+
+
+# Marks the French words of the drop zone in what the page sends (the walk of every page checks
+# that a French page with a file drop zone carries them).
+UPLOAD_FR_MARK = "cantine-upload-fr"
+_UPLOAD_CSS = (Path(__file__).parent / "assets" / "upload_fr.css").read_text(encoding="utf-8")
+_STREAMLIT_UPLOAD_LIMIT_MB = 200  # server.maxUploadSize's default, what the zone says
+
+
+def upload(where: Any, label: str, *, key: str, **kwargs: Any) -> Any:
+    """`st.file_uploader`; on a French page, its drop zone's English ("Upload", "200MB per file")
+    is replaced by French words. Streamlit 1.67 has no parameter for them, so a style sheet
+    (lib/web/assets/upload_fr.css) hides the English text of this uploader only (found by its
+    key's class `st-key-…`) and writes the French in its place: if Streamlit changes its markup,
+    the English comes back, nothing breaks."""
+    if current_language() == "fr":
+        types = kwargs.get("type") or []
+        limit = kwargs.get("max_upload_size") or _STREAMLIT_UPLOAD_LIMIT_MB
+        instructions = t("upload.limit", size=limit) + (
+            " • " + ", ".join(str(x).upper() for x in types) if types else "")
+        css = (_UPLOAD_CSS.replace("KEY", re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip()))
+               .replace("BROWSE", _css_text(t("upload.browse"))).replace("LIMIT", _css_text(instructions)))
+        st.html(f"<style>/* {UPLOAD_FR_MARK} */\n{css}</style>")
+    return where.file_uploader(label, key=key, **kwargs)
+
+
+def _css_text(text: str) -> str:
+    """Text as a CSS string's content: quotes and backslashes escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')

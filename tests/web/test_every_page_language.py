@@ -10,6 +10,7 @@ written day first), no French word on an English page, no raw catalogue key, no 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -23,7 +24,7 @@ from lib.core import db
 from lib.dashboards import board_links
 from lib.events import events
 from lib.web import navigation, ui
-from tests.conftest import APP, DEMO, app_as
+from tests.conftest import APP, DEMO, app_as, shown
 
 # what Streamlit's widgets write by themselves, in English (read from its frontend, 1.67)
 STREAMLIT_ENGLISH = ("Choose an option", "Select all", "No options to select", "No results", "Drag and drop",
@@ -43,7 +44,7 @@ _EMPTY = re.compile(r"(?<![\w-])(None|nan|NaN|NaT|<NA>)(?![\w-])")
 # proto fields a visitor reads; ids, icons, formats, specs and the like are not text
 TEXT_FIELDS = {"body", "label", "help", "placeholder", "options", "content", "caption", "delta", "default",
                "text", "value"}
-SKIP_MESSAGES = {"VegaLiteChart", "PageLink", "Code"}
+SKIP_MESSAGES = {"VegaLiteChart", "PageLink", "Code", "Html"}  # Html: the style sheets of `ui.upload`
 
 
 def _proto_strings(message: Message) -> Iterator[str]:
@@ -64,15 +65,43 @@ def _elements(node) -> Iterator:
 
 
 def _cells(element) -> Iterator[str]:
-    """A table's headers and cells as the grid draws them."""
+    """A table's headers and cells as the grid draws them: an empty cell shows the table's
+    placeholder, Streamlit's "None" unless the page gave one."""
     try:
         frame = element.value
     except Exception:  # an element AppTest cannot decode
         return
+    empty = element.proto.placeholder if element.proto.HasField("placeholder") else "None"
     if isinstance(frame, pd.DataFrame):
         yield from (str(c) for c in frame.columns)
         for column in frame.columns:
-            yield from (str(v) for v in frame[column].tolist())
+            yield from (empty if _missing(v) else str(v) for v in frame[column].tolist())
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array in a cell
+        return False
+
+
+def _component_strings(proto: Message) -> Iterator[str]:
+    """A component's words travel in its JSON data (the shared link's form)."""
+    def leaves(value: object) -> Iterator[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from leaves(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from leaves(item)
+
+    data = proto.json or (proto.bytes.decode("utf-8", "replace") if proto.bytes else "")
+    try:
+        yield from leaves(json.loads(data or "{}"))
+    except ValueError:
+        return
 
 
 def visible_text(at: AppTest) -> list[str]:
@@ -80,7 +109,10 @@ def visible_text(at: AppTest) -> list[str]:
     for element in _elements(at._tree):
         proto = getattr(element, "proto", None)
         if isinstance(proto, Message) and getattr(element, "type", "") != "block":
-            found.extend(_proto_strings(proto))
+            if proto.DESCRIPTOR.name == "BidiComponent":
+                found.extend(_component_strings(proto))
+            else:
+                found.extend(_proto_strings(proto))
         if getattr(element, "type", "") in ("arrow_data_frame", "dataframe"):
             found.extend(_cells(element))
     return found
@@ -91,10 +123,34 @@ def _widgets(at: AppTest, name: str) -> list:
             if isinstance(getattr(e, "proto", None), Message) and e.proto.DESCRIPTOR.name == name]
 
 
-def problems(at: AppTest, lang: str) -> list[str]:
-    """What a reader of `lang` would stumble on in this run of the page."""
+def user_text() -> re.Pattern:
+    """Everything people typed in the database (names, titles, descriptions, notes: the demo is
+    French), which an English page rightly shows as it was typed: the language checks look at
+    the rest. Read from every text column of `public`, so a new table is covered too."""
+    values: set[str] = set()
+    with db.as_owner() as conn:
+        columns = conn.execute(
+            "select table_name, column_name from information_schema.columns c"
+            " join information_schema.tables t using (table_schema, table_name)"
+            " where c.table_schema = 'public' and t.table_type = 'BASE TABLE'"
+            " and (c.data_type in ('text', 'character varying', 'jsonb') or c.udt_name = 'citext')").fetchall()
+        for column in columns:
+            rows = conn.execute(f'select distinct "{column["column_name"]}"::text as v'
+                                f' from public."{column["table_name"]}"').fetchall()
+            for row in rows:
+                value = row["v"]
+                if value and len(value) > 1:
+                    values.add(value)
+                    # a JSON value shows its strings one by one
+                    values.update(re.findall(r'"((?:[^"\\]|\\.){2,})"', value))
+    return re.compile("|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)))
+
+
+def problems(at: AppTest, lang: str, typed: re.Pattern | None = None) -> list[str]:
+    """What a reader of `lang` would stumble on in this run of the page (`typed`: what people
+    typed, left out of the language checks)."""
     found = []
-    texts = visible_text(at)
+    texts = [shown(text) for text in visible_text(at)]
     for text in texts:
         stripped = text.strip()
         if _RAW_KEY.match(stripped) and not _FILE_NAME.search(stripped):
@@ -104,6 +160,7 @@ def problems(at: AppTest, lang: str) -> list[str]:
         if lang == "fr":
             found.extend(f"Streamlit's English {word!r} in {text!r}" for word in STREAMLIT_ENGLISH if word in text)
         else:
+            text = typed.sub("…", text) if typed is not None else text
             match = _FRENCH.search(text)
             if match:
                 found.append(f"French word {match.group(0)!r} in {text!r}")
@@ -136,6 +193,7 @@ def _roles(spec: navigation.PageSpec) -> list[str]:
 @pytest.mark.parametrize("role", sorted(navigation.ALL_ROLES))
 def test_every_signed_in_page_speaks_one_language(demo_db, role, lang):
     at = app_as(DEMO[role], lang=lang)
+    typed = user_text()
     walked, found = [], {}
     for spec in navigation.PAGES:
         if role not in _roles(spec):
@@ -144,7 +202,7 @@ def test_every_signed_in_page_speaks_one_language(demo_db, role, lang):
         at.run()
         assert not at.exception, (spec.path, [e.value for e in at.exception])
         assert visible_text(at), f"{spec.path}: nothing collected, the walk would check nothing"
-        if issues := problems(at, lang):
+        if issues := problems(at, lang, typed):
             found[spec.path] = issues
         walked.append(spec.path)
     assert walked == [p.path for p in navigation.PAGES if role in _roles(p)]
@@ -174,11 +232,12 @@ def test_the_public_pages_speak_one_language(demo_db, lang):
     booking_link = share_links.create(db.OWNER, "Newsletter")
     event_link = events.create_link(db.OWNER, "Programme")
     board_link = board_links.create(db.OWNER, "Funders", 30)
+    typed = user_text()
     found = {}
     for name, params in {"sign-in": {}, "booking link": {"t": booking_link}, "event link": {"t": event_link},
                          "board link": {"board": board_link}}.items():
         at = _public(params, lang)
         assert visible_text(at), name
-        if issues := problems(at, lang):
+        if issues := problems(at, lang, typed):
             found[name] = issues
     assert not found, _report(found)
