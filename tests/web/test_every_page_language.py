@@ -241,3 +241,17 @@ def test_the_public_pages_speak_one_language(demo_db, lang):
         if issues := problems(at, lang, typed):
             found[name] = issues
     assert not found, _report(found)
+
+
+def test_the_catalogue_says_plurals_properly():
+    """No "7 poste(s) libre(s)": a count takes its form from the number, in each language."""
+    from lib.core.i18n import catalogue, t
+
+    clumsy = {key: pair for key, pair in catalogue().items() if any("(s)" in text for text in pair)}
+    assert not clumsy, clumsy
+    assert t("linkform.free_count", "fr", n=1) == "1 poste libre sur ce créneau."
+    assert t("linkform.free_count", "fr", n=7) == "7 postes libres sur ce créneau."
+    assert t("linkform.free_count", "en", n=1) == "1 desk free for this slot."
+    assert t("staff.count", "en", n=0) == "0 bookings" and t("staff.count", "fr", n=0) == "0 réservation"
+    # a sentence with no count keeps its other words
+    assert "(" not in t("notify.sent_n", "en", n=2) and t("notify.sent_n", "en", n=2).startswith("2 people")

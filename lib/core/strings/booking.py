@@ -10,13 +10,13 @@ STRINGS = {
                         "Choose a desk or room, a start and an end."),
     "booking.resource_unavailable": ("Ce poste ou cette salle n'existe pas ou n'est plus réservable : choisissez-en un autre.",
                                      "This desk or room does not exist or can no longer be booked: choose another."),
-    "booking.resource_has_history": ("« {name} » a un historique ({n} réservation(s) ou événement(s)) : il n'est pas supprimé. "
+    "booking.resource_has_history": ("« {name} » a un historique ({n} {n:réservation|réservations} ou {n:événement|événements}) : il n'est pas supprimé. "
                                      "Retirez-le plutôt (décochez « Actif ») : son historique reste dans les exports et les statistiques.",
-                                     "\"{name}\" has a history ({n} booking(s) or event(s)): it is not deleted. "
+                                     "\"{name}\" has a history ({n} {n:booking|bookings} or {n:event|events}): it is not deleted. "
                                      "Retire it instead (untick \"Active\"): its history stays in exports and statistics."),
-    "booking.zone_has_resources": ("La zone « {name} » contient {n} poste(s) ou salle(s) : elle n'est pas supprimée. "
+    "booking.zone_has_resources": ("La zone « {name} » contient {n} {n:poste|postes} ou {n:salle|salles} : elle n'est pas supprimée. "
                                    "Retirez-la plutôt (décochez « Actif »).",
-                                   "The zone \"{name}\" holds {n} desk(s) or room(s): it is not deleted. "
+                                   "The zone \"{name}\" holds {n} {n:desk|desks} or {n:room|rooms}: it is not deleted. "
                                    "Retire it instead (untick \"Active\")."),
     "booking.bad_range": ("La fin doit être après le début : corrigez les horaires.",
                           "The end must be after the start: fix the times."),
@@ -145,7 +145,7 @@ STRINGS = {
     "book.repeat_weekday": ("Jour de la semaine", "Weekday"),
     "book.repeat_until": ("Jusqu'au", "Until"),
     "book.repeat_button": ("Réserver ces jours", "Book these days"),
-    "book.repeat_report": ("{ok} jour(s) réservé(s), {ko} refusé(s).", "{ok} day(s) booked, {ko} refused."),
+    "book.repeat_report": ("{ok} {ok:jour|jours} {ok:réservé|réservés}, {ko} {ko:refusé|refusés}.", "{ok} {ok:day|days} booked, {ko} refused."),
     "book.outcome.ok": ("réservé", "booked"),
     "book.week": ("Ma semaine", "My week"),
     "book.week_empty": ("Aucune réservation cette semaine.", "No bookings this week."),
@@ -190,9 +190,9 @@ STRINGS = {
     "staff.export_from": ("Du", "From"),
     "staff.export_to": ("Au", "To"),
     "staff.download": ("Télécharger le CSV", "Download the CSV"),
-    "staff.count": ("{n} réservation(s)", "{n} booking(s)"),
+    "staff.count": ("{n} {n:réservation|réservations}", "{n} {n:booking|bookings}"),
     "staff.release": ("Libérer les postes non réclamés", "Release unclaimed desks"),
-    "staff.released": ("{n} poste(s) libéré(s).", "{n} desk(s) released."),
+    "staff.released": ("{n} {n:poste|postes} {n:libéré|libérés}.", "{n} {n:desk|desks} released."),
     "staff.pending_days": ("Invité·es à valider : {days}", "Guests to approve: {days}"),
     "staff.none": ("Aucune réservation ce jour-là.", "No bookings that day."),
     "resources.title": ("Postes, salles et fermetures", "Desks, rooms and closures"),
@@ -200,18 +200,18 @@ STRINGS = {
     "resources.resources": ("Postes et salles", "Desks and rooms"),
     "resources.closures": ("Fermetures", "Closures"),
     "resources.save": ("Enregistrer", "Save"),
-    "resources.saved": ("{n} changement(s) enregistré(s).", "{n} change(s) saved."),
+    "resources.saved": ("{n} {n:changement|changements} {n:enregistré|enregistrés}.", "{n} {n:change|changes} saved."),
     "resources.row_error": ("Ligne {row} : {message}", "Row {row}: {message}"),
     "resources.nothing": ("Aucun changement.", "No changes."),
-    "resources.retired": ("« {name} » a un historique ({n} réservation(s) ou événement(s)) : il a été retiré au lieu "
+    "resources.retired": ("« {name} » a un historique ({n} {n:réservation|réservations} ou {n:événement|événements}) : il a été retiré au lieu "
                           "d'être supprimé. Il n'est plus réservable ; son historique reste dans les exports, les "
                           "statistiques et « Mes réservations ». Pour le remettre en service, cochez « Actif ».",
-                          "\"{name}\" has a history ({n} booking(s) or event(s)): it was retired instead of deleted. "
+                          "\"{name}\" has a history ({n} {n:booking|bookings} or {n:event|events}): it was retired instead of deleted. "
                           "It can no longer be booked; its history stays in exports, statistics and My bookings. "
                           "To bring it back, tick \"Active\"."),
-    "resources.zone_retired": ("La zone « {name} » contient {n} poste(s) ou salle(s) : elle a été retirée au lieu "
+    "resources.zone_retired": ("La zone « {name} » contient {n} {n:poste|postes} ou {n:salle|salles} : elle a été retirée au lieu "
                                "d'être supprimée, et ses postes ne sont plus proposés. Pour la remettre, cochez « Actif ».",
-                               "The zone \"{name}\" holds {n} desk(s) or room(s): it was retired instead of deleted, "
+                               "The zone \"{name}\" holds {n} {n:desk|desks} or {n:room|rooms}: it was retired instead of deleted, "
                                "and its desks are no longer offered. To bring it back, tick \"Active\"."),
     "resources.col.name": ("Nom", "Name"),
     "resources.col.zone": ("Zone", "Zone"),
@@ -235,12 +235,12 @@ STRINGS = {
     "resources.err.position": ("la position va de 0 à 1000 m", "the position is 0 to 1000 m"),
     "resources.err.dates": ("la fin doit être le même jour ou après le début", "the end must be on or after the start"),
     "resources.err.reason": ("indiquez une raison", "give a reason"),
-    "resources.deactivate_has_future": ("{resource} a {n} réservation(s) à venir. Que faire ?",
-                                        "{resource} has {n} upcoming booking(s). What should happen to them?"),
+    "resources.deactivate_has_future": ("{resource} a {n} {n:réservation|réservations} à venir. Que faire ?",
+                                        "{resource} has {n} upcoming {n:booking|bookings}. What should happen to them?"),
     "resources.deactivate_keep": ("Les garder", "Keep them"),
     "resources.closure_hits": ("Réservations touchées par les fermetures", "Bookings hit by closures"),
     "resources.closure_cancel": ("Annuler ces réservations", "Cancel these bookings"),
-    "resources.cancelled_n": ("{n} réservation(s) annulée(s).", "{n} booking(s) cancelled."),
+    "resources.cancelled_n": ("{n} {n:réservation|réservations} {n:annulée|annulées}.", "{n} {n:booking|bookings} cancelled."),
     "links.title": ("Liens partagés", "Shared links"),
     "links.label": ("Nom du lien", "Link label"),
     "links.expires": ("Expire le", "Expires on"),
