@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.booking import bookings
-from lib.core.i18n import fmt_date, fmt_time, t
+from lib.core.i18n import current_language, fmt_date, fmt_time, t
 from lib.web import reads, session, ui
 from lib.web.flash import set_flash, show_flash
 from lib.web.ui import run_action, send_outbox_after, show_outbox_report
@@ -86,7 +86,7 @@ with st.expander(t("staff.export"), icon=":material/download:"):
     first = ui.date(ec[0], t("staff.export_from"), value=today.replace(day=1), format="DD/MM/YYYY", key="exp_from")
     last = ui.date(ec[1], t("staff.export_to"), value=today, format="DD/MM/YYYY", key="exp_to")
     if last >= first:
-        st.download_button(t("staff.download"), lambda: bookings.export_csv(claims, first, last),
+        st.download_button(t("staff.download"), lambda lang=current_language(): bookings.export_csv(claims, first, last, lang),
                            file_name=f"reservations-{first}-{last}.csv", mime="text/csv", key="exp_go",
                            icon=":material/download:")
     else:

@@ -20,7 +20,7 @@ import pandas as pd
 import psycopg
 
 from lib.booking import share_links
-from lib.core import db
+from lib.core import csv_excel, db
 from lib.core.csv_excel import to_csv
 from lib.core.errors import from_db_error
 from lib.core.i18n import current_language, t
@@ -352,7 +352,8 @@ def attendees_csv(claims: Claims, event_id: str, lang: str = "fr") -> bytes:
     """The attendee list as a CSV that Excel opens correctly (lib/directory/csv_export.py)."""
     frame = attendees(claims, event_id)
     header = [t(f"eventsadmin.att.{c}", lang) for c in ("who", "email", "status", "arrived", "present")]
-    rows = [[r.who, r.email, t(f"events.reg_status.{r.status}", lang), r.created_at.isoformat(timespec="minutes"),
+    zone = space.settings()["time_zone"]  # times on the space's clock, as Excel shows them
+    rows = [[r.who, r.email, t(f"events.reg_status.{r.status}", lang), csv_excel.local_time(r.created_at, zone),
              r.present] for r in frame.itertuples()]
     return to_csv(header, rows, lang)
 

@@ -2,7 +2,8 @@
 
 # keys built at run time: t(f"book.state.{state}") and the like
 DYNAMIC_PREFIXES = ("book.kind.", "book.slot.", "book.state.", "mybookings.status.", "staff.filter.",
-                    "resources.deactivate_", "links.state.")
+                    "resources.deactivate_", "links.state.",
+                    "export.booking.")  # the bookings export: t(f"export.booking.{column}")
 
 STRINGS = {
     # --- refusals raised by the database (one key per rule)
@@ -263,4 +264,28 @@ STRINGS = {
     "linkpage.no_token": ("Ouvrez cette page avec le lien que l'équipe vous a envoyé.",
                           "Open this page with the link the team sent you."),
     "ics.summary": ("{resource} — {space}", "{resource} — {space}"),
+    # ---- the bookings export (staff day, `python -m lib export bookings`): headers and words in the reader's language
+    "export.booking.id": ("Identifiant", "ID"),
+    "export.booking.day": ("Jour", "Day"),
+    "export.booking.starts": ("Début", "Starts"),
+    "export.booking.ends": ("Fin", "Ends"),
+    "export.booking.resource": ("Poste ou salle", "Desk or room"),
+    "export.booking.zone": ("Zone", "Zone"),
+    "export.booking.kind": ("Type", "Kind"),
+    "export.booking.member_email": ("E-mail du membre", "Member's email"),
+    "export.booking.member_name": ("Membre", "Member"),
+    "export.booking.guest_name": ("Invité·e", "Guest"),
+    "export.booking.guest_email": ("E-mail de l'invité·e", "Guest's email"),
+    "export.booking.status": ("Statut", "Status"),
+    "export.booking.source": ("Réservé par", "Booked through"),
+    "export.booking.checked_in_at": ("Arrivée", "Checked in"),
+    "export.booking.no_show_at": ("Absence notée", "No-show marked"),
+    "export.booking.created_at": ("Créée le", "Created"),
+    "export.booking.cancelled_at": ("Annulée le", "Cancelled"),
+    "export.booking.cancel_reason": ("Motif d'annulation", "Reason for cancelling"),
+    "export.booking.kind.desk": ("poste", "desk"),
+    "export.booking.kind.room": ("salle", "room"),
+    "export.booking.source.app": ("l'app", "the app"),
+    "export.booking.source.link": ("lien partagé", "shared link"),
+    "export.booking.source.admin": ("l'équipe", "the team"),
 }
