@@ -250,6 +250,14 @@ STRINGS = {
     "import.ignored": ("Colonnes ignorées : {columns}", "Ignored columns: {columns}"),
     "import.apply": ("Importer {n} {n:ligne|lignes} {n:valide|valides}", "Import {n} valid {n:row|rows}"),
     "import.done": ("Import terminé : {summary}.", "Import done: {summary}."),
+    # ---- after the import: the past tense (issue #13), and a cell cut by a stray separator
+    "import.summary_done": ("{created} {created:créé|créés}, {updated} {updated:mis à jour|mis à jour}, "
+                            "{unchanged} {unchanged:inchangé|inchangés}, {refused} {refused:refusé|refusés}",
+                            "{created} created, {updated} updated, {unchanged} unchanged, {refused} refused"),
+    "import.extra_cells": ("cellules en trop « {cells} » : un « ; » ou une « , » dans une cellule ? Mettez cette "
+                           "cellule entre guillemets, ou les compétences en dernière colonne",
+                           "extra cells \"{cells}\": a \";\" or \",\" inside a cell? Put that cell in quotes, or the "
+                           "skills in the last column"),
     "import.nothing": ("Rien à importer : tout est déjà à jour ou refusé.", "Nothing to import: everything is up to date or refused."),
     "import.col.line": ("Ligne", "Line"),
     "import.col.email": ("E-mail", "Email"),
