@@ -8,8 +8,10 @@ traceback reaches a page.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+import re
 
 import psycopg
 from psycopg import errors as pgerr
@@ -32,6 +34,18 @@ class UserError(Exception):
         return t(self.key, lang, **self.params)
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _as_date(value: object) -> object:
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def from_db_error(exc: psycopg.Error) -> UserError:
     """Map a database error to a UserError (an unexpected one is logged, not shown)."""
     diag = exc.diag
@@ -43,6 +57,9 @@ def from_db_error(exc: psycopg.Error) -> UserError:
                 params = json.loads(diag.message_hint)
             except ValueError:
                 params = {}
+        # a day the database quotes (`to_char(…, 'YYYY-MM-DD')`) is written for the reader
+        # ("30 novembre 2026"), never as ISO inside a sentence: t() formats dates
+        params = {k: _as_date(v) for k, v in params.items()}
         return UserError(primary, **params)
     constraint = diag.constraint_name
     if constraint and has(f"db.{constraint}"):

@@ -78,6 +78,9 @@ def t(key: str, lang: str | None = None, **params: object) -> str:
     text = pair[0] if lang == "fr" else pair[1]
     if params:
         text = plural(text, lang, params)
+        # a day inside a sentence is written as people read it ("30 novembre 2026"), not ISO
+        params = {k: (fmt_date(v, "long", lang) if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else v)
+                  for k, v in params.items()}
         try:
             return text.format(**params)
         except (KeyError, IndexError, ValueError):

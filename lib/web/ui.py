@@ -3,6 +3,7 @@ text shown as text (`md`, `t_md`, `refusal`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -65,7 +66,8 @@ def md(text: object) -> str:
 def t_md(key: str, lang: str | None = None, **params: object) -> str:
     """`t(key, …)` for a Markdown place: the catalogue's own markup (`**…**`) stays, every value
     filled in is shown as text (`md`)."""
-    return t(key, lang, **{name: md(value) for name, value in params.items()})
+    # a day is not user text: t() writes it in the reader's language
+    return t(key, lang, **{name: value if isinstance(value, dt.date) else md(value) for name, value in params.items()})
 
 
 def refusal(exc: BaseException, lang: str | None = None) -> str:

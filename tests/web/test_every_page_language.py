@@ -255,3 +255,17 @@ def test_the_catalogue_says_plurals_properly():
     assert t("staff.count", "en", n=0) == "0 bookings" and t("staff.count", "fr", n=0) == "0 réservation"
     # a sentence with no count keeps its other words
     assert "(" not in t("notify.sent_n", "en", n=2) and t("notify.sent_n", "en", n=2).startswith("2 people")
+
+
+def test_a_day_in_a_refusal_is_written_for_the_reader(demo_db):
+    """"a expiré le 2026-11-30": the day the database quotes reaches the sentence as a day."""
+    import psycopg
+
+    from lib.core.errors import from_db_error, user_message
+
+    with pytest.raises(psycopg.Error) as info, db.as_owner() as conn:
+        conn.execute("select private.refuse('link.expired', jsonb_build_object('date', '2026-11-30'))")
+    refusal = from_db_error(info.value)
+    assert "30 novembre 2026" in user_message(refusal, "fr") and "2026-11-30" not in user_message(refusal, "fr")
+    assert "30 November 2026" in user_message(refusal, "en")
+    assert "30 novembre 2026" in shown(ui.refusal(refusal, "fr"))
