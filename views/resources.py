@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from lib.booking import resources_admin, share_links
@@ -107,29 +109,84 @@ with zone_tab:
                 "resources.zone_retired")
 
 with closure_tab:
-    closures = resources_admin.closures(claims)
     names = resources_admin.resources(claims).name.tolist()
-    closures_edited = ui.editor(st,
-        closures, key="closure_editor", num_rows="dynamic", hide_index=True, width="stretch",
-        column_order=["starts_on", "ends_on", "resource", "reason"],
-        column_config={
-            "starts_on": st.column_config.DateColumn(t("resources.col.starts"), required=True, format="DD/MM/YYYY"),
-            "ends_on": st.column_config.DateColumn(t("resources.col.ends"), required=True, format="DD/MM/YYYY"),
-            "resource": st.column_config.SelectboxColumn(t("resources.col.resource"), options=names),
-            "reason": st.column_config.TextColumn(t("resources.col.reason"), required=True, max_chars=200),
-        })
-    if st.button(t("resources.save"), type="primary", key="closure_save"):
-        _report(run_action(lambda: resources_admin.save_closures(claims, closures_edited, closures)), "closure_editor")
+    whole = t("resources.whole_space")
+    today = clock.space_today(space.settings()["time_zone"])
+    # a new closure is a form: its errors next to its fields, and what was typed stays on an error
+    if st.session_state.pop("closure_new_reset", False):
+        for field in ("from", "to", "resource", "reason"):
+            st.session_state.pop(f"closure_new_{field}", None)
+    st.subheader(t("resources.closure_new"))
+    with st.form("closure_new"):
+        cols = st.columns(2)
+        new_from = ui.date(cols[0], t("resources.col.starts"), value=today + dt.timedelta(days=1), min_value=today,
+                           key="closure_new_from")
+        from_slot = cols[0].empty()
+        new_to = ui.date(cols[1], t("resources.col.ends"), value=today + dt.timedelta(days=1), min_value=today,
+                         key="closure_new_to")
+        to_slot = cols[1].empty()
+        new_resource = ui.select(st, t("resources.col.resource"), ["", *names], format_func=lambda v: v or whole,
+                                 key="closure_new_resource")
+        resource_slot = st.empty()
+        new_reason = st.text_input(t("resources.col.reason"), max_chars=200, key="closure_new_reason")
+        reason_slot = st.empty()
+        added = st.form_submit_button(t("resources.closure_add"), type="primary")
+    if added:
+        problems = resources_admin.check_closure(new_from, new_to, new_resource or None, new_reason, set(names))
+        slots = {"starts_on": from_slot, "ends_on": to_slot, "resource": resource_slot, "reason": reason_slot}
+        for field, key in problems.items():
+            slots[field].error(t(key))
+        if not problems and run_action(lambda: resources_admin.add_closure(
+                claims, new_from, new_to, new_resource or None, new_reason) or True):
+            set_flash("res", t("resources.closure_added"))
+            st.session_state["closure_new_reset"] = True
+            st.rerun()
+
+    # the closures that exist, edited (or deleted) in place; an empty place means the whole space
+    closures = resources_admin.closures(claims)
+    if not closures.empty:
+        st.subheader(t("resources.closure_existing"))
+        shown = closures.assign(resource=closures.resource.fillna(whole))
+        closures_edited = ui.editor(st,
+            shown, key="closure_editor", num_rows="delete", hide_index=True, width="stretch",
+            column_order=["starts_on", "ends_on", "resource", "reason"],
+            column_config={
+                "starts_on": st.column_config.DateColumn(t("resources.col.starts"), required=True, format="DD/MM/YYYY"),
+                "ends_on": st.column_config.DateColumn(t("resources.col.ends"), required=True, format="DD/MM/YYYY"),
+                "resource": st.column_config.SelectboxColumn(t("resources.col.resource"), options=[whole, *names],
+                                                             required=True),
+                "reason": st.column_config.TextColumn(t("resources.col.reason"), required=True, max_chars=200),
+            })
+        closures_edited = closures_edited.assign(resource=closures_edited.resource.replace({whole: None}))
+        if st.button(t("resources.save"), type="primary", key="closure_save"):
+            _report(run_action(lambda: resources_admin.save_closures(claims, closures_edited, closures)),
+                    "closure_editor")
     hits = resources_admin.closure_hits(claims)
     if not hits.empty:
         st.subheader(t("resources.closure_hits"))
-        ui.table(st, hits.drop(columns=["id"]), hide_index=True, width="stretch")
-        if st.button(t("resources.closure_cancel"), key="closure_cancel", help=t("notify.closure_help")):
-            n = run_action(lambda: resources_admin.cancel_bookings(claims, hits.id.tolist()))
-            if n is not None:
-                send_outbox_after("res")
-                set_flash("res", t("resources.cancelled_n", n=n))
+        ui.table(st, hits.drop(columns=["id", "email"]), hide_index=True, width="stretch")
+        asked = st.session_state.get("closure_cancel_ids")
+        if not asked:
+            if st.button(t("resources.closure_cancel"), key="closure_cancel", help=t("notify.closure_help")):
+                # the bookings counted now are the ones cancelled on "yes", whatever changes meanwhile
+                st.session_state["closure_cancel_ids"] = hits.id.tolist()
                 st.rerun()
+        else:
+            chosen = hits[hits.id.isin(asked)]
+            st.warning(t("resources.closure_confirm", n=len(chosen), people=resources_admin.people_told(chosen)),
+                       icon=":material/mail:")
+            yes, no = st.columns(2)
+            if no.button(t("resources.closure_back"), key="closure_cancel_back", width="stretch"):
+                st.session_state.pop("closure_cancel_ids", None)
+                st.rerun()
+            if yes.button(t("resources.closure_confirm_go"), key="closure_cancel_confirm", type="primary",
+                          width="stretch"):
+                st.session_state.pop("closure_cancel_ids", None)
+                n = run_action(lambda: resources_admin.cancel_bookings(claims, chosen.id.tolist()))
+                if n is not None:
+                    send_outbox_after("res")
+                    set_flash("res", t("resources.cancelled_n", n=n))
+                    st.rerun()
 
 with link_tab:
     if new := st.session_state.pop("new_link", None):

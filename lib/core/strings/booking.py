@@ -227,7 +227,7 @@ STRINGS = {
     "resources.col.starts": ("Du", "From"),
     "resources.col.ends": ("Au", "To"),
     "resources.col.reason": ("Raison", "Reason"),
-    "resources.col.resource": ("Poste (vide : tout l'espace)", "Desk (empty: the whole space)"),
+    "resources.col.resource": ("Ce qui ferme", "What closes"),  # the whole space, or one desk or room
     "resources.err.name": ("le nom est obligatoire (80 caractères au plus)", "the name is required (80 characters at most)"),
     "resources.err.zone": ("choisissez une zone existante", "choose an existing zone"),
     "resources.err.kind": ("le type est « desk » ou « room »", "the type is “desk” or “room”"),
@@ -288,4 +288,17 @@ STRINGS = {
     "export.booking.source.app": ("l'app", "the app"),
     "export.booking.source.link": ("lien partagé", "shared link"),
     "export.booking.source.admin": ("l'équipe", "the team"),
+    # ---- closures: a form to add one, a confirmation before cancelling what they hit
+    "resources.closure_new": ("Nouvelle fermeture", "New closure"),
+    "resources.closure_add": ("Ajouter la fermeture", "Add the closure"),
+    "resources.closure_added": ("Fermeture ajoutée.", "Closure added."),
+    "resources.closure_existing": ("Fermetures prévues", "Closures planned"),
+    "resources.whole_space": ("Tout l'espace", "The whole space"),
+    "resources.err.date_missing": ("choisissez une date", "choose a date"),
+    "resources.closure_confirm": ("{n} {n:réservation sera annulée|réservations seront annulées} et {people} "
+                                  "{people:personne prévenue|personnes prévenues} par e-mail. C'est définitif.",
+                                  "{n} {n:booking|bookings} will be cancelled and {people} {people:person|people} "
+                                  "told by e-mail. This cannot be undone."),
+    "resources.closure_confirm_go": ("Oui, annuler et prévenir", "Yes, cancel and tell them"),
+    "resources.closure_back": ("Non, ne rien annuler", "No, cancel nothing"),
 }
