@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from lib.booking import resources_admin, share_links
@@ -113,22 +114,22 @@ with closure_tab:
     whole = t("resources.whole_space")
     today = clock.space_today(space.settings()["time_zone"])
     # a new closure is a form: its errors next to its fields, and what was typed stays on an error
-    if st.session_state.pop("closure_new_reset", False):
-        for field in ("from", "to", "resource", "reason"):
-            st.session_state.pop(f"closure_new_{field}", None)
+    # after a closure is added, the next one starts from a fresh form: new keys, since the browser
+    # keeps a form's values under its old ones
+    fresh = f"_{st.session_state['closure_round']}" if st.session_state.get("closure_round") else ""
     st.subheader(t("resources.closure_new"))
-    with st.form("closure_new"):
+    with st.form(f"closure_new{fresh}"):
         cols = st.columns(2)
         new_from = ui.date(cols[0], t("resources.col.starts"), value=today + dt.timedelta(days=1), min_value=today,
-                           key="closure_new_from")
+                           key=f"closure_new_from{fresh}")
         from_slot = cols[0].empty()
         new_to = ui.date(cols[1], t("resources.col.ends"), value=today + dt.timedelta(days=1), min_value=today,
-                         key="closure_new_to")
+                         key=f"closure_new_to{fresh}")
         to_slot = cols[1].empty()
         new_resource = ui.select(st, t("resources.col.resource"), ["", *names], format_func=lambda v: v or whole,
-                                 key="closure_new_resource")
+                                 key=f"closure_new_resource{fresh}")
         resource_slot = st.empty()
-        new_reason = st.text_input(t("resources.col.reason"), max_chars=200, key="closure_new_reason")
+        new_reason = st.text_input(t("resources.col.reason"), max_chars=200, key=f"closure_new_reason{fresh}")
         reason_slot = st.empty()
         added = st.form_submit_button(t("resources.closure_add"), type="primary")
     if added:
@@ -139,7 +140,7 @@ with closure_tab:
         if not problems and run_action(lambda: resources_admin.add_closure(
                 claims, new_from, new_to, new_resource or None, new_reason) or True):
             set_flash("res", t("resources.closure_added"))
-            st.session_state["closure_new_reset"] = True
+            st.session_state["closure_round"] = st.session_state.get("closure_round", 0) + 1
             st.rerun()
 
     # the closures that exist, edited (or deleted) in place; an empty place means the whole space
@@ -164,7 +165,9 @@ with closure_tab:
     hits = resources_admin.closure_hits(claims)
     if not hits.empty:
         st.subheader(t("resources.closure_hits"))
-        ui.table(st, hits.drop(columns=["id", "email"]), hide_index=True, width="stretch")
+        ui.table(st, pd.DataFrame({t("book.day"): [fmt_date(d) for d in hits.day], t("book.resource"): hits.resource,
+                                   t("staff.who"): hits.who, t("resources.col.reason"): hits.reason}),
+                 hide_index=True, width="stretch")
         asked = st.session_state.get("closure_cancel_ids")
         if not asked:
             if st.button(t("resources.closure_cancel"), key="closure_cancel", help=t("notify.closure_help")):

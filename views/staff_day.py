@@ -49,7 +49,7 @@ else:
         t("mybookings.when"): frame.apply(_hours, axis=1),
         t("book.resource"): frame.resource_name,
         t("staff.who"): frame.who + frame.guest.map({True: f" ({t('staff.guest')})", False: ""}),
-        "email": frame.email,
+        t("field.email"): frame.email,
         t("mybookings.status"): [t(f"mybookings.status.{s}") for s in frame.status],
         t("staff.checked_in"): [fmt_time(v.astimezone(tz)) if v is not None and not pd.isna(v) else ""
                                for v in frame.checked_in_at],

@@ -50,7 +50,8 @@ def test_a_closure_with_a_mistake_is_corrected_without_retyping(space):
     assert [(c["starts_on"], c["ends_on"], c["resource_id"], c["reason"]) for c in saved] == [
         (day, day + dt.timedelta(days=1), None, "Inventaire annuel")]
     # a fresh form for the next one
-    assert at.text_input(key="closure_new_reason").value == ""
+    assert [box.value for box in at.text_input if box.label == t("resources.col.reason", "fr")] == [""]
+    assert t("resources.closure_added", "fr") in [s.value for s in at.success] + [m.value for m in at.markdown]
 
 
 def test_a_closure_without_a_reason_says_so_next_to_the_reason(space):
@@ -99,6 +100,8 @@ def test_cancelling_the_bookings_a_closure_hits_asks_first_and_says_how_many_are
     asked = [w.value for w in at.warning]
     assert t("resources.closure_confirm", "fr", n=3, people=2) in asked, asked
     assert "3 réservations" in asked[-1] and "2 personnes" in asked[-1]
+    headers = list(at.dataframe[-1].value.columns)
+    assert t("book.day", "fr") in headers and "day" not in headers and "who" not in headers
     at.button(key="closure_cancel_back").click().run()
     assert _live(ids) == 3 and not any("personnes" in w.value for w in at.warning)
     at.button(key="closure_cancel").click().run()

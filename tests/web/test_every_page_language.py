@@ -34,6 +34,9 @@ FRENCH_WORDS = ("enregistrer", "annuler", "réservation", "réservations", "rés
                 "aucune", "poste", "postes", "salle", "membre", "membres", "jour", "jours", "libre", "libres",
                 "événement", "événements", "inscrit", "confirmée", "télécharger", "fermeture", "fermetures",
                 "oui", "non", "le", "la", "les", "des", "du", "et", "pour", "avec", "sur")
+# English words that show alone as a column header or a label when a page forgot to translate one
+ENGLISH_HEADERS = {"day", "who", "reason", "resource", "status", "email", "name", "kind", "zone_name", "starts",
+                   "ends", "title", "count"}
 _FRENCH = re.compile(r"(?<![\w'’-])(" + "|".join(FRENCH_WORDS) + r")(?![\w'’-])", re.IGNORECASE)
 # French typography in an English sentence: a space before a colon, semicolon, ! or ?
 _FRENCH_SPACING = re.compile(r"\w[ \u00a0\u202f][:;!?](\s|$)")
@@ -72,10 +75,21 @@ def _cells(element) -> Iterator[str]:
     except Exception:  # an element AppTest cannot decode
         return
     empty = element.proto.placeholder if element.proto.HasField("placeholder") else "None"
-    if isinstance(frame, pd.DataFrame):
-        yield from (str(c) for c in frame.columns)
-        for column in frame.columns:
-            yield from (empty if _missing(v) else str(v) for v in frame[column].tolist())
+    if not isinstance(frame, pd.DataFrame):
+        return
+    # what the grid shows: the columns of `column_order` (all when unset), headed by their
+    # `column_config` label when they have one
+    try:
+        config = json.loads(element.proto.columns or "{}")
+    except ValueError:
+        config = {}
+    order = list(element.proto.column_order) or [str(c) for c in frame.columns]
+    for column in frame.columns:
+        if str(column) not in order:
+            continue
+        label = (config.get(str(column)) or {}).get("label")
+        yield str(label or column)
+        yield from (empty if _missing(v) else str(v) for v in frame[column].tolist())
 
 
 def _missing(value: object) -> bool:
@@ -151,6 +165,10 @@ def problems(at: AppTest, lang: str, typed: re.Pattern | None = None) -> list[st
     typed, left out of the language checks)."""
     found = []
     texts = [shown(text) for text in visible_text(at)]
+    # a component's data holds codes beside its words (a slot "day"): only its words are checked
+    # for the language, not as headers
+    data = {shown(text) for element in _elements(at._tree) if isinstance(getattr(element, "proto", None), Message)
+            and element.proto.DESCRIPTOR.name == "BidiComponent" for text in _component_strings(element.proto)}
     for text in texts:
         stripped = text.strip()
         if _RAW_KEY.match(stripped) and not _FILE_NAME.search(stripped):
@@ -159,6 +177,8 @@ def problems(at: AppTest, lang: str, typed: re.Pattern | None = None) -> list[st
             found.append(f"empty value shown: {text!r}")
         if lang == "fr":
             found.extend(f"Streamlit's English {word!r} in {text!r}" for word in STREAMLIT_ENGLISH if word in text)
+            if stripped.casefold() in ENGLISH_HEADERS and text not in data:
+                found.append(f"English header or label {text!r}")
         else:
             text = typed.sub("…", text) if typed is not None else text
             match = _FRENCH.search(text)
