@@ -487,7 +487,8 @@ def export_registrations(conn: psycopg.Connection) -> tuple[list[str], list[list
 
 
 def _cell(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.datetime) else value
+    # times on the space's clock, as a French Excel reads them (not UTC ISO instants)
+    return csv_excel.local_time(value, space.settings()["time_zone"]) if isinstance(value, dt.datetime) else value
 
 
 def cli_export(kind: str) -> tuple[str, int]:

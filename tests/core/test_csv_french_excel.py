@@ -101,3 +101,17 @@ def test_local_times_and_decimals_for_excel():
     assert csv_excel.local_time(None, "Europe/Paris") == ""
     assert csv_excel.decimal(31.5, "fr") == "31,5" and csv_excel.decimal(31.5, "en") == "31.5"
     assert csv_excel.decimal(0.43751, "fr", 2) == "0,44" and csv_excel.decimal(2.0, "fr") == "2"
+
+
+def test_the_command_lines_events_export_has_local_times(demo_db, tmp_path):
+    with db.as_owner() as conn:
+        event = conn.execute("select title, starts_at, (select time_zone from public.settings) as tz"
+                             " from public.events order by starts_at limit 1").fetchone()
+    out = tmp_path / "events.csv"
+    done = subprocess.run([sys.executable, "-m", "lib", "export", "events", str(out)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    rows = _read(out.read_bytes())
+    assert "starts_at" in rows[0]
+    local = event["starts_at"].astimezone(ZoneInfo(event["tz"])).strftime("%Y-%m-%d %H:%M")
+    assert local in [r["starts_at"] for r in rows if r["title"] == event["title"]], local
