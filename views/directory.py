@@ -61,7 +61,7 @@ def _member_page(profile: dict) -> None:
         for level in reversed(skills.LEVELS):
             names = [md(s["name"]) for s in profile["skills"] if s["level"] == level]
             if names:
-                st.markdown(f"**{t('level.' + level)}** : {', '.join(names)}")
+                st.markdown(t("app.label_value", label=f"**{t('level.' + level)}**", value=", ".join(names)))
     wishes = [t(f"looking.{k}") for k in profile["looking_for"]] + [md(w) for w in profile["wanted"]]
     if wishes or profile["looking_for_note"]:
         st.subheader(t("directory.wants"))
@@ -107,7 +107,7 @@ def _here_today() -> None:
             st.caption(t("directory.here_today_none"))
         for group in groups[:15]:
             people = ", ".join(md(p["full_name"]) for p in group["people"])
-            st.markdown(f"**{md(group['skill'])}** : {people}")
+            st.markdown(t("app.label_value", label=f"**{md(group['skill'])}**", value=people))
 
 
 _here_today()

@@ -39,7 +39,7 @@ ENGLISH_HEADERS = {"day", "who", "reason", "resource", "status", "email", "name"
                    "ends", "title", "count"}
 _FRENCH = re.compile(r"(?<![\w'’-])(" + "|".join(FRENCH_WORDS) + r")(?![\w'’-])", re.IGNORECASE)
 # French typography in an English sentence: a space before a colon, semicolon, ! or ?
-_FRENCH_SPACING = re.compile(r"\w[ \u00a0\u202f][:;!?](\s|$)")
+_FRENCH_SPACING = re.compile(r"\S[ \u00a0\u202f][:;!?](\s|$)")
 _RAW_KEY = re.compile(r"^[a-z_]+\.[a-z_]+(\.[a-z_]+)*$")
 _FILE_NAME = re.compile(r"\.(csv|png|pdf|ics|json|txt)$")
 _EMPTY = re.compile(r"(?<![\w-])(None|nan|NaN|NaT|<NA>)(?![\w-])")

@@ -4,5 +4,6 @@ STRINGS = {
     "upload.browse": ("Parcourir", "Browse files"),
     # French puts a space before the colon, English does not: the whole line is in the catalogue
     "profile.email_line": ("E-mail : {email}", "Email: {email}"),
+    "app.label_value": ("{label} : {value}", "{label}: {value}"),
     "upload.limit": ("{size} Mo au plus par fichier", "{size} MB per file"),
 }
