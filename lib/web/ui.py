@@ -221,9 +221,18 @@ def multi(where: Any, label: str, options: Any, **kwargs: Any) -> Any:
 DATE_FORMAT = "DD/MM/YYYY"  # what people in the space write, in French and in British English
 
 
+DATE_FR_MARK = "cantine-date-fr"
+_DATE_CSS = (Path(__file__).parent / "assets" / "date_fr.css").read_text(encoding="utf-8")
+
+
 def date(where: Any, label: str, **kwargs: Any) -> Any:
-    """`st.date_input` written day first (Streamlit's default is 2026/12/04)."""
+    """`st.date_input` written day first (Streamlit's default is 2026/12/04). An empty one on a
+    French page shows "jj/mm/aaaa", not Streamlit's en-US "dd/mm/yyyy" (a style sheet,
+    lib/web/assets/date_fr.css: Streamlit 1.67 has no parameter for it)."""
     kwargs["format"] = DATE_FORMAT
+    if kwargs.get("value", "today") is None and current_language() == "fr":
+        css = _DATE_CSS.replace("DAY", "jj").replace("MONTH", "mm").replace("YEAR", "aaaa")
+        st.html(f"<style>/* {DATE_FR_MARK} */\n{css}</style>")
     return where.date_input(label, **kwargs)
 
 

@@ -3,7 +3,7 @@ items: an English browser gets the sign-in page in English with the language swi
 (the phone's menu stays closed); an admin switches to French from the top of the page, makes a
 closure with a mistake and corrects it without typing the reason again, is asked before the
 bookings it hits are cancelled (and how many people would be told), and sees the import's drop
-zone in French. Screenshots: artifacts/french_*.png."""
+zone and an empty date field in French. Screenshots: artifacts/french_*.png."""
 
 from __future__ import annotations
 
@@ -103,3 +103,13 @@ def test_a_phone_in_english_then_french_closure_and_confirmation(demo_db):
         instructions = page.locator('[data-testid="stFileUploaderDropzoneInstructions"] > div').first
         assert "Mo au plus par fichier" in instructions.evaluate("e => getComputedStyle(e, '::after').content")
         screenshot(page, "french_4_import_drop_zone")
+
+        # an empty date field says "jj/mm/aaaa", not Streamlit's en-US "dd/mm/yyyy"
+        page.goto(f"{url}/audit")
+        day_segment = _date_field(page, "Du").locator('[role="spinbutton"][data-type="day"]')
+        day_segment.wait_for()
+        assert day_segment.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+        assert day_segment.evaluate("e => getComputedStyle(e, '::after').content") == '"jj"'
+        year = _date_field(page, "Du").locator('[role="spinbutton"][data-type="year"]')
+        assert year.evaluate("e => getComputedStyle(e, '::after').content") == '"aaaa"'
+        screenshot(page, "french_5_empty_date")

@@ -195,6 +195,9 @@ def problems(at: AppTest, lang: str, typed: re.Pattern | None = None) -> list[st
                      if w.select_all)
         found.extend(f"date {w.label!r} written {w.format}" for w in _widgets(at, "DateInput")
                      if w.format != "DD/MM/YYYY")
+        empty_dates = [w.label for w in _widgets(at, "DateInput") if not w.default]
+        if empty_dates and not any(ui.DATE_FR_MARK in p.body for p in _widgets(at, "Html")):
+            found.append(f"empty date fields {empty_dates} show Streamlit's 'dd/mm/yyyy'")
         if _widgets(at, "FileUploader") and not any(ui.UPLOAD_FR_MARK in text for text in
                                                     (p.body for p in _widgets(at, "Html"))):
             found.append("file drop zone in Streamlit's English (Upload, … per file)")
@@ -234,6 +237,7 @@ def test_the_checks_catch_what_they_look_for():
     assert _RAW_KEY.match("field.plan_id") and not _RAW_KEY.match("Plan")
     assert _EMPTY.search("None") and _EMPTY.search("nan") and not _EMPTY.search("Nantes")
     assert _FRENCH.search("Annuler ces réservations") and not _FRENCH.search("Cancel these bookings")
+    assert _FRENCH_SPACING.search("Dry run : nothing changed") and _FRENCH_SPACING.search("**Python** : Ana")
     assert _FRENCH_SPACING.search("Dry run : nothing changed") and not _FRENCH_SPACING.search("Dry run: 10:00")
 
 
