@@ -81,15 +81,15 @@ def running_app(env_overrides: dict[str, str] | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def browser_page(width: int = 1280, height: int = 900) -> Iterator[object]:
-    """A fresh Chromium page (Playwright's sync API)."""
+def browser_page(width: int = 1280, height: int = 900, locale: str = "fr-FR") -> Iterator[object]:
+    """A fresh Chromium page (Playwright's sync API), its browser set to `locale`."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+            context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
             page = context.new_page()
             page.set_default_timeout(30_000)
             yield page

@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib.core.i18n import current_language, t
 from lib.space import audit
-from lib.web import session
+from lib.web import session, ui
 from lib.web.ui import show_error
 
 PAGE_SIZE = 50
@@ -29,13 +29,13 @@ actor_labels = {None: t("audit.filter.anyone"), audit.SYSTEM: t("audit.system"),
                 **{p["user_id"]: p["full_name"] for p in people}}
 
 c1, c2 = st.columns(2)
-tables = c1.multiselect(t("audit.filter.tables"), audit.TABLES, format_func=lambda x: audit.table_words(x, lang),
+tables = ui.multi(c1, t("audit.filter.tables"), audit.TABLES, format_func=lambda x: audit.table_words(x, lang),
                         placeholder=t("app.choose"), key="audit_tables")
-actor = c2.selectbox(t("audit.filter.actor"), list(actor_labels), format_func=lambda k: actor_labels[k],
+actor = ui.select(c2, t("audit.filter.actor"), list(actor_labels), format_func=lambda k: actor_labels[k],
                      key="audit_actor")
 c3, c4, c5 = st.columns([1, 1, 2])
-since = c3.date_input(t("audit.filter.since"), value=None, key="audit_since")
-until = c4.date_input(t("audit.filter.until"), value=None, key="audit_until")
+since = ui.date(c3, t("audit.filter.since"), value=None, key="audit_since")
+until = ui.date(c4, t("audit.filter.until"), value=None, key="audit_until")
 text = c5.text_input(t("audit.filter.text"), max_chars=200, key="audit_text")
 filters = audit.AuditFilter(tuple(tables), actor, since, until, text)
 
@@ -58,7 +58,7 @@ else:
             "row": t("audit.col.row"), "changes": t("audit.col.changes")}
     # a dataframe shows what people typed as plain text, never as markdown or HTML
     frame = pd.DataFrame([audit.describe(r, lang) for r in rows]).rename(columns=cols)
-    st.dataframe(frame, hide_index=True, width="stretch")
+    ui.table(st, frame, hide_index=True, width="stretch")
 
 b1, b2, b3 = st.columns([1, 1, 4], vertical_alignment="center")
 if b1.button(t("audit.newer"), disabled=page == 0, key="audit_newer"):

@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib.booking import bookings, floorplan
 from lib.core.i18n import fmt_date, fmt_time, t, weekday_name
-from lib.web import reads, session
+from lib.web import reads, session, ui
 from lib.web.flash import set_flash, show_flash
 from lib.web.ui import md, member_picker, run_action, t_md
 
@@ -28,7 +28,7 @@ kind_names = {k: t(f"book.kind.{k}") for k in ("desk", "room")}
 st.title(t("book.title"))
 show_flash("book")
 top = st.columns([2, 2, 3])
-day = top[0].date_input(t("book.day"), value=bookings.next_open_day(settings), min_value=today,
+day = ui.date(top[0], t("book.day"), value=bookings.next_open_day(settings), min_value=today,
                         max_value=today + dt.timedelta(days=settings["booking_window_days"]),
                         format="DD/MM/YYYY", key="book_day")
 kind = top[1].segmented_control(t("book.kind"), ["desk", "room"], format_func=kind_names.get,
@@ -77,7 +77,7 @@ def desk_picker() -> None:
         if not table.empty:
             table = table.rename(columns={"zone_name": t("book.zone"), "resource_name": t("book.resource"),
                                           "am": slot_names["am"], "pm": slot_names["pm"]})
-            st.dataframe(table.replace(states), hide_index=True, width="stretch")
+            ui.table(st, table.replace(states), hide_index=True, width="stretch")
     if free.empty:
         st.info(t("book.nothing_free"))
         return
@@ -85,7 +85,7 @@ def desk_picker() -> None:
     if st.session_state.get("book_resource") not in names:
         st.session_state["book_resource"] = next(iter(names))
     cols = st.columns([3, 1])
-    resource = cols[0].selectbox(t("book.resource"), list(names), format_func=names.get, key="book_resource")
+    resource = ui.select(cols[0], t("book.resource"), list(names), format_func=names.get, key="book_resource")
     starts, ends = bookings.slot_range(day, slot, settings)
     if cols[1].button(t("book.book_button"), type="primary", key="book_go", width="stretch"):
         _book(resource, names[resource].split(" · ")[0], starts, ends)
@@ -95,11 +95,11 @@ def desk_picker() -> None:
         # options are the labels themselves: a format_func would be run again outside this session
         weekdays = {weekday_name(d): d for d in settings["open_days"]}
         default_wd = weekday_name(day.isoweekday())
-        label = rc[0].selectbox(t("book.repeat_weekday"), list(weekdays), key="book_rep_wd",
+        label = ui.select(rc[0], t("book.repeat_weekday"), list(weekdays), key="book_rep_wd",
                                 index=list(weekdays).index(default_wd) if default_wd in weekdays else 0)
         weekday = weekdays[label]
         month_end = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-        until = rc[1].date_input(t("book.repeat_until"), value=month_end, min_value=day, format="DD/MM/YYYY",
+        until = ui.date(rc[1], t("book.repeat_until"), value=month_end, min_value=day, format="DD/MM/YYYY",
                                  key="book_rep_until")
         if rc[2].button(t("book.repeat_button"), key="book_rep_go"):
             days = bookings.weekdays_between(day, until, weekday)
@@ -107,7 +107,7 @@ def desk_picker() -> None:
             if outcomes is not None:
                 ok = sum(o.booked for o in outcomes)
                 st.write(t("book.repeat_report", ok=ok, ko=len(outcomes) - ok))
-                st.dataframe(pd.DataFrame([{t("book.day"): fmt_date(o.day, "full"),
+                ui.table(st, pd.DataFrame([{t("book.day"): fmt_date(o.day, "full"),
                                             t("mybookings.status"): t("book.outcome.ok") if o.booked
                                             else t(o.reason, **(o.params or {}))} for o in outcomes]),
                              hide_index=True, width="stretch")
@@ -121,20 +121,20 @@ def room_picker() -> None:
         return
     table = bookings.grid_table(grid)
     table = table.rename(columns={"zone_name": t("book.zone"), "resource_name": t("book.resource")})
-    st.dataframe(table.replace(states), hide_index=True, width="stretch")
+    ui.table(st, table.replace(states), hide_index=True, width="stretch")
     rooms = grid.drop_duplicates("resource_id")
     names = dict(zip(rooms.resource_id, rooms.resource_name, strict=True))
     cols = st.columns([3, 1, 1, 1])
-    room = cols[0].selectbox(t("book.resource"), list(names), format_func=names.get, key="book_room")
+    room = ui.select(cols[0], t("book.resource"), list(names), format_func=names.get, key="book_room")
     hours = grid[grid.resource_id == room]
     free_starts = hours[hours.state == "free"]
     if free_starts.empty:
         st.info(t("book.nothing_free"))
         return
-    start = cols[1].selectbox(t("book.from"), list(free_starts.slot_starts), key="book_room_from",
+    start = ui.select(cols[1], t("book.from"), list(free_starts.slot_starts), key="book_room_from",
                               format_func=lambda v: fmt_time(v.astimezone(_tz())))
     ends = [e for e in hours.slot_ends if e > start]
-    end = cols[2].selectbox(t("book.to"), ends, key="book_room_to", format_func=lambda v: fmt_time(v.astimezone(_tz())))
+    end = ui.select(cols[2], t("book.to"), ends, key="book_room_to", format_func=lambda v: fmt_time(v.astimezone(_tz())))
     if cols[3].button(t("book.book_button"), type="primary", key="book_room_go", width="stretch"):
         _book(room, names[room], start, end)
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib.core.i18n import current_language, fmt_number, t
 from lib.directory import members, skills
-from lib.web import reads, session
+from lib.web import reads, session, ui
 from lib.web.ui import md, page_index, pager
 
 LEVEL_CHOICES = ("", *skills.LEVELS)
@@ -61,7 +61,7 @@ def _member_page(profile: dict) -> None:
         for level in reversed(skills.LEVELS):
             names = [md(s["name"]) for s in profile["skills"] if s["level"] == level]
             if names:
-                st.markdown(f"**{t('level.' + level)}** : {', '.join(names)}")
+                st.markdown(t("app.label_value", label=f"**{t('level.' + level)}**", value=", ".join(names)))
     wishes = [t(f"looking.{k}") for k in profile["looking_for"]] + [md(w) for w in profile["wanted"]]
     if wishes or profile["looking_for_note"]:
         st.subheader(t("directory.wants"))
@@ -107,7 +107,7 @@ def _here_today() -> None:
             st.caption(t("directory.here_today_none"))
         for group in groups[:15]:
             people = ", ".join(md(p["full_name"]) for p in group["people"])
-            st.markdown(f"**{md(group['skill'])}** : {people}")
+            st.markdown(t("app.label_value", label=f"**{md(group['skill'])}**", value=people))
 
 
 _here_today()
@@ -115,10 +115,10 @@ vocab = reads.approved_skills(claims)
 by_id = {str(s["id"]): s["name"] for s in vocab}
 text = st.text_input(t("directory.search"), key="dir_text", max_chars=100)
 c1, c2, c3, c4 = st.columns([2.6, 1.8, 1.2, 1.4], vertical_alignment="bottom")
-skill_ids = c1.multiselect(t("directory.skills"), list(by_id), placeholder=t("app.choose"), format_func=by_id.get, key="dir_skills")
+skill_ids = ui.multi(c1, t("directory.skills"), list(by_id), placeholder=t("app.choose"), format_func=by_id.get, key="dir_skills")
 match_all = c2.segmented_control(t("directory.match"), (True, False), default=True, key="dir_match",
                                  format_func=lambda v: t("directory.match_all" if v else "directory.match_any", LANG))
-level = c3.selectbox(t("directory.min_level"), LEVEL_CHOICES, key="dir_level",
+level = ui.select(c3, t("directory.min_level"), LEVEL_CHOICES, key="dir_level",
                      format_func=lambda v: t(f"level.{v}", LANG) if v else t("directory.any_level", LANG))
 here_today = c4.toggle(t("directory.here_today"), key="dir_today")
 

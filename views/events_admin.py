@@ -62,7 +62,7 @@ def _new_event_form() -> None:
         title = st.text_input(t("eventsadmin.new.title"), max_chars=200, key="eva_new_title")
         _field_error(problems, "title")
         cols = st.columns(3)
-        day = cols[0].date_input(t("eventsadmin.new.day"), value=None, min_value=today, format=DATE_FORMAT,
+        day = ui.date(cols[0], t("eventsadmin.new.day"), value=None, min_value=today, format=DATE_FORMAT,
                                  key="eva_new_day")
         starts = cols[1].time_input(t("eventsadmin.new.starts"), value=None, step=dt.timedelta(minutes=15),
                                     key="eva_new_starts")
@@ -70,19 +70,19 @@ def _new_event_form() -> None:
                                   key="eva_new_ends")
         _field_error(problems, "day", "times")
         cols = st.columns(3)
-        kind = cols[0].selectbox(t("eventsadmin.col.kind"), kinds, index=kinds.index("meetup"),
+        kind = ui.select(cols[0], t("eventsadmin.col.kind"), kinds, index=kinds.index("meetup"),
                                  format_func=KIND_LABELS.get, placeholder=t("app.choose"),
                                  key="eva_new_kind")
-        status = cols[1].selectbox(t("eventsadmin.col.status"), list(STATUS_LABELS),
+        status = ui.select(cols[1], t("eventsadmin.col.status"), list(STATUS_LABELS),
                                    format_func=STATUS_LABELS.get, placeholder=t("app.choose"),
                                    key="eva_new_status")
         capacity = cols[2].number_input(t("eventsadmin.col.capacity"), min_value=1, max_value=10000, value=30, step=1,
                                         key="eva_new_capacity")
         _field_error(problems, "kind", "capacity")
         cols = st.columns(2)
-        room = cols[0].selectbox(t("eventsadmin.new.room"), room_names, index=None,
+        room = ui.select(cols[0], t("eventsadmin.new.room"), room_names, index=None,
                                  placeholder=t("eventsadmin.new.no_room"), key="eva_new_room")
-        zone = cols[1].selectbox(t("eventsadmin.new.zone"), list(zone_ids), index=None,
+        zone = ui.select(cols[1], t("eventsadmin.new.zone"), list(zone_ids), index=None,
                                  placeholder=t("eventsadmin.new.no_zone"), key="eva_new_zone")
         _field_error(problems, "room")
         cols = st.columns(3)
@@ -95,9 +95,9 @@ def _new_event_form() -> None:
         speakers = st.text_input(t("eventsadmin.col.speakers"), max_chars=500, key="eva_new_speakers")
         description = st.text_area(t("eventsadmin.col.description"), max_chars=5000, key="eva_new_description")
         cols = st.columns(3)
-        repeat = cols[0].selectbox(t("eventsadmin.new.repeat"), list(REPEATS), format_func=REPEATS.get,
+        repeat = ui.select(cols[0], t("eventsadmin.new.repeat"), list(REPEATS), format_func=REPEATS.get,
                                    placeholder=t("app.choose"), key="eva_new_repeat")
-        until = cols[1].date_input(t("eventsadmin.new.until"), value=None, min_value=today, format=DATE_FORMAT,
+        until = ui.date(cols[1], t("eventsadmin.new.until"), value=None, min_value=today, format=DATE_FORMAT,
                                    key="eva_new_until")
         count = cols[2].number_input(t("eventsadmin.new.count"), min_value=2, max_value=200, value=None, step=1,
                                      key="eva_new_count")
@@ -138,7 +138,7 @@ def _manage_section() -> None:
     labels = {row.id: _label(row) for row in shown.itertuples()}
     if st.session_state.get("eva_manage") not in labels:
         st.session_state.pop("eva_manage", None)
-    chosen = st.selectbox(t("eventsadmin.manage_pick"), list(labels), format_func=labels.get, index=None,
+    chosen = ui.select(st, t("eventsadmin.manage_pick"), list(labels), format_func=labels.get, index=None,
                           placeholder=t("app.choose"), key="eva_manage")
     if not chosen:
         return
@@ -148,7 +148,7 @@ def _manage_section() -> None:
         st.caption(t("eventsadmin.series.none"))
     else:
         st.markdown(f"**{t('eventsadmin.series.dates')}**")
-        st.dataframe(pd.DataFrame({
+        ui.table(st, pd.DataFrame({
             t("eventsadmin.col.starts_at"): [f"{fmt_date(s.astimezone(tz).date())} {fmt_time(s.astimezone(tz))}"
                                             for s in dates.starts_at],
             t("eventsadmin.col.title"): dates.title,
@@ -168,7 +168,7 @@ def _manage_section() -> None:
                                       key=f"eva_from_ends_{chosen}")
             capacity = cols[2].number_input(t("eventsadmin.col.capacity"), min_value=1, max_value=10000, value=None,
                                             step=1, key=f"eva_from_capacity_{chosen}")
-            status = cols[3].selectbox(t("eventsadmin.col.status"), list(STATUS_LABELS), index=None,
+            status = ui.select(cols[3], t("eventsadmin.col.status"), list(STATUS_LABELS), index=None,
                                        format_func=STATUS_LABELS.get, placeholder=t("app.choose"),
                                        key=f"eva_from_status_{chosen}")
             closes = cols[4].number_input(t("eventsadmin.new.closes"), min_value=0, max_value=10080, value=None,
@@ -208,12 +208,12 @@ def _manage_section() -> None:
     st.caption(t("eventsadmin.hits.help"))
     when = {row.booking_id: f"{fmt_date(row.starts_at.astimezone(tz).date())} {fmt_time(row.starts_at.astimezone(tz))}"
             f"–{fmt_time(row.ends_at.astimezone(tz))}" for row in hits.itertuples()}
-    st.dataframe(pd.DataFrame({t("eventsadmin.hits.col.desk"): hits.resource_name,
+    ui.table(st, pd.DataFrame({t("eventsadmin.hits.col.desk"): hits.resource_name,
                                t("eventsadmin.hits.col.who"): hits.who,
                                t("eventsadmin.hits.col.when"): [when[b] for b in hits.booking_id]}),
                  hide_index=True, width="stretch", placeholder="")
     names = {row.booking_id: f"{row.resource_name} · {row.who} · {when[row.booking_id]}" for row in hits.itertuples()}
-    picked = st.multiselect(t("eventsadmin.hits.pick"), list(names), format_func=names.get,
+    picked = ui.multi(st, t("eventsadmin.hits.pick"), list(names), format_func=names.get,
                             placeholder=t("app.choose"), key=f"eva_hits_{chosen}")
     sure = st.checkbox(t("eventsadmin.hits.confirm"), key=f"eva_hits_sure_{chosen}")
     if st.button(t("eventsadmin.hits.go"), key=f"eva_hits_go_{chosen}", disabled=not (picked and sure)):
@@ -247,7 +247,7 @@ with edit_tab:
     grid_rows = programme.copy()
     for column in ("room", "speakers", "description"):
         grid_rows[column] = grid_rows[column].astype(object).where(grid_rows[column].notna(), "")
-    edited = st.data_editor(
+    edited = ui.editor(st,
         grid_rows, key="eva_editor", num_rows="delete", hide_index=True, width="stretch", placeholder="",
         # what the team checks first (title, status, when) before the grid scrolls sideways
         column_order=["title", "status", "starts_at", "ends_at", "kind", "room", "capacity", "registered",
@@ -290,7 +290,7 @@ with edit_tab:
     if not live.empty:
         st.subheader(t("eventsadmin.cancel_section"), anchor=False)
         labels = {row.id: _label(row) for row in live.itertuples()}
-        chosen = st.selectbox(t("eventsadmin.cancel_pick"), list(labels), format_func=labels.get, index=None,
+        chosen = ui.select(st, t("eventsadmin.cancel_pick"), list(labels), format_func=labels.get, index=None,
                               placeholder=t("app.choose"), key="eva_cancel_pick")
         if chosen:
             n = events.live_registrations(claims, chosen)
@@ -326,7 +326,7 @@ def attendance_tab(shown: pd.DataFrame) -> None:
         st.info(t("eventsadmin.no_events"))
         return
     labels = {row.id: _label(row) for row in shown.itertuples()}
-    event_id = st.selectbox(t("eventsadmin.pick_event"), list(labels), format_func=labels.get, key="eva_event")
+    event_id = ui.select(st, t("eventsadmin.pick_event"), list(labels), format_func=labels.get, key="eva_event")
     event = shown.set_index("id").loc[event_id]
     people = reads.event_attendees(claims, event_id)
     counts = door.counts(claims, event_id)
@@ -363,7 +363,7 @@ def attendance_tab(shown: pd.DataFrame) -> None:
         ui.pager("eva_att_page", page, len(placed), ATT_PAGE)
         if not waiting.empty:
             st.subheader(t("eventsadmin.waitlist"), anchor=False)
-            st.dataframe(pd.DataFrame({
+            ui.table(st, pd.DataFrame({
                 "position": waiting.position.astype(int),
                 "who": waiting.who,
                 "email": waiting.email.fillna(""),

@@ -71,7 +71,7 @@ def _here_today_block() -> None:
     for group in groups[:8]:
         people = ", ".join(md(p["full_name"]) for p in group["people"][:6])
         more = len(group["people"]) - 6
-        st.markdown(f"**{md(group['skill'])}** : {people}" + (f" (+{more})" if more > 0 else ""))
+        st.markdown(t("app.label_value", label=f"**{md(group['skill'])}**", value=people) + (f" (+{more})" if more > 0 else ""))
 
 
 if person.role in ("admin", "staff", "member"):

@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib.core.i18n import current_language, t
 from lib.directory import csv_export, csv_import
-from lib.web import session
+from lib.web import session, ui
 from lib.web.ui import run_action, show_error, t_md
 
 person = session.require_page(__file__)
@@ -16,7 +16,10 @@ lang = current_language()
 st.title(t("import.title"))
 st.caption(t("import.intro"))
 
-upload = st.file_uploader(t("import.file"), type=["csv", "txt"], key="import_file")
+if done := st.session_state.pop("import_done", None):
+    st.success(t("import.done", summary=done), icon=":material/check_circle:")
+# a new uploader after each import: the file imported is not simulated again under the result
+upload = ui.upload(st, t("import.file"), type=["csv", "txt"], key=f"import_file{st.session_state.get('import_round', '')}")
 if upload is not None:
     data = upload.getvalue()
     digest = hashlib.sha256(data).hexdigest()
@@ -32,11 +35,11 @@ if upload is not None:
     st.caption(t_md("import.file_info", encoding=plan.parsed.encoding, delimiter=plan.parsed.delimiter.replace("\t", "tab")))
     if plan.parsed.ignored:
         st.caption(t_md("import.ignored", columns=", ".join(plan.parsed.ignored)))  # the file's own headers
-    st.dataframe(pd.DataFrame([{
+    ui.table(st, pd.DataFrame([{
         t("import.col.line"): r.line, t("import.col.email"): r.email, t("import.col.name"): r.full_name,
         t("import.col.action"): t(f"import.action.{r.action}"),
         t("import.col.details"): r.reason_text(lang) if r.action == "refused"
-        else ", ".join(t(f"field.{c}") for c in r.changes),
+        else r.changes_text(lang),
     } for r in plan.rows]), hide_index=True, width="stretch")
     valid = plan.count("create") + plan.count("update")
     if not valid:
@@ -45,7 +48,10 @@ if upload is not None:
         seen = shown[1] if shown and shown[0] == digest else plan
         done = run_action(lambda: csv_import.import_members(data, claims, dry_run=False, preview=seen))
         if done is not None:
-            st.success(t("import.done", summary=done.summary(lang)))
+            st.session_state["import_done"] = done.summary(lang)  # in the past tense: it happened
+            st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
+            st.session_state.pop("import_preview", None)
+            st.rerun()
 
 st.divider()
 st.subheader(t("export.title"))

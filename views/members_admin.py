@@ -6,7 +6,7 @@ import streamlit as st
 from lib.core.i18n import current_language, fmt_date, t
 from lib.directory import members, privacy
 from lib.space import space
-from lib.web import reads, session
+from lib.web import reads, session, ui
 from lib.web.ui import md, page_index, pager, run_action, t_md
 
 PAGE_SIZE = 50  # rows of the editor: a page of the members, searched by name or address
@@ -34,7 +34,7 @@ original = _member_frame(page_rows)
 plans = reads.plans(claims)
 codes = [p["code"] for p in plans]
 names = {p["code"]: p["name_fr" if LANG == "fr" else "name_en"] for p in plans}
-edited = st.data_editor(  # one editor a page: edits of a page are saved from it, before moving on
+edited = ui.editor(st,   # one editor a page: edits of a page are saved from it, before moving on
     original, key=f"members_editor_{page}", hide_index=True, width="stretch", num_rows="fixed",
     disabled=["full_name", "email", "visibility"],
     column_config={

@@ -10,7 +10,7 @@ import streamlit as st
 from lib.booking import bookings
 from lib.core import ics
 from lib.core.i18n import fmt_date, fmt_time, t, weekday_name
-from lib.web import reads, session
+from lib.web import reads, session, ui
 from lib.web.flash import set_flash, show_flash
 from lib.web.ui import md, run_action
 
@@ -74,7 +74,7 @@ with past_tab:
     if past.empty:
         st.info(t("mybookings.none"))
     else:
-        st.dataframe(pd.DataFrame({
+        ui.table(st, pd.DataFrame({
             t("mybookings.when"): [when(r) for r in past.itertuples()],
             t("book.resource"): past.resource_name,
             t("mybookings.status"): [t(f"mybookings.status.{s}") for s in past.status],

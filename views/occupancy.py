@@ -7,7 +7,7 @@ import streamlit as st
 from lib.core.i18n import current_language, fmt_date, fmt_number, fmt_percent, t
 from lib.dashboards import board_links, charts, occupancy, report
 from lib.space import space
-from lib.web import reads, session
+from lib.web import reads, session, ui
 from lib.web.ui import refusal, run_action, t_md
 
 person = session.require_page(__file__)
@@ -92,13 +92,13 @@ except Exception as exc:
 second = st.columns(2)
 zone_names = {"": t("occupancy.all_zones"), **dict(zip(zones["id"], zones["name"], strict=True))}
 # the language is part of the key: a selectbox keeps the option labels it was first drawn with
-zone_id = second[0].selectbox(t("occupancy.zone"), list(zone_names), format_func=zone_names.get,
+zone_id = ui.select(second[0], t("occupancy.zone"), list(zone_names), format_func=zone_names.get,
                               key=f"occ_zone_{lang}") or None
 
 custom = None
 if preset == "custom":
     start = occupancy.period_for("3m", today).first
-    picked = second[1].date_input(t("occupancy.custom_range"), value=(start, today), max_value=today,
+    picked = ui.date(second[1], t("occupancy.custom_range"), value=(start, today), max_value=today,
                                   format="DD/MM/YYYY", key="occ_custom")
     if not isinstance(picked, tuple | list) or len(picked) != 2:
         st.info(t("occupancy.custom_incomplete"), icon=":material/date_range:")
@@ -279,7 +279,7 @@ else:
     def _cell(value) -> str:  # a hidden count (fewer than 5, board accounts) reads "—", never "None"
         return fmt_number(value) if pd.notna(value) else "—"
 
-    st.dataframe(pd.DataFrame({
+    ui.table(st, pd.DataFrame({
         t("dash.noshow.month"): [fmt_date(m, "MMMM y") for m in months["month"]],
         t("dash.noshow.expected"): [_cell(v) for v in months["expected"]],
         t("dash.noshow.missed"): [_cell(v) for v in months["no_shows"]],
@@ -289,7 +289,7 @@ else:
     worst = worst.sort_values(["no_shows", "starts_at"], ascending=False).head(5)
     if not worst.empty:  # the team only: board accounts read no title
         st.caption(t("dash.noshow.worst"))
-        st.dataframe(pd.DataFrame({
+        ui.table(st, pd.DataFrame({
             t("dash.noshow.event"): [f"{fmt_date(s.tz_convert(tz).date())} · {title}" for s, title in zip(worst["starts_at"],
                                                                                          worst["title"], strict=True)],
             t("dash.noshow.expected"): [_cell(v) for v in worst["expected"]],
@@ -302,7 +302,7 @@ def _annual_report() -> None:
     """A fragment: choosing a year or saving the text reruns this part only."""
     st.subheader(t("report.section"))
     years = list(range(today.year, today.year - 4, -1))
-    year = st.selectbox(t("report.year"), years, index=1 if today.month < 4 else 0, key="report_year")
+    year = ui.select(st, t("report.year"), years, index=1 if today.month < 4 else 0, key="report_year")
     try:
         figures = reads.annual_report(person.role, claims, year)
         body = reads.report_text(person.role, claims, year, lang)

@@ -6,7 +6,7 @@ import streamlit as st
 from lib.core.i18n import current_language, fmt_date, fmt_datetime, t
 from lib.directory import members, privacy, skills
 from lib.space import space
-from lib.web import reads, session
+from lib.web import reads, session, ui
 from lib.web.ui import md, run_action, t_md
 
 person = session.require_page(__file__)
@@ -36,7 +36,7 @@ visibility = st.radio(t("field.visibility"), members.VISIBILITIES, index=members
                       help=t("profile.visibility_help"))
 audience = t(f"profile.audience.{visibility}")
 contact = st.toggle(t("profile.contact_allowed"), value=profile["contact_allowed"], key="pf_contact")
-st.caption(f"{t('field.email')} : {md(profile['email'])} — {t('profile.audience.email')}")
+st.caption(t_md("profile.email_line", email=profile["email"]) + f" — {t('profile.audience.email')}")
 
 full_name = st.text_input(t("field.full_name"), profile["full_name"], max_chars=200, key="pf_name")
 st.caption(audience)
@@ -52,7 +52,7 @@ st.subheader(t("profile.skills"))
 vocab = reads.skill_vocabulary(claims)
 names = [s["name"] for s in vocab]
 pending = {s["name"] for s in vocab if s["status"] == "proposed"}
-chosen = st.multiselect(t("profile.skills"), names, placeholder=t("app.choose"), default=[n for n in profile["skills"] if n in names],
+chosen = ui.multi(st, t("profile.skills"), names, placeholder=t("app.choose"), default=[n for n in profile["skills"] if n in names],
                         accept_new_options=True, key="pf_skills", help=t("profile.skills_help"),
                         format_func=lambda n: f"{n} ({t('profile.proposed', LANG)})" if n in pending else n,
                         label_visibility="collapsed")
@@ -65,9 +65,9 @@ for name in chosen:
 st.caption(audience)
 
 st.subheader(t("profile.looking_for"))
-looking_for = st.multiselect(t("profile.looking_for"), members.LOOKING_FOR, placeholder=t("app.choose"), default=profile["looking_for"],
+looking_for = ui.multi(st, t("profile.looking_for"), members.LOOKING_FOR, placeholder=t("app.choose"), default=profile["looking_for"],
                              format_func=lambda v: t(f"looking.{v}", LANG), key="pf_looking", label_visibility="collapsed")
-wanted = st.multiselect(t("profile.wanted"), names, placeholder=t("app.choose"), default=[n for n in profile["wanted"] if n in names],
+wanted = ui.multi(st, t("profile.wanted"), names, placeholder=t("app.choose"), default=[n for n in profile["wanted"] if n in names],
                         accept_new_options=True, key="pf_wanted")
 note = st.text_input(t("field.looking_for_note"), profile["looking_for_note"] or "", max_chars=500, key="pf_note")
 st.caption(audience)
@@ -98,7 +98,7 @@ with st.expander(t("profile.history")):
     st.caption(t("profile.audience.history"))
     history = reads.consent_history(claims)
     lang, tz = LANG, space.settings()["time_zone"]
-    st.dataframe(pd.DataFrame([{
+    ui.table(st, pd.DataFrame([{
         t("profile.history_when"): fmt_datetime(h["changed_at"], tz, lang),
         t("field.visibility"): t(f"visibility.{h['visibility']}"),
         t("profile.history_contact"): h["contact_allowed"],

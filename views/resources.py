@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
 from lib.booking import resources_admin, share_links
 from lib.core import clock
 from lib.core.i18n import fmt_date, t
 from lib.space import space
-from lib.web import session
+from lib.web import session, ui
 from lib.web.flash import set_flash, show_flash
 from lib.web.ui import run_action, send_outbox_after, show_outbox_report, t_md
 
@@ -56,7 +59,7 @@ res_tab, zone_tab, closure_tab, link_tab = st.tabs(
 with res_tab:
     original = resources_admin.resources(claims)
     zone_names = resources_admin.zones(claims).name.tolist()
-    edited = st.data_editor(
+    edited = ui.editor(st,
         original, key="res_editor", num_rows="dynamic", hide_index=True, width="stretch",
         column_order=["name", "zone", "kind", "capacity", "amenities", "pos_x", "pos_y", "active"],
         column_config={
@@ -92,7 +95,7 @@ with res_tab:
 
 with zone_tab:
     zones = resources_admin.zones(claims)
-    zones_edited = st.data_editor(
+    zones_edited = ui.editor(st,
         zones, key="zone_editor", num_rows="dynamic", hide_index=True, width="stretch",
         column_order=["name", "floor", "sort_order", "active"],
         column_config={
@@ -107,29 +110,86 @@ with zone_tab:
                 "resources.zone_retired")
 
 with closure_tab:
-    closures = resources_admin.closures(claims)
     names = resources_admin.resources(claims).name.tolist()
-    closures_edited = st.data_editor(
-        closures, key="closure_editor", num_rows="dynamic", hide_index=True, width="stretch",
-        column_order=["starts_on", "ends_on", "resource", "reason"],
-        column_config={
-            "starts_on": st.column_config.DateColumn(t("resources.col.starts"), required=True, format="DD/MM/YYYY"),
-            "ends_on": st.column_config.DateColumn(t("resources.col.ends"), required=True, format="DD/MM/YYYY"),
-            "resource": st.column_config.SelectboxColumn(t("resources.col.resource"), options=names),
-            "reason": st.column_config.TextColumn(t("resources.col.reason"), required=True, max_chars=200),
-        })
-    if st.button(t("resources.save"), type="primary", key="closure_save"):
-        _report(run_action(lambda: resources_admin.save_closures(claims, closures_edited, closures)), "closure_editor")
+    whole = t("resources.whole_space")
+    today = clock.space_today(space.settings()["time_zone"])
+    # a new closure is a form: its errors next to its fields, and what was typed stays on an error
+    # after a closure is added, the next one starts from a fresh form: new keys, since the browser
+    # keeps a form's values under its old ones
+    fresh = f"_{st.session_state['closure_round']}" if st.session_state.get("closure_round") else ""
+    st.subheader(t("resources.closure_new"))
+    with st.form(f"closure_new{fresh}"):
+        cols = st.columns(2)
+        new_from = ui.date(cols[0], t("resources.col.starts"), value=today + dt.timedelta(days=1), min_value=today,
+                           key=f"closure_new_from{fresh}")
+        from_slot = cols[0].empty()
+        new_to = ui.date(cols[1], t("resources.col.ends"), value=today + dt.timedelta(days=1), min_value=today,
+                         key=f"closure_new_to{fresh}")
+        to_slot = cols[1].empty()
+        new_resource = ui.select(st, t("resources.col.resource"), ["", *names], format_func=lambda v: v or whole,
+                                 key=f"closure_new_resource{fresh}")
+        resource_slot = st.empty()
+        new_reason = st.text_input(t("resources.col.reason"), max_chars=200, key=f"closure_new_reason{fresh}")
+        reason_slot = st.empty()
+        added = st.form_submit_button(t("resources.closure_add"), type="primary")
+    if added:
+        problems = resources_admin.check_closure(new_from, new_to, new_resource or None, new_reason, set(names))
+        slots = {"starts_on": from_slot, "ends_on": to_slot, "resource": resource_slot, "reason": reason_slot}
+        for field, key in problems.items():
+            slots[field].error(t(key))
+        if not problems and run_action(lambda: resources_admin.add_closure(
+                claims, new_from, new_to, new_resource or None, new_reason) or True):
+            set_flash("res", t("resources.closure_added"))
+            st.session_state["closure_round"] = st.session_state.get("closure_round", 0) + 1
+            st.rerun()
+
+    # the closures that exist, edited (or deleted) in place; an empty place means the whole space
+    closures = resources_admin.closures(claims)
+    if not closures.empty:
+        st.subheader(t("resources.closure_existing"))
+        shown = closures.assign(resource=closures.resource.fillna(whole))
+        closures_edited = ui.editor(st,
+            shown, key="closure_editor", num_rows="delete", hide_index=True, width="stretch",
+            column_order=["starts_on", "ends_on", "resource", "reason"],
+            column_config={
+                "starts_on": st.column_config.DateColumn(t("resources.col.starts"), required=True, format="DD/MM/YYYY"),
+                "ends_on": st.column_config.DateColumn(t("resources.col.ends"), required=True, format="DD/MM/YYYY"),
+                "resource": st.column_config.SelectboxColumn(t("resources.col.resource"), options=[whole, *names],
+                                                             required=True),
+                "reason": st.column_config.TextColumn(t("resources.col.reason"), required=True, max_chars=200),
+            })
+        closures_edited = closures_edited.assign(resource=closures_edited.resource.replace({whole: None}))
+        if st.button(t("resources.save"), type="primary", key="closure_save"):
+            _report(run_action(lambda: resources_admin.save_closures(claims, closures_edited, closures)),
+                    "closure_editor")
     hits = resources_admin.closure_hits(claims)
     if not hits.empty:
         st.subheader(t("resources.closure_hits"))
-        st.dataframe(hits.drop(columns=["id"]), hide_index=True, width="stretch")
-        if st.button(t("resources.closure_cancel"), key="closure_cancel", help=t("notify.closure_help")):
-            n = run_action(lambda: resources_admin.cancel_bookings(claims, hits.id.tolist()))
-            if n is not None:
-                send_outbox_after("res")
-                set_flash("res", t("resources.cancelled_n", n=n))
+        ui.table(st, pd.DataFrame({t("book.day"): [fmt_date(d) for d in hits.day], t("book.resource"): hits.resource,
+                                   t("staff.who"): hits.who, t("resources.col.reason"): hits.reason}),
+                 hide_index=True, width="stretch")
+        asked = st.session_state.get("closure_cancel_ids")
+        if not asked:
+            if st.button(t("resources.closure_cancel"), key="closure_cancel", help=t("notify.closure_help")):
+                # the bookings counted now are the ones cancelled on "yes", whatever changes meanwhile
+                st.session_state["closure_cancel_ids"] = hits.id.tolist()
                 st.rerun()
+        else:
+            chosen = hits[hits.id.isin(asked)]
+            st.warning(t("resources.closure_confirm", n=len(chosen), people=resources_admin.people_told(chosen)),
+                       icon=":material/mail:")
+            yes, no = st.columns(2)
+            if no.button(t("resources.closure_back"), key="closure_cancel_back", width="stretch"):
+                st.session_state.pop("closure_cancel_ids", None)
+                st.rerun()
+            if yes.button(t("resources.closure_confirm_go"), key="closure_cancel_confirm", type="primary",
+                          width="stretch"):
+                st.session_state.pop("closure_cancel_ids", None)
+                n = run_action(lambda: resources_admin.cancel_bookings(claims, chosen.id.tolist()))
+                if n is not None:
+                    send_outbox_after("res")
+                    set_flash("res", t("resources.cancelled_n", n=n))
+                    st.rerun()
 
 with link_tab:
     if new := st.session_state.pop("new_link", None):
@@ -138,7 +198,7 @@ with link_tab:
     with st.form("link_new"):
         cols = st.columns([3, 2])
         label = cols[0].text_input(t("links.label"), max_chars=120)
-        expires = cols[1].date_input(t("links.expires"), value=None, min_value=clock.space_today(space.settings()["time_zone"]), format="DD/MM/YYYY")
+        expires = ui.date(cols[1], t("links.expires"), value=None, min_value=clock.space_today(space.settings()["time_zone"]), format="DD/MM/YYYY")
         if st.form_submit_button(t("links.create"), type="primary"):
             token = run_action(lambda: share_links.create(claims, label, share_links.end_of_day(expires)))
             if token:

@@ -6,7 +6,7 @@ import streamlit as st
 from lib.core.i18n import current_language, t, weekday_name
 from lib.mail import notify
 from lib.space import settings_admin, space
-from lib.web import session
+from lib.web import session, ui
 from lib.web.ui import refusal, run_action, t_md
 
 person = session.require_page(__file__)
@@ -16,12 +16,12 @@ st.title(t("settings.title"))
 with st.form("settings"):
     name = st.text_input(t("settings.space_name"), value=current["space_name"], max_chars=120)
     zones = settings_admin.time_zones()
-    zone = st.selectbox(t("settings.time_zone"), zones,
+    zone = ui.select(st, t("settings.time_zone"), zones,
                         index=zones.index(current["time_zone"]) if current["time_zone"] in zones else None)
     language = st.radio(t("settings.default_language"), ["fr", "en"], horizontal=True,
                         index=0 if current["default_language"] == "fr" else 1,
                         format_func={"fr": "Français", "en": "English"}.get)
-    days = st.multiselect(t("settings.open_days"), list(range(1, 8)), placeholder=t("app.choose"), default=list(current["open_days"]),
+    days = ui.multi(st, t("settings.open_days"), list(range(1, 8)), placeholder=t("app.choose"), default=list(current["open_days"]),
                           # bind the language: widgets may format options outside this run
                           format_func=lambda d, lang=current_language(): weekday_name(d, lang))
     cols = st.columns(3)

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from lib.booking import bookings
-from lib.core.i18n import fmt_date, fmt_time, t
-from lib.web import reads, session
+from lib.core.i18n import current_language, fmt_date, fmt_time, t
+from lib.web import reads, session, ui
 from lib.web.flash import set_flash, show_flash
 from lib.web.ui import run_action, send_outbox_after, show_outbox_report
 
@@ -25,7 +25,7 @@ st.title(t("staff.title"))
 show_flash("staff")
 show_outbox_report("staff")
 cols = st.columns([2, 3, 3])
-day = cols[0].date_input(t("book.day"), value=today, format="DD/MM/YYYY", key="staff_day")
+day = ui.date(cols[0], t("book.day"), value=today, format="DD/MM/YYYY", key="staff_day")
 search = cols[1].text_input(t("staff.search"), key="staff_search", max_chars=100)
 filters = ["all", "expected", "checked_in", "pending", "no_show"]
 labels = {f: t(f"staff.filter.{f}") for f in filters}
@@ -49,17 +49,17 @@ else:
         t("mybookings.when"): frame.apply(_hours, axis=1),
         t("book.resource"): frame.resource_name,
         t("staff.who"): frame.who + frame.guest.map({True: f" ({t('staff.guest')})", False: ""}),
-        "email": frame.email,
+        t("field.email"): frame.email,
         t("mybookings.status"): [t(f"mybookings.status.{s}") for s in frame.status],
         t("staff.checked_in"): [fmt_time(v.astimezone(tz)) if v is not None and not pd.isna(v) else ""
                                for v in frame.checked_in_at],
         t("staff.filter.no_show"): frame.no_show_at.notna(),
     })
-    st.dataframe(view, hide_index=True, width="stretch")
+    ui.table(st, view, hide_index=True, width="stretch")
     options = dict(zip(frame.id, frame.apply(lambda r: f"{_hours(r)} · {r.resource_name} · {r.who}", axis=1),
                        strict=True))
     act = st.columns([4, 1, 1, 1, 1])
-    chosen = act[0].selectbox(t("staff.act_on"), list(options), format_func=options.get, key="staff_pick")
+    chosen = ui.select(act[0], t("staff.act_on"), list(options), format_func=options.get, key="staff_pick")
     actions = [("staff.check_in", bookings.check_in, "checkin.done"), ("staff.approve", bookings.approve, "staff.approved"),
                ("staff.no_show", bookings.mark_no_show, "staff.marked"),
                ("staff.cancel", bookings.cancel, "mybookings.cancelled")]
@@ -83,10 +83,10 @@ if settings["release_unclaimed_minutes"] and day == today:
 
 with st.expander(t("staff.export"), icon=":material/download:"):
     ec = st.columns(2)
-    first = ec[0].date_input(t("staff.export_from"), value=today.replace(day=1), format="DD/MM/YYYY", key="exp_from")
-    last = ec[1].date_input(t("staff.export_to"), value=today, format="DD/MM/YYYY", key="exp_to")
+    first = ui.date(ec[0], t("staff.export_from"), value=today.replace(day=1), format="DD/MM/YYYY", key="exp_from")
+    last = ui.date(ec[1], t("staff.export_to"), value=today, format="DD/MM/YYYY", key="exp_to")
     if last >= first:
-        st.download_button(t("staff.download"), lambda: bookings.export_csv(claims, first, last),
+        st.download_button(t("staff.download"), lambda lang=current_language(): bookings.export_csv(claims, first, last, lang),
                            file_name=f"reservations-{first}-{last}.csv", mime="text/csv", key="exp_go",
                            icon=":material/download:")
     else:

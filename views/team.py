@@ -8,7 +8,7 @@ import streamlit as st
 from lib.core.i18n import current_language, t
 from lib.identity import accounts, supabase_auth
 from lib.mail import scheduled
-from lib.web import session
+from lib.web import session, ui
 from lib.web.ui import run_action, t_md
 
 person = session.require_page(__file__)
@@ -39,7 +39,7 @@ with st.expander(t("team.invite"), icon=":material/person_add:"):
         cols = st.columns(3)
         full_name = cols[0].text_input(t("account.full_name"))
         email = cols[1].text_input(t("auth.email"))
-        role = cols[2].selectbox(t("team.role"), accounts.ROLES, index=3, format_func=_role_label)
+        role = ui.select(cols[2], t("team.role"), accounts.ROLES, index=3, format_func=_role_label)
         invited = st.form_submit_button(t("team.invite_button"), type="primary")
     if invited and supabase_auth.enabled():  # Supabase Auth sends the link by email itself
         if run_action(lambda: supabase_auth.invite_by_email(person.claims(), email, full_name, role)):
@@ -60,7 +60,7 @@ table = pd.DataFrame([{t("account.full_name"): r["full_name"], t("auth.email"): 
                        t("team.status"): t("team.active") if r["active"] else t("team.inactive"),
                        t("team.has_account"): bool(r["has_account"])} for r in rows])
 st.subheader(t("team.accounts"))
-st.dataframe(table, hide_index=True, width="stretch")
+ui.table(st, table, hide_index=True, width="stretch")
 
 st.subheader(t("team.manage"))
 query = st.text_input(t("team.search"), key="team_search", placeholder=t("team.search_hint"))
@@ -69,13 +69,13 @@ if not candidates:
     st.info(t("team.nobody"))
     st.stop()
 by_id = {c["id"]: c for c in candidates}
-chosen_id = st.selectbox(t("team.member"), list(by_id), key="team_member",
+chosen_id = ui.select(st, t("team.member"), list(by_id), key="team_member",
                          format_func=lambda i: f"{by_id[i]['full_name']} <{by_id[i]['email']}>")
 chosen = by_id[chosen_id]
 
 cols = st.columns(3)
 with cols[0]:
-    new_role = st.selectbox(t("team.role"), accounts.ROLES, index=accounts.ROLES.index(chosen["role"]),
+    new_role = ui.select(st, t("team.role"), accounts.ROLES, index=accounts.ROLES.index(chosen["role"]),
                             format_func=_role_label, key=f"role_{chosen_id}")
     if st.button(t("team.change_role"), key="change_role", disabled=new_role == chosen["role"]):
         if run_action(lambda: accounts.set_role(person.claims(), chosen_id, new_role)) is not None:

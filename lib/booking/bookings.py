@@ -331,18 +331,30 @@ def export_rows(conn: psycopg.Connection, first: dt.date, last: dt.date) -> list
         " where b.day between %s and %s order by b.day, lower(b.during), r.name", (first, last)).fetchall()
 
 
-def to_csv(rows: list[dict[str, Any]]) -> str:
-    """The bookings as the text of a CSV file that a French Excel opens (lib/core/csv_excel.py):
-    semicolons, a BOM, formulas defused; times as ISO instants."""
-    cells = [[row[c].isoformat() if isinstance(row[c], dt.datetime) else row[c] for c in EXPORT_COLUMNS]
-             for row in rows]
-    return csv_excel.to_csv(EXPORT_COLUMNS, cells, "fr").decode("utf-8")
+def to_csv(rows: list[dict[str, Any]], lang: str = "fr", time_zone: str | None = None) -> str:
+    """The bookings as the text of a CSV file that Excel opens in `lang`'s region
+    (lib/core/csv_excel.py): headers, statuses, kinds and sources in the reader's language, times
+    on the space's clock (not UTC), formulas defused."""
+    time_zone = time_zone or booking_settings()["time_zone"]
+
+    def cell(column: str, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return csv_excel.local_time(value, time_zone)
+        if column == "status" and value:
+            return t(f"mybookings.status.{value}", lang)
+        if column in ("kind", "source") and value:
+            return t(f"export.booking.{column}.{value}", lang)
+        return value
+
+    header = [t(f"export.booking.{c}", lang) for c in EXPORT_COLUMNS]
+    cells = [[cell(c, row[c]) for c in EXPORT_COLUMNS] for row in rows]
+    return csv_excel.to_csv(header, cells, lang).decode("utf-8")
 
 
-def export_csv(claims: Claims, first: dt.date, last: dt.date) -> str:
+def export_csv(claims: Claims, first: dt.date, last: dt.date, lang: str = "fr") -> str:
     """The staff page's export: as the person, so only the team gets rows."""
     with db.as_user(claims) as conn:
-        return to_csv(export_rows(conn, first, last))
+        return to_csv(export_rows(conn, first, last), lang)
 
 
 def occupancy(claims: Claims, first: dt.date, last: dt.date, zone_id: str | None = None,

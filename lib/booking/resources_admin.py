@@ -22,7 +22,7 @@ import psycopg
 from psycopg import sql
 
 from lib.core import db
-from lib.core.errors import from_db_error
+from lib.core.errors import UserError, from_db_error
 
 Claims = dict[str, Any]
 
@@ -86,16 +86,59 @@ def closures(claims: Claims) -> pd.DataFrame:
 
 
 def closure_hits(claims: Claims) -> pd.DataFrame:
-    """Live future bookings that fall on a closure: the admin decides what to do with them."""
+    """Live future bookings that fall on a closure: the admin decides what to do with them.
+    `email` says who would be told (not shown: `people_told` counts them)."""
     with db.as_user(claims) as conn:
         rows = conn.execute(
             "select b.id::text, b.day, r.name as resource, coalesce(m.full_name, b.guest_name) as who,"
-            " c.reason from public.bookings b join public.resources r on r.id = b.resource_id"
+            " c.reason, coalesce(m.email::text, b.guest_email) as email"
+            " from public.bookings b join public.resources r on r.id = b.resource_id"
             " left join public.members m on m.id = b.member_id"
             " join public.closures c on b.day between c.starts_on and c.ends_on"
             "   and (c.resource_id is null or c.resource_id = b.resource_id)"
             " where b.status <> 'cancelled' and upper(b.during) > now() order by b.day, r.name").fetchall()
-    return pd.DataFrame(rows, columns=["id", "day", "resource", "who", "reason"])
+    # a booking on two overlapping closures comes twice: once is enough
+    return pd.DataFrame(rows, columns=["id", "day", "resource", "who", "reason", "email"]).drop_duplicates("id")
+
+
+def people_told(hits: pd.DataFrame) -> int:
+    """How many people cancelling `hits` e-mails (one message each per booking, but a person
+    with three bookings is one person to the admin deciding)."""
+    return int(hits.email.dropna().str.casefold().nunique())
+
+
+def check_closure(starts_on: dt.date | None, ends_on: dt.date | None, resource: str | None, reason: str | None,
+                  resource_names: set[str]) -> dict[str, str]:
+    """The problems of a new closure, field by field (field → i18n key), so the form shows each
+    next to its field. The database checks the same (closures_order, closures_reason_present)."""
+    problems: dict[str, str] = {}
+    if starts_on is None:
+        problems["starts_on"] = "resources.err.date_missing"
+    if ends_on is None:
+        problems["ends_on"] = "resources.err.date_missing"
+    elif starts_on is not None and ends_on < starts_on:
+        problems["ends_on"] = "resources.err.dates"
+    if _blank(reason):
+        problems["reason"] = "resources.err.reason"
+    if resource and resource not in resource_names:
+        problems["resource"] = "resources.err.name"
+    return problems
+
+
+def add_closure(claims: Claims, starts_on: dt.date, ends_on: dt.date, resource: str | None, reason: str) -> None:
+    """Close the space (`resource` None) or one desk or room for whole days; refusals (a closure
+    over a year) come back as UserError."""
+    try:
+        with db.as_user(claims) as conn:
+            row = conn.execute("select id::text from public.resources where name = %s", (resource,)).fetchone() \
+                if resource else None
+            if resource and row is None:
+                raise UserError("booking.resource_unavailable")
+            conn.execute("insert into public.closures (starts_on, ends_on, resource_id, reason, created_by)"
+                         " values (%s, %s, %s, %s, auth.uid())",
+                         (starts_on, ends_on, row["id"] if row else None, reason.strip()))
+    except psycopg.Error as exc:
+        raise from_db_error(exc) from exc
 
 
 def cancel_bookings(claims: Claims, booking_ids: list[str]) -> int:

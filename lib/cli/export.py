@@ -26,7 +26,7 @@ def _export_bookings(args: argparse.Namespace) -> tuple[str, int]:
     last = dt.date.fromisoformat(args.date_to) if args.date_to else today + dt.timedelta(days=365)
     with db.as_owner() as conn:
         rows = bookings.export_rows(conn, first, last)
-    return bookings.to_csv(rows), len(rows)
+    return bookings.to_csv(rows, args.lang), len(rows)
 
 
 EXPORTERS: dict[str, Callable[[argparse.Namespace], tuple[str, int]]] = {
@@ -57,4 +57,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", nargs="?", help="CSV file to write (default: standard output)")
     p.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD (bookings; default: a year ago)")
     p.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD (bookings; default: in a year)")
+    p.add_argument("--lang", choices=("fr", "en"), default="fr",
+                   help="the reader's language: headers, words, separators (bookings; default: fr)")
     p.set_defaults(func=_cmd_export)

@@ -11,8 +11,12 @@ an export re-imports unchanged.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
+import math
+from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,3 +42,22 @@ def to_csv(header: list[str], rows: list[list[Any]], lang: str = "fr") -> bytes:
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def local_time(value: dt.datetime | None, time_zone: str) -> str:
+    """An instant as the space's clock showed it, `2026-07-01 09:30`: what a French or English
+    Excel reads as a date and time (an ISO instant with `+00:00` stays text, and UTC is an hour
+    or two off for the reader)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return value.astimezone(ZoneInfo(time_zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def decimal(value: float | Decimal | None, lang: str, digits: int = 4) -> str:
+    """A number rounded to `digits` places, without trailing zeros, with the decimal comma a
+    French Excel expects (`31,5`, not `31.5000`)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = f"{round(float(value), digits):.{digits}f}".rstrip("0").rstrip(".") if digits else f"{round(float(value))}"
+    text = "0" if text == "-0" else text
+    return text.replace(".", ",") if lang == "fr" else text

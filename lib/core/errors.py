@@ -50,6 +50,18 @@ def _readable(params: dict[str, object], lang: str | None) -> dict[str, object]:
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _as_date(value: object) -> object:
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 def from_db_error(exc: psycopg.Error) -> UserError:
     """Map a database error to a UserError (an unexpected one is logged, not shown)."""
     diag = exc.diag
@@ -61,6 +73,9 @@ def from_db_error(exc: psycopg.Error) -> UserError:
                 params = json.loads(diag.message_hint)
             except ValueError:
                 params = {}
+        # a day the database quotes (`to_char(…, 'YYYY-MM-DD')`) is written for the reader
+        # ("30 novembre 2026"), never as ISO inside a sentence: t() formats dates
+        params = {k: _as_date(v) for k, v in params.items()}
         return UserError(primary, **params)
     constraint = diag.constraint_name
     if constraint and has(f"db.{constraint}"):

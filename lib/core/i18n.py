@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
@@ -75,11 +77,36 @@ def t(key: str, lang: str | None = None, **params: object) -> str:
         return key
     text = pair[0] if lang == "fr" else pair[1]
     if params:
+        text = plural(text, lang, params)
+        # a day inside a sentence is written as people read it ("30 novembre 2026"), not ISO
+        params = {k: (fmt_date(v, "long", lang) if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else v)
+                  for k, v in params.items()}
         try:
             return text.format(**params)
         except (KeyError, IndexError, ValueError):
             return text
     return text
+
+
+# `{n:poste|postes}` in a sentence: the form for `n` in the sentence's language, so the catalogue
+# says "1 poste libre", "7 postes libres" instead of "7 poste(s) libre(s)". French counts 0 and 1
+# as singular, English only 1 (Babel's plural rules, CLDR).
+_PLURAL = re.compile(r"\{(\w+):([^{}|]*)\|([^{}|]*)\}")
+
+
+def plural(text: str, lang: str, params: dict[str, object]) -> str:
+    """`text` with each `{name:one|other}` replaced by the form that `params[name]` takes."""
+    def form(match: re.Match) -> str:
+        value = params.get(match.group(1))
+        if not isinstance(value, int | float | Decimal):
+            return match.group(3)
+        return match.group(2) if _plural_category(abs(value), lang) == "one" else match.group(3)
+
+    return _PLURAL.sub(form, text) if "|" in text else text
+
+
+def _plural_category(value: int | float | Decimal, lang: str) -> str:
+    return Locale.parse(_LOCALES.get(lang, _LOCALES[DEFAULT_LANGUAGE])).plural_form(value)
 
 
 def babel_locale(lang: str | None = None) -> str:

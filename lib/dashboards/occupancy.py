@@ -250,8 +250,7 @@ def take_away_csv(frame: pd.DataFrame, headers: dict[str, str], lang: str) -> by
     dates in ISO, decimals with the language's separator (a French Excel reads 0,5, not 0.5)."""
     def cell(value: Any) -> Any:
         if isinstance(value, float | Decimal):
-            text = f"{float(value):.4f}".rstrip("0").rstrip(".")
-            return text.replace(".", ",") if lang == "fr" else text
+            return csv_excel.decimal(value, lang)
         if isinstance(value, dt.date):
             return value.isoformat()
         return value

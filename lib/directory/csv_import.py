@@ -26,7 +26,7 @@ from psycopg import sql
 
 from lib.core import db
 from lib.core.errors import UserError
-from lib.core.i18n import t
+from lib.core.i18n import current_language, t
 from lib.directory import skills
 from lib.directory.members import EMAIL_RE, LIMITS
 
@@ -145,10 +145,29 @@ def parse(data: bytes) -> ParsedFile:
                 continue  # blank line
             if len(rows) >= MAX_ROWS:
                 raise UserError("import.too_many_rows", max=MAX_ROWS)
-            rows.append((line, {f: clean_cell(cells[i]) if i < len(cells) else "" for i, f in columns.items()}))
+            row = {f: clean_cell(cells[i]) if i < len(cells) else "" for i, f in columns.items()}
+            _place_extra_cells(row, [clean_cell(c) for c in cells[len(header):]], columns, len(header))
+            rows.append((line, row))
     except csv.Error as exc:
         raise UserError("import.not_csv") from exc
     return ParsedFile(encoding, delimiter, columns, ignored, rows)
+
+
+EXTRA = "_extra"  # a row's cells beyond the header that could not be placed (see below)
+
+
+def _place_extra_cells(row: dict[str, str], extra: list[str], columns: dict[int, str], width: int) -> None:
+    """A row with more cells than the header had a separator inside a cell that was not quoted
+    (typed by hand: `Python;SQL` in a semicolon file). When the skills column is the last one,
+    the extra cells are more skills, kept; anywhere else they cannot be placed, and the row is
+    refused saying what was read, rather than losing them silently."""
+    extra = [cell for cell in extra if cell]
+    if not extra:
+        return
+    if columns.get(width - 1) == "skills":
+        row["skills"] = ", ".join(cell for cell in [row.get("skills", ""), *extra] if cell)
+    else:
+        row[EXTRA] = " ; ".join(extra)
 
 
 # --------------------------------------------------------------------------- planning
@@ -165,7 +184,12 @@ class RowPlan:
     skills: dict[str, str] = field(default_factory=dict)   # skill name -> level to set
 
     def reason_text(self, lang: str | None = None) -> str:
-        return " ; ".join(t(key, lang, **params) for key, params in self.reasons)
+        return " ; ".join(t(key, lang, **_in_language(params, lang)) for key, params in self.reasons)
+
+    def changes_text(self, lang: str | None = None) -> str:
+        """The fields this row changes, named as the page names them (the plan is `plan_id`
+        in the database, "Formule" to a reader)."""
+        return ", ".join(t(f"field.{_FIELD_NAMES.get(c, c)}", lang) for c in self.changes)
 
 
 @dataclass
@@ -178,8 +202,19 @@ class ImportPlan:
         return sum(1 for r in self.rows if r.action == action)
 
     def summary(self, lang: str | None = None) -> str:
-        return t("import.summary", lang, created=self.count("create"), updated=self.count("update"),
+        """What the import will do (a simulation) or, once applied, what it did: the tense follows."""
+        return t("import.summary_done" if self.applied else "import.summary", lang, created=self.count("create"), updated=self.count("update"),
                  unchanged=self.count("unchanged"), refused=self.count("refused"))
+
+
+_FIELD_NAMES = {"plan_id": "plan"}
+
+
+def _in_language(params: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """A reason's values in the reader's language: a value given in both (`{"fr": …, "en": …}`,
+    the plans' names) is picked here, when the row is shown, not when it was planned."""
+    lang = lang or current_language()
+    return {k: (v.get(lang, v.get("fr")) if isinstance(v, dict) else v) for k, v in params.items()}
 
 
 def _fold(text: str) -> str:
@@ -214,7 +249,7 @@ def _parse_skills(cell: str) -> tuple[dict[str, str], list[tuple[str, dict[str, 
 
 def plan_rows(conn: psycopg.Connection, parsed: ParsedFile) -> list[RowPlan]:
     """Decide, per row, what an import would do, reading the database in `conn`."""
-    plans = conn.execute("select id, code, name_fr, name_en from public.plans").fetchall()
+    plans = conn.execute("select id, code, name_fr, name_en, active from public.plans order by code").fetchall()
     plan_by_name: dict[str, Any] = {}
     for p in plans:
         for label in (p["code"], p["name_fr"], p["name_en"]):
@@ -259,10 +294,14 @@ def plan_rows(conn: psycopg.Connection, parsed: ParsedFile) -> list[RowPlan]:
         if cells.get("plan"):
             plan = plan_by_name.get(_fold(cells["plan"]))
             if plan is None:
-                row.reasons.append(("import.plan_unknown", {"plan": cells["plan"][:40],
-                                                            "known": ", ".join(p["code"] for p in plans)}))
+                # the plans as the reader knows them, by name in their language (not the codes)
+                known = {lang: ", ".join(p[f"name_{lang}"] for p in plans if p.get("active", True))
+                         for lang in ("fr", "en")}
+                row.reasons.append(("import.plan_unknown", {"plan": cells["plan"][:40], "known": known}))
             else:
                 values["plan_id"] = plan["id"]
+        if cells.get(EXTRA):
+            row.reasons.append(("import.extra_cells", {"cells": cells[EXTRA][:120]}))
         row_skills, problems = _parse_skills(cells.get("skills", ""))
         row.reasons.extend(problems)
         if row.reasons:

@@ -21,7 +21,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from lib.booking import share_links
-from lib.core import db
+from lib.core import csv_excel, db
 from lib.core.csv_excel import to_csv
 from lib.core.errors import UserError, from_db_error
 from lib.core.i18n import current_language, t
@@ -353,7 +353,8 @@ def attendees_csv(claims: Claims, event_id: str, lang: str = "fr") -> bytes:
     """The attendee list as a CSV that Excel opens correctly (lib/directory/csv_export.py)."""
     frame = attendees(claims, event_id)
     header = [t(f"eventsadmin.att.{c}", lang) for c in ("who", "email", "status", "arrived", "present")]
-    rows = [[r.who, r.email, t(f"events.reg_status.{r.status}", lang), r.created_at.isoformat(timespec="minutes"),
+    zone = space.settings()["time_zone"]  # times on the space's clock, as Excel shows them
+    rows = [[r.who, r.email, t(f"events.reg_status.{r.status}", lang), csv_excel.local_time(r.created_at, zone),
              r.present] for r in frame.itertuples()]
     return to_csv(header, rows, lang)
 
@@ -487,7 +488,8 @@ def export_registrations(conn: psycopg.Connection) -> tuple[list[str], list[list
 
 
 def _cell(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.datetime) else value
+    # times on the space's clock, as a French Excel reads them (not UTC ISO instants)
+    return csv_excel.local_time(value, space.settings()["time_zone"]) if isinstance(value, dt.datetime) else value
 
 
 def cli_export(kind: str) -> tuple[str, int]:

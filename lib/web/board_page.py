@@ -15,7 +15,7 @@ import streamlit as st
 
 from lib.core.i18n import LANGUAGES, current_language, fmt_date, t
 from lib.dashboards import board_links, charts, report
-from lib.web import reads
+from lib.web import reads, ui
 from lib.web.ui import refusal, t_md
 
 
@@ -42,7 +42,7 @@ def show(token: str) -> None:
     st.caption(t_md("board.intro", until=fmt_date(link["expires_at"].date(), "long")))
     today = link["today"]
     years = list(range(today.year, today.year - 4, -1))
-    year = st.selectbox(t("report.year"), years, index=1 if today.month < 4 else 0, key="board_year")
+    year = ui.select(st, t("report.year"), years, index=1 if today.month < 4 else 0, key="board_year")
     try:
         figures = reads.link_board_report(token, year)
     except Exception as exc:
@@ -71,7 +71,7 @@ def show(token: str) -> None:
         if data.empty:
             column.caption(t("report.none"))
         else:
-            column.dataframe(data.rename(columns={label: t(section), "members": t("occupancy.axis.members")}),
+            ui.table(column, data.rename(columns={label: t(section), "members": t("occupancy.axis.members")}),
                              hide_index=True, width="stretch")
     page_lang = lang  # the download runs on another thread, without the session's language
     st.download_button(t("report.download"), lambda: report.build_pdf(figures, page_lang, link["space_name"]),

@@ -30,7 +30,7 @@ import streamlit as st
 from lib.booking import bookings, share_links
 from lib.core import caches
 from lib.core.errors import UserError, user_message
-from lib.core.i18n import LANGUAGES, current_language, fmt_date, fmt_time, t, weekday_name
+from lib.core.i18n import LANGUAGES, current_language, fmt_date, fmt_time, plural, t, weekday_name
 from lib.events import events
 from lib.web import event_link_page
 from lib.web.flash import set_flash, show_flash
@@ -170,7 +170,8 @@ def booking_window(token: str, lang: str) -> dict[str, Any]:
             "day": t("book.day", lang), "slot": t("book.slot", lang), "resource": t("linkform.desk", lang),
             "zone": t("book.zone", lang), "am": t("book.slot.am", lang), "pm": t("book.slot.pm", lang),
             "name": t("linkpage.name", lang), "email": t("linkpage.email", lang), "book": t("linkform.send", lang),
-            "booking": t("linkform.sending", lang), "free_count": t("linkform.free_count", lang),
+            "booking": t("linkform.sending", lang), "free_count": plural(t("linkform.free_count", lang), lang, {"n": 2}),
+            "free_count_one": plural(t("linkform.free_count", lang), lang, {"n": 1}),  # the script fills in {n}
             "nothing_free": t("book.nothing_free", lang), "no_days": t("linkform.no_days", lang),
             "grid_caption": t("book.grid_caption", lang, date="{date}"),
             "name_required": t("link.name_required", lang), "email_invalid": t("link.email_invalid", lang),

@@ -108,6 +108,7 @@ def restore_from_cookie() -> Person | None:
         st.session_state["person"] = person
         if person.locale:
             st.session_state["lang"] = person.locale
+            st.session_state["_lang_chosen"] = True  # their account's choice, over the browser's
     return person
 
 
@@ -123,6 +124,7 @@ def sign_in(person: Person) -> None:
     st.session_state["_cookie_action"], st.session_state["_cookie_runs"] = "set", 0
     if person.locale:
         st.session_state["lang"] = person.locale
+        st.session_state["_lang_chosen"] = True  # their account's choice, over the browser's
 
 
 def require_page(page_file: str) -> Person:

@@ -46,11 +46,12 @@ def _acknowledge_stale_notice(person: auth.Person) -> None:
 
 # --------------------------------------------------------------------------- language
 
-def _language_changed() -> None:
-    chosen = st.session_state.get("lang_switch")
+def _language_changed(key: str = "lang_switch") -> None:
+    chosen = st.session_state.get(key)
     if chosen not in LANGUAGES:  # clicking the selected option again deselects it: keep the language
         return
     st.session_state["lang"] = chosen
+    st.session_state["_lang_chosen"] = True  # the browser's language no longer decides
     person = session.current_person()
     if person is not None and person.locale != chosen:
         try:
@@ -60,14 +61,22 @@ def _language_changed() -> None:
             st.session_state["_lang_error"] = refusal(exc)
 
 
-def _language_switch() -> None:
-    labels = {"fr": "Français", "en": "English"}
-    if st.session_state.get("lang_switch") != current_language():
-        st.session_state["lang_switch"] = current_language()  # before the widget exists: allowed
-    st.sidebar.segmented_control(t("app.language"), LANGUAGES, format_func=labels.get,
-                                 key="lang_switch", on_change=_language_changed)
+_LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+# The top switch of signed-in pages is for phones, whose menu stays closed: wide screens, which
+# show the menu and its switch, hide it.
+_TOP_SWITCH_CSS = ("<style>@media (min-width: 640px) { .st-key-lang_top { display: none; } }"
+                   " .st-key-lang_top { align-items: flex-end; }</style>")
+
+
+def _language_switch(where: object, key: str = "lang_switch", collapsed: bool = False) -> None:
+    """The French / English choice, drawn in `where` (the sidebar, or the top of the page)."""
+    if st.session_state.get(key) != current_language():
+        st.session_state[key] = current_language()  # before the widget exists: allowed
+    where.segmented_control(t("app.language"), LANGUAGES, format_func=_LANGUAGE_NAMES.get, key=key,
+                            on_change=_language_changed, args=(key,),
+                            label_visibility="collapsed" if collapsed else "visible")
     if "_lang_error" in st.session_state:
-        st.sidebar.warning(st.session_state.pop("_lang_error"))
+        where.warning(st.session_state.pop("_lang_error"))
 
 
 # --------------------------------------------------------------------------- signed out
@@ -221,12 +230,36 @@ def _signed_out_navigation() -> None:
 
 
 def _browser_language() -> str | None:
-    """The visitor's browser language when it is one of ours (a first visit through a link)."""
+    """The visitor's browser language when it is one of ours: the browser's own (`navigator.language`,
+    st.context.locale), else the first of ours in its Accept-Language header (by preference)."""
     try:
-        locale = (st.context.locale or "")[:2].lower()
-    except Exception:  # no browser behind this session (AppTest)
-        return None
-    return locale if locale in LANGUAGES else None
+        locale = st.context.locale or ""
+    except Exception:  # no browser behind this session
+        locale = ""
+    if locale[:2].lower() in LANGUAGES:
+        return locale[:2].lower()
+    try:
+        header = str(st.context.headers.get("Accept-Language") or "")
+    except Exception:  # AppTest has no headers
+        header = ""
+    return accepted_language(header)
+
+
+def accepted_language(header: str) -> str | None:
+    """The first of our languages an Accept-Language header asks for (`de, en;q=0.8, fr;q=0.5`
+    gives `en`), or None."""
+    ranked = []
+    for position, part in enumerate(header.split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        if tag[:2].lower() in LANGUAGES and weight > 0:
+            ranked.append((-weight, position, tag[:2].lower()))
+    return min(ranked)[2] if ranked else None
 
 
 def _shared_link_visit() -> bool:
@@ -264,10 +297,22 @@ def main() -> None:
     # After the shared link, which keeps Streamlit's centred layout and takes its tab title from
     # its page: one message less on each of its reruns.
     st.set_page_config(page_title=t("app.title"), page_icon=":material/chair:", layout="wide")
+    # the browser's language until the visitor (or their account) chooses one
+    if not st.session_state.get("_lang_chosen"):
+        browser = _browser_language()
+        if browser is not None:
+            st.session_state["lang"] = browser
     if "lang" not in st.session_state:
         st.session_state["lang"] = space.settings()["default_language"]
     person = _who_is_here()
-    _language_switch()
+    if person is None:
+        # signed out, the switch leads the page: a phone keeps the sidebar (and a switch there) closed
+        _language_switch(st)
+    else:
+        _language_switch(st.sidebar)
+        with st.container(key="lang_top", horizontal=True, horizontal_alignment="right"):
+            st.html(_TOP_SWITCH_CSS)
+            _language_switch(st, "lang_switch_top", collapsed=True)
     session.sync_cookie()
 
     if person is None:

@@ -3,9 +3,11 @@ text shown as text (`md`, `t_md`, `refusal`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import psycopg
@@ -13,7 +15,7 @@ import streamlit as st
 
 from lib.core import caches
 from lib.core.errors import UserError, from_db_error, user_message
-from lib.core.i18n import t
+from lib.core.i18n import current_language, t
 from lib.mail import notify
 
 T = TypeVar("T")
@@ -64,7 +66,8 @@ def md(text: object) -> str:
 def t_md(key: str, lang: str | None = None, **params: object) -> str:
     """`t(key, …)` for a Markdown place: the catalogue's own markup (`**…**`) stays, every value
     filled in is shown as text (`md`)."""
-    return t(key, lang, **{name: md(value) for name, value in params.items()})
+    # a day is not user text: t() writes it in the reader's language
+    return t(key, lang, **{name: value if isinstance(value, dt.date) else md(value) for name, value in params.items()})
 
 
 def refusal(exc: BaseException, lang: str | None = None) -> str:
@@ -191,3 +194,84 @@ def page_address() -> str:
     except Exception:  # outside a browser session (AppTest)
         url = ""
     return url.split("?", 1)[0] if url else "/link"
+
+
+# --------------------------------------------------------------------------- widgets in the page's language
+# Streamlit writes some widget text itself, in English: a select box's "Choose an option", a
+# multiselect's "Select all", a table's "None" in an empty cell, a date field's year-first
+# format, a file drop zone's "Upload" and "200MB per file". Pages call these instead of the bare
+# widgets, so every visible word is the page's language (tests/web/test_every_page_language.py
+# walks every page for it). Each takes first where to draw (`st`, a column, a form, `st.sidebar`).
+
+def select(where: Any, label: str, options: Any, **kwargs: Any) -> Any:
+    """`st.selectbox` with a placeholder in the page's language (shown when nothing is chosen)."""
+    kwargs.setdefault("placeholder", t("app.choose"))
+    return where.selectbox(label, options, **kwargs)
+
+
+def multi(where: Any, label: str, options: Any, **kwargs: Any) -> Any:
+    """`st.multiselect` with a placeholder in the page's language and no "Select all" (Streamlit
+    writes that option in English, with no way to translate it; choosing all of a list of
+    skills or days one by one is rare, and the options stay searchable)."""
+    kwargs.setdefault("placeholder", t("app.choose"))
+    kwargs.setdefault("select_all", False)
+    return where.multiselect(label, options, **kwargs)
+
+
+DATE_FORMAT = "DD/MM/YYYY"  # what people in the space write, in French and in British English
+
+
+DATE_FR_MARK = "cantine-date-fr"
+_DATE_CSS = (Path(__file__).parent / "assets" / "date_fr.css").read_text(encoding="utf-8")
+
+
+def date(where: Any, label: str, **kwargs: Any) -> Any:
+    """`st.date_input` written day first (Streamlit's default is 2026/12/04). An empty one on a
+    French page shows "jj/mm/aaaa", not Streamlit's en-US "dd/mm/yyyy" (a style sheet,
+    lib/web/assets/date_fr.css: Streamlit 1.67 has no parameter for it)."""
+    kwargs["format"] = DATE_FORMAT
+    if kwargs.get("value", "today") is None and current_language() == "fr":
+        css = _DATE_CSS.replace("DAY", "jj").replace("MONTH", "mm").replace("YEAR", "aaaa")
+        st.html(f"<style>/* {DATE_FR_MARK} */\n{css}</style>")
+    return where.date_input(label, **kwargs)
+
+
+def table(where: Any, data: Any, **kwargs: Any) -> Any:
+    """`st.dataframe` whose empty cells are empty (Streamlit writes "None" in them)."""
+    kwargs.setdefault("placeholder", "")
+    return where.dataframe(data, **kwargs)
+
+
+def editor(where: Any, data: Any, **kwargs: Any) -> Any:
+    """`st.data_editor` whose empty cells, new rows included, are empty rather than "None"."""
+    kwargs.setdefault("placeholder", "")
+    return where.data_editor(data, **kwargs)
+
+
+# Marks the French words of the drop zone in what the page sends (the walk of every page checks
+# that a French page with a file drop zone carries them).
+UPLOAD_FR_MARK = "cantine-upload-fr"
+_UPLOAD_CSS = (Path(__file__).parent / "assets" / "upload_fr.css").read_text(encoding="utf-8")
+_STREAMLIT_UPLOAD_LIMIT_MB = 200  # server.maxUploadSize's default, what the zone says
+
+
+def upload(where: Any, label: str, *, key: str, **kwargs: Any) -> Any:
+    """`st.file_uploader`; on a French page, its drop zone's English ("Upload", "200MB per file")
+    is replaced by French words. Streamlit 1.67 has no parameter for them, so a style sheet
+    (lib/web/assets/upload_fr.css) hides the English text of this uploader only (found by its
+    key's class `st-key-…`) and writes the French in its place: if Streamlit changes its markup,
+    the English comes back, nothing breaks."""
+    if current_language() == "fr":
+        types = kwargs.get("type") or []
+        limit = kwargs.get("max_upload_size") or _STREAMLIT_UPLOAD_LIMIT_MB
+        instructions = t("upload.limit", size=limit) + (
+            " • " + ", ".join(str(x).upper() for x in types) if types else "")
+        css = (_UPLOAD_CSS.replace("KEY", re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip()))
+               .replace("BROWSE", _css_text(t("upload.browse"))).replace("LIMIT", _css_text(instructions)))
+        st.html(f"<style>/* {UPLOAD_FR_MARK} */\n{css}</style>")
+    return where.file_uploader(label, key=key, **kwargs)
+
+
+def _css_text(text: str) -> str:
+    """Text as a CSS string's content: quotes and backslashes escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')

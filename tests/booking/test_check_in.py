@@ -12,6 +12,7 @@ import pytest
 from lib.booking import bookings
 from lib.core import clock, db
 from lib.core.errors import UserError
+from lib.core.i18n import t
 from lib.demo.bookings import tiny_space
 from tests.booking.conftest import link_book_proven
 from tests.conftest import claims, make_member, noon_zone
@@ -120,8 +121,8 @@ def test_csv_export_for_the_team_only(space):
     text = bookings.export_csv(claims("host@example.org"), today, today + dt.timedelta(7))
     assert text.startswith("\ufeff"), "a BOM: Excel reads UTF-8"
     rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))  # a French Excel's
-    assert len(rows) == 1 and rows[0]["member_email"] == "alice@example.org"
-    assert rows[0]["member_name"].startswith("'=")  # no formula reaches a spreadsheet
+    assert len(rows) == 1 and rows[0][t("export.booking.member_email", "fr")] == "alice@example.org"
+    assert rows[0][t("export.booking.member_name", "fr")].startswith("'=")  # no formula reaches a spreadsheet
     assert "token" not in text.splitlines()[0]
     member_view = list(csv.DictReader(io.StringIO(bookings.export_csv(claims("bob@example.org"), today, today)
                                                   .removeprefix("\ufeff")), delimiter=";"))

@@ -130,7 +130,7 @@ def test_smtp_down_keeps_the_message_pending_then_sends_it_next_run(space, smtp_
     assert queued["status"] == "pending" and queued["attempts"] == 0  # the server's fault, not the message's
     assert "ConnectionRefusedError" in queued["last_error"] and queued["last_attempt_at"] is not None
     level, line = notify.summary(result, "en")[0]
-    assert level == "warning" and line.startswith("1 message(s) could not be sent and stay in the outbox")
+    assert level == "warning" and line.startswith("1 message could not be sent and stays in the outbox")
     assert smtp_server.received == []
 
     monkeypatch.setenv("CANTINE_SMTP_PORT", str(smtp_server.port))  # the server is back
@@ -138,7 +138,7 @@ def test_smtp_down_keeps_the_message_pending_then_sends_it_next_run(space, smtp_
     assert (result.sent, result.waiting) == (1, 0)
     queued, = outbox()
     assert queued["status"] == "sent" and queued["last_error"] is None and queued["attempts"] == 1
-    assert notify.summary(result, "fr") == [("success", "1 personne(s) prévenue(s) par e-mail.")]
+    assert notify.summary(result, "fr") == [("success", "1 personne prévenue par e-mail.")]
 
 
 def test_a_refused_recipient_is_retried_then_given_up(space, smtp_server):
@@ -167,7 +167,7 @@ def test_not_configured_sends_nothing_and_says_so(space, no_smtp):
     result = notify.send_pending()
     assert (result.configured, result.sent, result.waiting) == (False, 0, 1)
     assert notify.summary(result, "en") == [
-        ("warning", "1 message(s) wait in the outbox: e-mail sending is not set up (see README, Configuration).")]
+        ("warning", "1 message waits in the outbox: e-mail sending is not set up (see README, Configuration).")]
     assert outbox()[0]["status"] == "pending" and outbox()[0]["last_error"] is None
 
 

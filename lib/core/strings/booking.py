@@ -2,7 +2,8 @@
 
 # keys built at run time: t(f"book.state.{state}") and the like
 DYNAMIC_PREFIXES = ("book.kind.", "book.slot.", "book.state.", "mybookings.status.", "staff.filter.",
-                    "resources.deactivate_", "links.state.")
+                    "resources.deactivate_", "links.state.",
+                    "export.booking.")  # the bookings export: t(f"export.booking.{column}")
 
 STRINGS = {
     # --- refusals raised by the database (one key per rule)
@@ -10,13 +11,13 @@ STRINGS = {
                         "Choose a desk or room, a start and an end."),
     "booking.resource_unavailable": ("Ce poste ou cette salle n'existe pas ou n'est plus réservable : choisissez-en un autre.",
                                      "This desk or room does not exist or can no longer be booked: choose another."),
-    "booking.resource_has_history": ("« {name} » a un historique ({n} réservation(s) ou événement(s)) : il n'est pas supprimé. "
+    "booking.resource_has_history": ("« {name} » a un historique ({n} {n:réservation|réservations} ou {n:événement|événements}) : il n'est pas supprimé. "
                                      "Retirez-le plutôt (décochez « Actif ») : son historique reste dans les exports et les statistiques.",
-                                     "\"{name}\" has a history ({n} booking(s) or event(s)): it is not deleted. "
+                                     "\"{name}\" has a history ({n} {n:booking|bookings} or {n:event|events}): it is not deleted. "
                                      "Retire it instead (untick \"Active\"): its history stays in exports and statistics."),
-    "booking.zone_has_resources": ("La zone « {name} » contient {n} poste(s) ou salle(s) : elle n'est pas supprimée. "
+    "booking.zone_has_resources": ("La zone « {name} » contient {n} {n:poste|postes} ou {n:salle|salles} : elle n'est pas supprimée. "
                                    "Retirez-la plutôt (décochez « Actif »).",
-                                   "The zone \"{name}\" holds {n} desk(s) or room(s): it is not deleted. "
+                                   "The zone \"{name}\" holds {n} {n:desk|desks} or {n:room|rooms}: it is not deleted. "
                                    "Retire it instead (untick \"Active\")."),
     "booking.bad_range": ("La fin doit être après le début : corrigez les horaires.",
                           "The end must be after the start: fix the times."),
@@ -145,7 +146,7 @@ STRINGS = {
     "book.repeat_weekday": ("Jour de la semaine", "Weekday"),
     "book.repeat_until": ("Jusqu'au", "Until"),
     "book.repeat_button": ("Réserver ces jours", "Book these days"),
-    "book.repeat_report": ("{ok} jour(s) réservé(s), {ko} refusé(s).", "{ok} day(s) booked, {ko} refused."),
+    "book.repeat_report": ("{ok} {ok:jour|jours} {ok:réservé|réservés}, {ko} {ko:refusé|refusés}.", "{ok} {ok:day|days} booked, {ko} refused."),
     "book.outcome.ok": ("réservé", "booked"),
     "book.week": ("Ma semaine", "My week"),
     "book.week_empty": ("Aucune réservation cette semaine.", "No bookings this week."),
@@ -190,9 +191,9 @@ STRINGS = {
     "staff.export_from": ("Du", "From"),
     "staff.export_to": ("Au", "To"),
     "staff.download": ("Télécharger le CSV", "Download the CSV"),
-    "staff.count": ("{n} réservation(s)", "{n} booking(s)"),
+    "staff.count": ("{n} {n:réservation|réservations}", "{n} {n:booking|bookings}"),
     "staff.release": ("Libérer les postes non réclamés", "Release unclaimed desks"),
-    "staff.released": ("{n} poste(s) libéré(s).", "{n} desk(s) released."),
+    "staff.released": ("{n} {n:poste|postes} {n:libéré|libérés}.", "{n} {n:desk|desks} released."),
     "staff.pending_days": ("Invité·es à valider : {days}", "Guests to approve: {days}"),
     "staff.none": ("Aucune réservation ce jour-là.", "No bookings that day."),
     "resources.title": ("Postes, salles et fermetures", "Desks, rooms and closures"),
@@ -200,18 +201,18 @@ STRINGS = {
     "resources.resources": ("Postes et salles", "Desks and rooms"),
     "resources.closures": ("Fermetures", "Closures"),
     "resources.save": ("Enregistrer", "Save"),
-    "resources.saved": ("{n} changement(s) enregistré(s).", "{n} change(s) saved."),
+    "resources.saved": ("{n} {n:changement|changements} {n:enregistré|enregistrés}.", "{n} {n:change|changes} saved."),
     "resources.row_error": ("Ligne {row} : {message}", "Row {row}: {message}"),
     "resources.nothing": ("Aucun changement.", "No changes."),
-    "resources.retired": ("« {name} » a un historique ({n} réservation(s) ou événement(s)) : il a été retiré au lieu "
+    "resources.retired": ("« {name} » a un historique ({n} {n:réservation|réservations} ou {n:événement|événements}) : il a été retiré au lieu "
                           "d'être supprimé. Il n'est plus réservable ; son historique reste dans les exports, les "
                           "statistiques et « Mes réservations ». Pour le remettre en service, cochez « Actif ».",
-                          "\"{name}\" has a history ({n} booking(s) or event(s)): it was retired instead of deleted. "
+                          "\"{name}\" has a history ({n} {n:booking|bookings} or {n:event|events}): it was retired instead of deleted. "
                           "It can no longer be booked; its history stays in exports, statistics and My bookings. "
                           "To bring it back, tick \"Active\"."),
-    "resources.zone_retired": ("La zone « {name} » contient {n} poste(s) ou salle(s) : elle a été retirée au lieu "
+    "resources.zone_retired": ("La zone « {name} » contient {n} {n:poste|postes} ou {n:salle|salles} : elle a été retirée au lieu "
                                "d'être supprimée, et ses postes ne sont plus proposés. Pour la remettre, cochez « Actif ».",
-                               "The zone \"{name}\" holds {n} desk(s) or room(s): it was retired instead of deleted, "
+                               "The zone \"{name}\" holds {n} {n:desk|desks} or {n:room|rooms}: it was retired instead of deleted, "
                                "and its desks are no longer offered. To bring it back, tick \"Active\"."),
     "resources.col.name": ("Nom", "Name"),
     "resources.col.zone": ("Zone", "Zone"),
@@ -226,7 +227,7 @@ STRINGS = {
     "resources.col.starts": ("Du", "From"),
     "resources.col.ends": ("Au", "To"),
     "resources.col.reason": ("Raison", "Reason"),
-    "resources.col.resource": ("Poste (vide : tout l'espace)", "Desk (empty: the whole space)"),
+    "resources.col.resource": ("Ce qui ferme", "What closes"),  # the whole space, or one desk or room
     "resources.err.name": ("le nom est obligatoire (80 caractères au plus)", "the name is required (80 characters at most)"),
     "resources.err.zone": ("choisissez une zone existante", "choose an existing zone"),
     "resources.err.kind": ("le type est « desk » ou « room »", "the type is “desk” or “room”"),
@@ -235,12 +236,12 @@ STRINGS = {
     "resources.err.position": ("la position va de 0 à 1000 m", "the position is 0 to 1000 m"),
     "resources.err.dates": ("la fin doit être le même jour ou après le début", "the end must be on or after the start"),
     "resources.err.reason": ("indiquez une raison", "give a reason"),
-    "resources.deactivate_has_future": ("{resource} a {n} réservation(s) à venir. Que faire ?",
-                                        "{resource} has {n} upcoming booking(s). What should happen to them?"),
+    "resources.deactivate_has_future": ("{resource} a {n} {n:réservation|réservations} à venir. Que faire ?",
+                                        "{resource} has {n} upcoming {n:booking|bookings}. What should happen to them?"),
     "resources.deactivate_keep": ("Les garder", "Keep them"),
     "resources.closure_hits": ("Réservations touchées par les fermetures", "Bookings hit by closures"),
     "resources.closure_cancel": ("Annuler ces réservations", "Cancel these bookings"),
-    "resources.cancelled_n": ("{n} réservation(s) annulée(s).", "{n} booking(s) cancelled."),
+    "resources.cancelled_n": ("{n} {n:réservation|réservations} {n:annulée|annulées}.", "{n} {n:booking|bookings} cancelled."),
     "links.title": ("Liens partagés", "Shared links"),
     "links.label": ("Nom du lien", "Link label"),
     "links.expires": ("Expire le", "Expires on"),
@@ -263,4 +264,41 @@ STRINGS = {
     "linkpage.no_token": ("Ouvrez cette page avec le lien que l'équipe vous a envoyé.",
                           "Open this page with the link the team sent you."),
     "ics.summary": ("{resource} — {space}", "{resource} — {space}"),
+    # ---- the bookings export (staff day, `python -m lib export bookings`): headers and words in the reader's language
+    "export.booking.id": ("Identifiant", "ID"),
+    "export.booking.day": ("Jour", "Day"),
+    "export.booking.starts": ("Début", "Starts"),
+    "export.booking.ends": ("Fin", "Ends"),
+    "export.booking.resource": ("Poste ou salle", "Desk or room"),
+    "export.booking.zone": ("Zone", "Zone"),
+    "export.booking.kind": ("Type", "Kind"),
+    "export.booking.member_email": ("E-mail du membre", "Member's email"),
+    "export.booking.member_name": ("Membre", "Member"),
+    "export.booking.guest_name": ("Invité·e", "Guest"),
+    "export.booking.guest_email": ("E-mail de l'invité·e", "Guest's email"),
+    "export.booking.status": ("Statut", "Status"),
+    "export.booking.source": ("Réservé par", "Booked through"),
+    "export.booking.checked_in_at": ("Arrivée", "Checked in"),
+    "export.booking.no_show_at": ("Absence notée", "No-show marked"),
+    "export.booking.created_at": ("Créée le", "Created"),
+    "export.booking.cancelled_at": ("Annulée le", "Cancelled"),
+    "export.booking.cancel_reason": ("Motif d'annulation", "Reason for cancelling"),
+    "export.booking.kind.desk": ("poste", "desk"),
+    "export.booking.kind.room": ("salle", "room"),
+    "export.booking.source.app": ("l'app", "the app"),
+    "export.booking.source.link": ("lien partagé", "shared link"),
+    "export.booking.source.admin": ("l'équipe", "the team"),
+    # ---- closures: a form to add one, a confirmation before cancelling what they hit
+    "resources.closure_new": ("Nouvelle fermeture", "New closure"),
+    "resources.closure_add": ("Ajouter la fermeture", "Add the closure"),
+    "resources.closure_added": ("Fermeture ajoutée.", "Closure added."),
+    "resources.closure_existing": ("Fermetures prévues", "Closures planned"),
+    "resources.whole_space": ("Tout l'espace", "The whole space"),
+    "resources.err.date_missing": ("choisissez une date", "choose a date"),
+    "resources.closure_confirm": ("{n} {n:réservation sera annulée|réservations seront annulées} et {people} "
+                                  "{people:personne prévenue|personnes prévenues} par e-mail. C'est définitif.",
+                                  "{n} {n:booking|bookings} will be cancelled and {people} {people:person|people} "
+                                  "told by e-mail. This cannot be undone."),
+    "resources.closure_confirm_go": ("Oui, annuler et prévenir", "Yes, cancel and tell them"),
+    "resources.closure_back": ("Non, ne rien annuler", "No, cancel nothing"),
 }

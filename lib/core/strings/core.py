@@ -107,8 +107,8 @@ STRINGS = {
                            "Désactivez-le plutôt, ou effacez ses données personnelles (effacement RGPD).",
                            "This member has a history (bookings, registrations or messages): they are not deleted. "
                            "Deactivate them instead, or erase their personal data (GDPR erasure)."),
-    "plan.in_use": ("La formule « {name} » est celle de {n} membre(s) : elle n'est pas supprimée. "
+    "plan.in_use": ("La formule « {name} » est celle de {n} {n:membre|membres} : elle n'est pas supprimée. "
                     "Désactivez-la plutôt : ces membres la gardent, personne d'autre ne la choisit.",
-                    "The plan \"{name}\" is held by {n} member(s): it is not deleted. "
+                    "The plan \"{name}\" is held by {n} {n:member|members}: it is not deleted. "
                     "Deactivate it instead: those members keep it, nobody else picks it."),
 }

@@ -161,7 +161,7 @@ STRINGS = {
     "directory.min_level": ("Niveau minimum", "Minimum level"),
     "directory.any_level": ("Tous niveaux", "Any level"),
     "directory.here_today": ("Présent·es aujourd'hui", "Here today"),
-    "directory.count": ("{n} profil(s)", "{n} profile(s)"),
+    "directory.count": ("{n} {n:profil|profils}", "{n} {n:profile|profiles}"),
     "directory.none": ("Personne ne correspond. Élargissez la recherche, ou invitez les membres à se rendre visibles.",
                        "Nobody matches. Widen the search, or invite members to make themselves visible."),
     "directory.open": ("Voir le profil", "See profile"),
@@ -185,7 +185,7 @@ STRINGS = {
                             "nothing is saved."),
     "members_admin.search": ("Chercher un nom ou une adresse", "Search a name or an address"),
     "members_admin.save": ("Enregistrer les modifications", "Save changes"),
-    "members_admin.saved": ("{n} membre(s) mis à jour.", "{n} member(s) updated."),
+    "members_admin.saved": ("{n} {n:membre|membres} mis à jour.", "{n} {n:member|members} updated."),
     "members_admin.waiting": ("Inscription en attente d'activation : {names}. Donnez-leur une formule et cochez "
                               "« Actif » pour leur ouvrir les réservations et l'annuaire.",
                               "Sign-up waiting for activation: {names}. Give them a plan and tick \"Active\" to "
@@ -203,7 +203,7 @@ STRINGS = {
                                  "Hides visible profiles not updated and unused for {months} months; each member "
                                  "concerned is told on their next sign-in."),
     "members_admin.stale_run": ("Masquer les profils inactifs", "Hide inactive profiles"),
-    "members_admin.stale_done": ("{n} profil(s) masqué(s).", "{n} profile(s) hidden."),
+    "members_admin.stale_done": ("{n} {n:profil|profils} {n:masqué|masqués}.", "{n} {n:profile|profiles} hidden."),
 
     # admin: skills
     "skills_admin.proposed": ("Compétences proposées", "Proposed skills"),
@@ -228,7 +228,7 @@ STRINGS = {
     "skills_admin.merge_from": ("Fusionner…", "Merge…"),
     "skills_admin.merge_into": ("…dans", "…into"),
     "skills_admin.merge_button": ("Fusionner", "Merge"),
-    "skills_admin.merged": ("Fusion faite : {n} membre(s) déplacé(s).", "Merged: {n} member(s) moved."),
+    "skills_admin.merged": ("Fusion faite : {n} {n:membre|membres} {n:déplacé|déplacés}.", "Merged: {n} {n:member|members} moved."),
     "skills_admin.delete": ("Supprimer une compétence inutilisée", "Delete an unused skill"),
     "skills_admin.delete_button": ("Supprimer", "Delete"),
     "skills_admin.deleted": ("Compétence supprimée.", "Skill deleted."),
@@ -244,12 +244,20 @@ STRINGS = {
                      "in brackets). Visibility is never imported: only the member consents to it."),
     "import.file": ("Fichier des membres", "Members file"),
     "import.dry_run": ("Simulation : rien n'a encore changé.", "Dry run: nothing has changed yet."),
-    "import.summary": ("{created} à créer, {updated} à mettre à jour, {unchanged} inchangé(s), {refused} refusé(s)",
+    "import.summary": ("{created} à créer, {updated} à mettre à jour, {unchanged} {unchanged:inchangé|inchangés}, {refused} {refused:refusé|refusés}",
                        "{created} to create, {updated} to update, {unchanged} unchanged, {refused} refused"),
     "import.file_info": ("Encodage {encoding}, séparateur « {delimiter} ».", "Encoding {encoding}, separator \"{delimiter}\"."),
     "import.ignored": ("Colonnes ignorées : {columns}", "Ignored columns: {columns}"),
-    "import.apply": ("Importer {n} ligne(s) valide(s)", "Import {n} valid row(s)"),
+    "import.apply": ("Importer {n} {n:ligne|lignes} {n:valide|valides}", "Import {n} valid {n:row|rows}"),
     "import.done": ("Import terminé : {summary}.", "Import done: {summary}."),
+    # ---- after the import: the past tense (issue #13), and a cell cut by a stray separator
+    "import.summary_done": ("{created} {created:créé|créés}, {updated} {updated:mis à jour|mis à jour}, "
+                            "{unchanged} {unchanged:inchangé|inchangés}, {refused} {refused:refusé|refusés}",
+                            "{created} created, {updated} updated, {unchanged} unchanged, {refused} refused"),
+    "import.extra_cells": ("cellules en trop « {cells} » : un « ; » ou une « , » dans une cellule ? Mettez cette "
+                           "cellule entre guillemets, ou les compétences en dernière colonne",
+                           "extra cells \"{cells}\": a \";\" or \",\" inside a cell? Put that cell in quotes, or the "
+                           "skills in the last column"),
     "import.nothing": ("Rien à importer : tout est déjà à jour ou refusé.", "Nothing to import: everything is up to date or refused."),
     "import.col.line": ("Ligne", "Line"),
     "import.col.email": ("E-mail", "Email"),

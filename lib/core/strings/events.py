@@ -10,9 +10,9 @@ STRINGS = {
     "event.not_found": ("Cet événement n'existe pas ou n'est pas ouvert aux inscriptions.",
                         "This event does not exist or is not open for registration."),
     "event.cancelled": ("Cet événement est annulé.", "This event has been cancelled."),
-    "event.has_registrations": ("« {name} » a {n} inscription(s) : il n'est pas supprimé et reste dans le programme. "
+    "event.has_registrations": ("« {name} » a {n} {n:inscription|inscriptions} : il n'est pas supprimé et reste dans le programme. "
                                 "Pour le retirer, annulez-le (les inscrit·es sont prévenu·es).",
-                                "\"{name}\" has {n} registration(s): it is not deleted and stays in the programme. "
+                                "\"{name}\" has {n} {n:registration|registrations}: it is not deleted and stays in the programme. "
                                 "To call it off, cancel it (those registered are told)."),
     "event.started": ("Cet événement a déjà commencé : les inscriptions sont closes.",
                       "This event has already started: registration is closed."),
@@ -45,16 +45,16 @@ STRINGS = {
                               "A cancelled event stays cancelled: create a new one."),
     "event.bad_range": ("La fin doit être après le début : corrigez les horaires.",
                         "The end must be after the start: fix the times."),
-    "event.capacity_below": ("{n} personne(s) ont déjà une place : la capacité ne peut pas descendre en dessous.",
-                             "{n} person(s) already have a place: the capacity cannot go below that."),
+    "event.capacity_below": ("{n} {n:personne a|personnes ont} déjà une place : la capacité ne peut pas descendre en dessous.",
+                             "{n} {n:person already has|people already have} a place: the capacity cannot go below that."),
     "event.room_invalid": ("Le lieu choisi n'est pas une salle réservable : choisissez une salle active.",
                            "The chosen place is not a bookable room: choose an active room."),
     "event.capacity_over_room": ("{room} accueille {capacity} personnes au plus : baissez la capacité ou "
                                  "changez de salle.",
                                  "{room} holds {capacity} people at most: lower the capacity or change room."),
-    "event.room_booked": ("{room} est réservée sur ce créneau ({n} réservation(s)) : choisissez un autre créneau "
+    "event.room_booked": ("{room} est réservée sur ce créneau ({n} {n:réservation|réservations}) : choisissez un autre créneau "
                           "ou une autre salle, ou faites annuler ces réservations.",
-                          "{room} is booked during this time ({n} booking(s)): choose another time or room, or "
+                          "{room} is booked during this time ({n} {n:booking|bookings}): choose another time or room, or "
                           "have those bookings cancelled."),
     "event.room_taken": ("{room} accueille déjà « {title} » sur ce créneau : choisissez un autre créneau ou une "
                          "autre salle.",
@@ -63,9 +63,9 @@ STRINGS = {
                          "contactez l'équipe.",
                          "This link has reached its registrations for today: try again tomorrow or contact the "
                          "team."),
-    "event.link_email_limit": ("Cette adresse a déjà fait {max} inscription(s) aujourd'hui par lien : c'est le "
+    "event.link_email_limit": ("Cette adresse a déjà fait {max} {max:inscription|inscriptions} aujourd'hui par lien : c'est le "
                                "maximum.",
-                               "This address has already made {max} registration(s) today through links: that is "
+                               "This address has already made {max} {max:registration|registrations} today through links: that is "
                                "the maximum."),
     "event.stats_forbidden": ("Ces chiffres sont réservés au bureau et à l'équipe.",
                               "These figures are for the board and the team."),
@@ -147,7 +147,7 @@ STRINGS = {
     "eventsadmin.col.registered": ("Inscrits", "Registered"),
     "eventsadmin.col.waitlisted": ("En attente", "Waiting"),
     "eventsadmin.save": ("Enregistrer", "Save"),
-    "eventsadmin.saved": ("{n} modification(s) enregistrée(s).", "{n} change(s) saved."),
+    "eventsadmin.saved": ("{n} {n:modification|modifications} {n:enregistrée|enregistrées}.", "{n} {n:change|changes} saved."),
     "eventsadmin.nothing": ("Rien à enregistrer.", "Nothing to save."),
     "eventsadmin.row_error": ("Ligne {row} : {message}", "Row {row}: {message}"),
     "eventsadmin.err.title": ("donnez un titre (200 caractères au plus).", "give a title (200 characters at most)."),
@@ -165,14 +165,14 @@ STRINGS = {
                                "programme: to call it off, cancel it."),
     "eventsadmin.cancel_section": ("Annuler un événement", "Cancel an event"),
     "eventsadmin.cancel_pick": ("Événement à annuler", "Event to cancel"),
-    "eventsadmin.cancel_warning": ("{n} personne(s) inscrite(s) ou en attente seront prévenue(s) par e-mail. "
+    "eventsadmin.cancel_warning": ("{n} {n:personne|personnes} {n:inscrite|inscrites} ou en attente {n:sera prévenue|seront prévenues} par e-mail. "
                                    "L'annulation est définitive.",
-                                   "{n} registered or waiting person(s) will be told by e-mail. Cancelling is "
+                                   "{n} registered or waiting {n:person|people} will be told by e-mail. Cancelling is "
                                    "final."),
     "eventsadmin.cancel_confirm": ("Oui, annuler cet événement", "Yes, cancel this event"),
     "eventsadmin.cancel_go": ("Annuler l'événement", "Cancel the event"),
-    "eventsadmin.cancelled_ok": ("Événement annulé ; {n} inscription(s) annulée(s).",
-                                 "Event cancelled; {n} registration(s) cancelled."),
+    "eventsadmin.cancelled_ok": ("Événement annulé ; {n} {n:inscription|inscriptions} {n:annulée|annulées}.",
+                                 "Event cancelled; {n} {n:registration|registrations} cancelled."),
     "eventsadmin.pick_event": ("Événement", "Event"),
     "eventsadmin.no_events": ("Aucun événement sur cette période.", "No events in this period."),
     "eventsadmin.counts": ("{registered} inscrit·es sur {capacity} · {waitlisted} en attente · {attended} présent·es",

@@ -2,7 +2,7 @@
 their proof links (`?proof=`)."""
 
 STRINGS = {
-    "linkform.free_count": ("{n} poste(s) libre(s) sur ce créneau.", "{n} desk(s) free for this slot."),
+    "linkform.free_count": ("{n} {n:poste|postes} {n:libre|libres} sur ce créneau.", "{n} {n:desk|desks} free for this slot."),
     "linkform.events": ("Voir aussi les événements à venir", "See the coming events too"),
     "linkform.desk": ("Poste", "Desk"),
     "linkform.again": ("Réserver un autre jour", "Book another day"),

@@ -29,17 +29,17 @@ STRINGS = {
     "notify.test.body": ("Si vous lisez ceci, l'envoi d'e-mails de {space} fonctionne.",
                          "If you can read this, e-mail sending from {space} works."),
     # --- what pages and the command line say about sending
-    "notify.sent_n": ("{n} personne(s) prévenue(s) par e-mail.", "{n} person(s) notified by e-mail."),
-    "notify.not_configured": ("{n} message(s) en attente dans la boîte d'envoi : l'envoi d'e-mails n'est pas "
+    "notify.sent_n": ("{n} {n:personne|personnes} {n:prévenue|prévenues} par e-mail.", "{n} {n:person|people} notified by e-mail."),
+    "notify.not_configured": ("{n} {n:message|messages} en attente dans la boîte d'envoi : l'envoi d'e-mails n'est pas "
                               "configuré (voir le README, Configuration).",
-                              "{n} message(s) wait in the outbox: e-mail sending is not set up (see README, "
+                              "{n} {n:message waits|messages wait} in the outbox: e-mail sending is not set up (see README, "
                               "Configuration)."),
-    "notify.send_errors": ("Envoi impossible pour {n} message(s) : ils restent dans la boîte d'envoi et "
-                           "repartiront au prochain envoi. Erreur : {error}",
-                           "{n} message(s) could not be sent and stay in the outbox; they will be retried on the "
+    "notify.send_errors": ("Envoi impossible pour {n} {n:message|messages} : {n:il reste|ils restent} dans la boîte d'envoi et "
+                           "{n:repartira|repartiront} au prochain envoi. Erreur : {error}",
+                           "{n} {n:message|messages} could not be sent and {n:stays|stay} in the outbox; {n:it|they} will be retried on the "
                            "next run. Error: {error}"),
-    "notify.gave_up": ("{n} message(s) abandonné(s) après plusieurs échecs (voir Réglages, E-mail).",
-                       "{n} message(s) given up after several failures (see Settings, E-mail)."),
+    "notify.gave_up": ("{n} {n:message|messages} {n:abandonné|abandonnés} après plusieurs échecs (voir Réglages, E-mail).",
+                       "{n} {n:message|messages} given up after several failures (see Settings, E-mail)."),
     "notify.deactivate_cancel": ("Les annuler et prévenir les personnes par e-mail",
                                  "Cancel them and notify the people by e-mail"),
     "notify.closure_help": ("Les personnes concernées sont prévenues par e-mail.",
@@ -163,12 +163,12 @@ STRINGS.update({
     "mail.digest.subject": ("{space} : la semaine du {start}", "{space}: the week of {start}"),
     "mail.digest.intro": ("La semaine à venir à {space}, du {start} au {end} :",
                           "The week ahead at {space}, from {start} to {end}:"),
-    "mail.digest.day": ("{day} : {desks} poste(s), {rooms} réservation(s) de salle",
-                        "{day}: {desks} desk(s), {rooms} room booking(s)"),
+    "mail.digest.day": ("{day} : {desks} {desks:poste|postes}, {rooms} {rooms:réservation|réservations} de salle",
+                        "{day}: {desks} {desks:desk|desks}, {rooms} room {rooms:booking|bookings}"),
     "mail.digest.events": ("Événements :", "Events:"),
     "mail.digest.event": ("{title}, {when} : {registered} inscrit·e·s sur {capacity}",
                           "{title}, {when}: {registered} registered of {capacity}"),
     "mail.digest.no_events": ("Aucun événement cette semaine.", "No event this week."),
-    "mail.digest.guests": ("{n} réservation(s) d'invité·e attendent votre accord : {url}",
-                           "{n} guest booking(s) wait for your approval: {url}"),
+    "mail.digest.guests": ("{n} {n:réservation|réservations} d'invité·e {n:attend|attendent} votre accord : {url}",
+                           "{n} guest {n:booking waits|bookings wait} for your approval: {url}"),
 })

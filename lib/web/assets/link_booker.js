@@ -95,7 +95,7 @@ function draw(component) {
     const n = desk.querySelectorAll("option").length;
     if (n && desk.querySelector(`option[value="${previous}"]`)) desk.value = previous;
     desk.disabled = n === 0;
-    freeCount.textContent = n ? L.free_count.replace("{n}", n) : L.nothing_free;
+    freeCount.textContent = n ? (n === 1 ? L.free_count_one : L.free_count).replace("{n}", n) : L.nothing_free;
     submit.disabled = n === 0;
     gridTitle.textContent = L.grid_caption.replace("{date}", days.selectedOptions[0].textContent);
     grid.replaceChildren();
