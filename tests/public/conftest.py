@@ -11,6 +11,7 @@ import pytest
 from lib.core import clock, db
 from lib.demo.bookings import tiny_space
 from tests.conftest import make_member
+from tests.mail.conftest import no_smtp, smtp_server  # noqa: F401 (fixtures the contact tests share)
 
 PUBLIC = "pia.public@example.org"        # public, accepts contact, speaks at events
 QUIET = "quentin.quiet@example.org"      # public, no contact

@@ -11,7 +11,7 @@ import pytest
 from lib.core import db
 from lib.directory import privacy, showcase
 from tests.conftest import as_anon, authenticate_as, claims, make_member
-from tests.public.conftest import HIDDEN, MEMBERS_ONLY, PUBLIC, add_skill
+from tests.public.conftest import HIDDEN, PUBLIC, add_skill
 
 
 def _names(rows) -> set[str]:
