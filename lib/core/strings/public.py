@@ -8,6 +8,8 @@ STRINGS = {
                               "The freelancers and teams who work at {space} and chose to be shown here."),
     "public.search": ("Chercher une compétence, un métier, un nom", "Search a skill, a trade, a name"),
     "public.search_placeholder": ("par ex. Python, graphiste…", "e.g. Python, designer…"),
+    "public.search_button": ("Chercher", "Search"),
+    "public.contact_sending": ("Envoi…", "Sending…"),
     "public.count": ("{n} membre(s)", "{n} member(s)"),
     "public.none": ("Personne ne correspond à cette recherche.", "Nobody matches this search."),
     "public.open_profile": ("Voir le profil", "See the profile"),
