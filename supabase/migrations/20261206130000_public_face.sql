@@ -48,8 +48,9 @@ begin
    where c.conname = 'notifications_kind_check' and c.conrelid = 'public.notifications'::regclass;
   v_kinds := array(select distinct k from unnest(v_kinds || array['contact_proof', 'contact_message']) k order by k);
   alter table public.notifications drop constraint notifications_kind_check;
-  execute format('alter table public.notifications add constraint notifications_kind_check check (kind = any (%L::text[]))',
-                 v_kinds);
+  -- written as a list of quoted names, as the earlier migrations wrote it
+  execute format('alter table public.notifications add constraint notifications_kind_check check (kind in (%s))',
+                 (select string_agg(quote_literal(k), ', ') from unnest(v_kinds) k));
 end
 $$;
 
