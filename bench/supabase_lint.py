@@ -31,7 +31,7 @@ def _intended(row: dict) -> bool:
     that carry the rules inside them."""
     fn = row["detail"].split("`")[1] if "`" in row["detail"] else ""
     if row["name"] == "anon_security_definer_function_executable":
-        return fn.startswith(("public.link_", "public.public_")) or fn == "public.member_talks"
+        return fn.startswith(("public.link_", "public.public_", "public.member_talks("))
     return row["name"] == "authenticated_security_definer_function_executable"
 
 
