@@ -13,11 +13,13 @@ import pytest
 from lib.core import db
 from lib.mail import notify
 from tests.browser import browser_page, free_port, screenshot, start_app, stop_app
-from tests.conftest import authenticate_as
+from tests.conftest import authenticate_as, make_member
 from tests.mail.conftest import body
 from tests.public.conftest import PUBLIC, QUIET, VISITOR
 
 pytestmark = pytest.mark.browser
+
+HOSTILE = "<b>Bold</b> <img src=x onerror=alert(1)> **stars** [x](https://evil.example)"
 
 
 def face_text(page) -> str:
@@ -33,6 +35,9 @@ def _deliver() -> None:
 
 def test_a_visitor_on_a_phone_finds_a_member_reads_their_talks_writes_to_them_and_opens_the_agenda(
         face, smtp_server, monkeypatch):
+    make_member("hostile@example.org", visibility="public", full_name=HOSTILE)
+    with db.as_owner() as conn:
+        conn.execute("update public.members set bio = %s where email = 'hostile@example.org'", (HOSTILE,))
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     monkeypatch.setenv("CANTINE_APP_URL", url)
@@ -42,7 +47,8 @@ def test_a_visitor_on_a_phone_finds_a_member_reads_their_talks_writes_to_them_an
             page.goto(f"{url}/?showcase")
             page.get_by_text("Pia Publique").first.wait_for()
             text = face_text(page)
-            assert "Quentin Discret" in text and "2 membre(s)" in text
+            assert "Quentin Discret" in text and "3 membre(s)" in text
+            assert HOSTILE in text and page.locator(".face img, .face b").count() == 0, "shown as text"
             for secret in ("Hugo", "Mona", "Ines", "@"):
                 assert secret not in text, secret
             screenshot(page, "public-showcase-phone")
@@ -95,7 +101,7 @@ def test_a_visitor_on_a_phone_finds_a_member_reads_their_talks_writes_to_them_an
             with authenticate_as(QUIET) as conn:
                 conn.execute("update public.members set visibility = 'members' where email = %s", (QUIET,))
             page.goto(f"{url}/?showcase")
-            page.get_by_text("1 membre(s)").wait_for()
+            page.get_by_text("2 membre(s)").wait_for()
             assert "Quentin Discret" not in face_text(page)
     finally:
         stop_app(proc)
