@@ -36,7 +36,7 @@ def test_the_feed_parses_and_lists_the_coming_public_events_only(face, tmp_path)
 
 
 def test_the_app_rewrites_the_feed_when_an_event_changes(face, tmp_path, monkeypatch):
-    monkeypatch.setitem(startup._feed_state, "next_check", 0.0)
+    monkeypatch.setattr(startup, "_feed_state", {"next_check": 0.0, "version": None, "written": 0.0})
     assert startup.refresh_public_feed(tmp_path)
     assert "Late addition" not in _events(tmp_path / showcase.FEED_NAME)
     add_event("Late addition", clock.now() + dt.timedelta(days=2))

@@ -15,10 +15,10 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
-// Our own addresses are relative queries or the app's; a member's link must be http(s).
+// Our own addresses are relative queries, paths or the app's; a member's link must be http(s).
 function link(item, cls) {
   const href = String(item.href || "");
-  const safe = href.startsWith("?") || /^https?:\/\//i.test(href);
+  const safe = href.startsWith("?") || /^\/(?!\/)/.test(href) || /^https?:\/\//i.test(href);
   const a = el("a", { class: cls || "button", href: safe ? href : "#", text: item.text });
   if (item.external) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
   else if (item.top) a.target = "_top";
