@@ -121,3 +121,30 @@ def test_the_version_moves_with_a_member_change(face):
     with db.as_owner() as conn:
         conn.execute("update public.members set bio = 'Autre' where id = %s", (face["quiet"],))
     assert showcase.version(db.ANONYMOUS) > before
+
+
+@pytest.mark.parametrize("role", ["anon", "member", "staff", "admin", "board"])
+def test_every_public_function_answers_every_role_the_same(face, role):
+    """The public face is public: each role gets what anon gets, no more (a team member does not
+    see hidden profiles through it), and the contact refusals are the same."""
+    if role == "anon":
+        conn_for = as_anon
+    else:
+        email = f"{role}.caller@example.org"
+        make_member(email, role=role)
+
+        def conn_for():
+            return authenticate_as(email)
+    with conn_for() as conn:
+        members = {r["full_name"] for r in conn.execute("select * from public.public_members()").fetchall()}
+        events = [r["title"] for r in conn.execute("select * from public.public_events()").fetchall()]
+        hidden = conn.execute("select * from public.public_member(%s)", (face["hidden"],)).fetchall()
+        draft = conn.execute("select * from public.public_event(%s)", (face["draft"],)).fetchall()
+        version = conn.execute("select public.public_face_version() as v").fetchone()["v"]
+    assert members == {"Pia Publique", "Quentin Discret"}
+    assert events == ["Talk with a hidden member", "Coming talk by Pia", "Meetup organised by Pia"]
+    assert hidden == [] and draft == [] and version > 0
+    with pytest.raises(psycopg.errors.RaiseException, match="public.contact_unavailable"), conn_for() as conn:
+        conn.execute("select public.public_contact_member(%s, 'x@example.net', 'X', 'Hi')", (face["hidden"],))
+    with pytest.raises(psycopg.errors.RaiseException, match="public.proof_unknown"), conn_for() as conn:
+        conn.execute("select public.public_contact_prove('nope')")
