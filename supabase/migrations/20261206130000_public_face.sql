@@ -443,7 +443,8 @@ grant execute on function public.public_contact_prove(text) to anon, authenticat
 
 /**
  * Trigger: an erased member's contact requests go (to them, and those they sent from their
- * address): what a visitor wrote to them, and their own words to others, are personal data.
+ * address), and so do the messages they wrote to others through the showcase (queued or sent:
+ * the recipient has the e-mail; the outbox need not keep their address and words).
  */
 create or replace function private.forget_contact_requests() returns trigger
 language plpgsql security definer set search_path = ''
@@ -452,6 +453,8 @@ begin
   if new.erased_at is not null and old.erased_at is null then
     delete from private.contact_requests q
      where q.member_id = new.id or q.email_key = private.email_key(old.email::text);
+    delete from public.notifications n
+     where n.kind = 'contact_message' and private.email_key(n.payload ->> 'from_email') = private.email_key(old.email::text);
   end if;
   return null;
 end

@@ -146,3 +146,18 @@ def test_the_e_mails_as_sent_the_member_replies_to_the_visitor_who_never_sees_th
     html = relayed.get_body(("html",)).get_content()
     assert "<b>on</b>" not in html and "&lt;b&gt;on&lt;/b&gt;" in html
     assert all(PUBLIC not in m.as_string() for m in smtp_server.to(VISITOR))
+
+
+def test_erasing_a_member_who_wrote_to_another_leaves_no_trace_of_them(face):
+    """A member writes to Pia from the showcase with their own address, then is erased: neither
+    their request nor the message in the outbox keeps their address or words."""
+    showcase.contact(db.ANONYMOUS, face["public"], "Mo.Members+site@example.org", "Mona Entre-Nous",
+                     "Signed: Mona Entre-Nous")
+    (proof,) = _outbox()
+    showcase.prove_contact(db.ANONYMOUS, proof["secret"])
+    with db.as_owner() as conn:
+        conn.execute("select public.erase_member(%s)", (face["members_only"],))
+        left = conn.execute("select (select count(*) from private.contact_requests) as requests,"
+                            " (select count(*) from public.notifications n where n::text ilike '%%mona%%'"
+                            "  or n::text ilike '%%mo.members%%') as messages").fetchone()
+    assert left == {"requests": 0, "messages": 0}
