@@ -103,6 +103,12 @@ def test_a_visitor_on_a_phone_finds_a_member_reads_their_talks_writes_to_them_an
             page.goto(f"{url}/?showcase")
             page.get_by_text("2 membre(s)").wait_for()
             assert "Quentin Discret" not in face_text(page)
+
+            page.get_by_role("link", name="English").click()  # remembered in this browser
+            page.get_by_text("2 member(s)").wait_for()
+            page.goto(f"{url}/?agenda")  # a bare address, opened later
+            page.get_by_text("What's on at").wait_for()
+            assert "lang=en" in page.url
     finally:
         stop_app(proc)
     with db.as_owner() as conn:

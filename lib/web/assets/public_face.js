@@ -74,6 +74,8 @@ const DRAW = {
   lang: (b) => el("nav", { class: "lang" }, ...b.items.map((i) => {
     const a = link(i, i.current ? "current" : "");
     if (i.current) a.setAttribute("aria-current", "true");
+    const code = new URLSearchParams(i.href.slice(1)).get("lang");
+    a.addEventListener("click", () => { try { window.localStorage.setItem(LANG_KEY, code); } catch (e) { /* none */ } });
     return a;
   })),
   h1: (b) => el("h1", { text: b.text }),
@@ -100,9 +102,27 @@ function decode(raw) {
   return typeof raw === "string" ? JSON.parse(raw) : raw;
 }
 
+// The language switch is remembered in this browser: a bare address opened later (a bookmark,
+// the newsletter's link) comes back in the language last chosen. Our own links carry `lang`.
+const LANG_KEY = "cantine.public.lang";
+
+function rememberedLanguage(data) {
+  try {
+    const query = new URLSearchParams(window.location.search);
+    const saved = window.localStorage.getItem(LANG_KEY);
+    if (!query.has("lang") && (saved === "fr" || saved === "en") && saved !== data.lang) {
+      query.set("lang", saved);
+      window.location.replace(`?${query}`);
+      return true;
+    }
+  } catch (e) { /* no storage (private mode, a sandboxed frame): the address decides */ }
+  return false;
+}
+
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
   const data = decode(component.data);
+  if (rememberedLanguage(data)) return;
   let root = parentElement.querySelector(".face");
   if (!root) { root = el("div", { class: "face" }); parentElement.append(root); }
   // what the visitor typed survives a redraw (the answer to a refused message comes back as data)
