@@ -26,11 +26,12 @@ from lib.demo import seed
 
 
 def _intended(row: dict) -> bool:
-    """The SQL API of DESIGN.md: anon may execute link_* functions only; signed-in people call
-    security definer functions that carry the rules inside them."""
+    """The SQL API of DESIGN.md: anon may execute link_* functions and the public face's
+    (public_*, member_talks: issue #17) only; signed-in people call security definer functions
+    that carry the rules inside them."""
     fn = row["detail"].split("`")[1] if "`" in row["detail"] else ""
     if row["name"] == "anon_security_definer_function_executable":
-        return fn.startswith("public.link_")
+        return fn.startswith(("public.link_", "public.public_", "public.member_talks("))
     return row["name"] == "authenticated_security_definer_function_executable"
 
 

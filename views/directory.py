@@ -1,12 +1,15 @@
 """Directory: find members by name, company or skill; a member's page with a contact link only
 when they allowed it. What anyone sees is decided by the database (lib/directory/members.py, `search`)."""
 
+from zoneinfo import ZoneInfo
+
 import streamlit as st
 
-from lib.core.i18n import current_language, fmt_number, t
+from lib.core.i18n import current_language, fmt_date, fmt_number, t
 from lib.directory import members, skills
+from lib.space import space
 from lib.web import reads, session, ui
-from lib.web.ui import md, page_index, pager
+from lib.web.ui import md, page_index, pager, t_md
 
 LEVEL_CHOICES = ("", *skills.LEVELS)
 PAGE_SIZE = 24  # profiles a page: the cards are most of what a rerun sends
@@ -80,12 +83,25 @@ def _member_page(profile: dict) -> None:
                        icon=":material/mail:")
     elif not profile["is_me"]:
         st.caption(t("directory.no_contact"))
-    st.caption(t("directory.events_later"))
+    _talks(profile)
+
+
+def _talks(profile: dict) -> None:
+    """The talks they gave and the events they organised, newest first (issue #14)."""
+    talks = reads.member_talks(claims, str(profile["id"]))
+    st.subheader(t("directory.talks"))
+    if not talks:
+        st.caption(t("public.talks_none"))
+    for talk in talks:
+        starts = talk["starts_at"].astimezone(TZ)
+        st.markdown(t_md("public.talk_line", date=fmt_date(starts.date(), "medium"), title=talk["title"],
+                         role=t(f"public.role.{talk['role']}")))
 
 
 person = session.require_page(__file__)
 claims = person.claims()
 LANG = current_language()  # format_func runs later: bind the language now
+TZ = ZoneInfo(space.settings()["time_zone"])
 st.title(t("directory.title"))
 
 selected = st.query_params.get("member")

@@ -434,6 +434,40 @@ def _team_digest(row: Mapping[str, Any], sender: str | None, app_url: str | None
     return _envelope(row, mail, sender)
 
 
+
+# --------------------------------------------------------------------------- public contact (issue #17)
+
+def _contact_proof(row: Mapping[str, Any], sender: str | None, app_url: str | None) -> EmailMessage:
+    """Prove an address before a message to a public member is passed on. Nothing the visitor
+    typed is in it (no name, no message): only the member's public name, the space and the link."""
+    lang = _lang(row)
+    p = row.get("payload") or {}
+    space = one_line(p.get("space")) or "Cantine"
+    member = one_line(p.get("member"))
+    url = _url(app_url, f"/?contact={row.get('secret') or ''}")
+    paragraphs = [t("mail.contact_proof.follow", lang, url=url, expires=_moment(p["expires_at"], _tz(p), lang))
+                  if url else "", t("mail.contact_proof.ignore", lang)]
+    mail = Mail(lang, space, t("mail.contact_proof.subject", lang, member=member), t("notify.hello_anonymous", lang),
+                t("mail.contact_proof.intro", lang, member=member, space=space), [], paragraphs, [url] if url else [])
+    return _envelope({**row, "to_name": None}, mail, sender)
+
+
+def _contact_message(row: Mapping[str, Any], sender: str | None, app_url: str | None) -> EmailMessage:
+    """A proven visitor's message to a member: the message as they typed it (plain text, escaped
+    in the HTML), their name and proven address, and Reply-To that address, so answering is the
+    member's choice and reveals their address only then."""
+    lang = _lang(row)
+    p = row.get("payload") or {}
+    space = one_line(p.get("space")) or "Cantine"
+    name, address = one_line(p.get("from_name")), one_line(p.get("from_email"))
+    mail = Mail(lang, space, t("mail.contact_message.subject", lang, name=name, space=space), _greeting(row, lang),
+                t("mail.contact_message.intro", lang, name=name, email=address, space=space), [],
+                [str(p.get("message") or ""), t("mail.contact_message.stop", lang)])
+    message = _envelope(row, mail, sender)
+    if address:
+        message["Reply-To"] = formataddr((name, address))
+    return message
+
 Renderer = Callable[[Mapping[str, Any], str | None, str | None], EmailMessage]
 
 # every kind of message the outbox holds (`public.notifications.kind`) and what renders it
@@ -452,6 +486,9 @@ KINDS: dict[str, Renderer] = {
     "account_invite": _account_link,
     "password_reset": _account_link,
     "team_digest": _team_digest,
+    # the public face (issue #17)
+    "contact_proof": _contact_proof,
+    "contact_message": _contact_message,
 }
 
 

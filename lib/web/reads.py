@@ -16,7 +16,7 @@ import streamlit as st
 from lib.booking import bookings
 from lib.core import db
 from lib.dashboards import occupancy, report
-from lib.directory import members, privacy, skills
+from lib.directory import members, privacy, showcase, skills
 from lib.events import door, events
 from lib.web.ui import cache_key
 
@@ -123,6 +123,8 @@ by_hour = for_role(occupancy.by_hour, 300)
 events_figures = for_role(occupancy.events_figures, 300)
 event_no_shows = for_role(occupancy.event_no_shows, 300)  # the event door (issue #14)
 annual_report = for_role(report.figures, 300)
+# the public face (issue #17): a member's talks on the directory's member page
+member_talks = for_person(showcase.talks, 120)
 report_text = for_role(report.text, 300)
 
 # the board link's figures: the same for every holder of a link (anon, k-anonymised in SQL), so

@@ -22,7 +22,7 @@ from lib.core.i18n import LANGUAGES, current_language, fmt_date, t
 from lib.directory import privacy
 from lib.identity import accounts, auth, supabase_auth
 from lib.space import space
-from lib.web import board_page, link_page, navigation, session, startup
+from lib.web import board_page, link_page, navigation, public_page, session, startup
 from lib.web.ui import refusal, t_md
 
 
@@ -289,10 +289,21 @@ def _board_link_visit() -> bool:
     return True
 
 
+def _public_face_visit() -> bool:
+    """The space's public face (`?showcase`, `?agenda`, `?contact=`, issue #17) opens alone, like
+    the shared link: no sign-in shell, menu or cookie (lib/web/public_page.py)."""
+    params = st.query_params.to_dict()
+    if not public_page.wanted(params):
+        return False
+    public_page.show(params)
+    return True
+
+
 def main() -> None:
     startup.database_ready()
     startup.daily_housekeeping()
-    if _shared_link_visit() or _board_link_visit():
+    startup.refresh_public_feed()
+    if _shared_link_visit() or _board_link_visit() or _public_face_visit():
         return
     # After the shared link, which keeps Streamlit's centred layout and takes its tab title from
     # its page: one message less on each of its reruns.

@@ -10,9 +10,11 @@ import logging
 import os
 import threading
 import time
+from pathlib import Path
 
 from lib.core import clock, db
-from lib.directory import privacy
+from lib.directory import privacy, showcase
+from lib.identity.accounts import configured_app_url
 from lib.mail import notify, scheduled
 from lib.space import space
 
@@ -64,6 +66,37 @@ def daily_housekeeping() -> None:
         privacy.hide_stale_profiles(db.OWNER)
     except Exception:  # housekeeping must never stop a page; it runs again tomorrow
         pass
+
+
+# The agenda's .ics feed (issue #17): Streamlit answers no URL with text/calendar itself, so the
+# file is written where its static serving (server.enableStaticServing) serves it, at
+# /app/static/agenda.ics. Checked at most once a minute per process: rewritten when the public
+# face's version moved (an event or a speaker changed) and every 10 minutes (events end).
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+FEED_CHECK_SECONDS = 60.0
+FEED_REWRITE_SECONDS = 600.0
+_feed_state = {"next_check": 0.0, "version": None, "written": 0.0}
+
+
+def refresh_public_feed(folder: Path = STATIC_DIR) -> bool:
+    """Write the agenda's feed when it may have changed; returns True when it wrote it."""
+    now = time.monotonic()
+    if now < _feed_state["next_check"]:
+        return False
+    with _lock:
+        if now < _feed_state["next_check"]:
+            return False
+        _feed_state["next_check"] = now + FEED_CHECK_SECONDS
+    try:
+        current = showcase.version(db.ANONYMOUS)
+        if current == _feed_state["version"] and now - _feed_state["written"] < FEED_REWRITE_SECONDS:
+            return False
+        showcase.write_feed(db.ANONYMOUS, folder, space.settings()["space_name"], configured_app_url())
+        _feed_state.update(version=current, written=now)
+        return True
+    except Exception:  # a feed is not worth a broken page; the next check tries again
+        log.exception("public feed: not written")
+        return False
 
 
 def sender_wanted() -> bool:

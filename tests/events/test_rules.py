@@ -333,8 +333,9 @@ def test_anon_reads_no_table_and_calls_only_link_functions(space):
             "select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
             " where n.nspname = 'public' and has_function_privilege('anon', p.oid, 'execute')"
             " and (p.proname like '%event%' or p.proname like '%regist%')").fetchall()
+    # the shared link's, and the public agenda's (issue #17: published events, no registration)
     assert sorted(r["proname"] for r in granted) == ["link_events", "link_register", "link_registration",
-                                                     "link_unregister"]
+                                                     "link_unregister", "public_event", "public_events"]
 
 
 # --------------------------------------------------------------------------- statistics

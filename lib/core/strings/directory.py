@@ -173,8 +173,6 @@ STRINGS = {
     "directory.hidden_badge": ("Profil masqué (visible par l'équipe seulement)", "Hidden profile (seen by the team only)"),
     "directory.wants": ("Cherche", "Looking for"),
     "directory.skills_by_level": ("Compétences", "Skills"),
-    "directory.events_later": ("Les événements animés ou organisés apparaîtront ici avec le module événements.",
-                               "Events spoken at or organised will appear here with the events module."),
     "directory.here_today_title": ("Qui est là aujourd'hui et sait…", "Who is here today who knows…"),
     "directory.here_today_none": ("Personne de visible n'est présent aujourd'hui.", "Nobody visible is here today."),
 
