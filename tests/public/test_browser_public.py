@@ -47,7 +47,7 @@ def test_a_visitor_on_a_phone_finds_a_member_reads_their_talks_writes_to_them_an
             page.goto(f"{url}/?showcase")
             page.get_by_text("Pia Publique").first.wait_for()
             text = face_text(page)
-            assert "Quentin Discret" in text and "3 membre(s)" in text
+            assert "Quentin Discret" in text and "3 membres" in text
             assert HOSTILE in text and page.locator(".face img, .face b").count() == 0, "shown as text"
             for secret in ("Hugo", "Mona", "Ines", "@"):
                 assert secret not in text, secret
@@ -56,7 +56,7 @@ def test_a_visitor_on_a_phone_finds_a_member_reads_their_talks_writes_to_them_an
             search = page.get_by_label("Chercher une compétence, un métier, un nom")
             search.fill("python")
             search.press("Enter")
-            page.get_by_text("1 membre(s)").wait_for()
+            page.get_by_text("1 membre").wait_for()
             assert "Quentin Discret" not in face_text(page)
             assert "q=python" in page.url
 
@@ -101,11 +101,11 @@ def test_a_visitor_on_a_phone_finds_a_member_reads_their_talks_writes_to_them_an
             with authenticate_as(QUIET) as conn:
                 conn.execute("update public.members set visibility = 'members' where email = %s", (QUIET,))
             page.goto(f"{url}/?showcase")
-            page.get_by_text("2 membre(s)").wait_for()
+            page.get_by_text("2 membres").wait_for()
             assert "Quentin Discret" not in face_text(page)
 
             page.get_by_role("link", name="English").click()  # remembered in this browser
-            page.get_by_text("2 member(s)").wait_for()
+            page.get_by_text("2 members").wait_for()
             page.goto(f"{url}/?agenda")  # a bare address, opened later
             page.get_by_text("What's on at").wait_for()
             assert "lang=en" in page.url

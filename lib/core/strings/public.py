@@ -10,7 +10,7 @@ STRINGS = {
     "public.search_placeholder": ("par ex. Python, graphiste…", "e.g. Python, designer…"),
     "public.search_button": ("Chercher", "Search"),
     "public.contact_sending": ("Envoi…", "Sending…"),
-    "public.count": ("{n} membre(s)", "{n} member(s)"),
+    "public.count": ("{n} {n:membre|membres}", "{n} {n:member|members}"),
     "public.none": ("Personne ne correspond à cette recherche.", "Nobody matches this search."),
     "public.open_profile": ("Voir le profil", "See the profile"),
     "public.back_showcase": ("Tous les membres", "All members"),
@@ -21,7 +21,7 @@ STRINGS = {
     "public.skills": ("Compétences", "Skills"),
     "public.talks": ("Interventions à {space}", "Talks at {space}"),
     "public.talks_none": ("Pas encore d'intervention.", "No talk yet."),
-    "public.talks_count": ("{n} intervention(s)", "{n} talk(s)"),
+    "public.talks_count": ("{n} {n:intervention|interventions}", "{n} {n:talk|talks}"),
     "public.role.speaker": ("intervenant·e", "speaker"),
     "public.role.organiser": ("organisation", "organiser"),
     "public.role.both": ("intervenant·e et organisation", "speaker and organiser"),
@@ -55,7 +55,7 @@ STRINGS = {
     "public.event_past": ("Cet événement a eu lieu.", "This event has taken place."),
     "public.where": ("Lieu : {room}", "Where: {room}"),
     "public.speakers": ("Avec {names}", "With {names}"),
-    "public.places_left": ("{n} place(s) restante(s)", "{n} place(s) left"),
+    "public.places_left": ("{n} {n:place restante|places restantes}", "{n} {n:place|places} left"),
     "public.full": ("Complet : inscription sur liste d'attente.", "Full: registrations go on the waiting list."),
     "public.how_to_register": ("Pour vous inscrire : membres, connectez-vous à l'application (page Événements) ; "
                                "sinon, utilisez le lien d'inscription de la lettre d'information de {space} "
