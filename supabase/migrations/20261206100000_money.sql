@@ -325,6 +325,17 @@ as $$
 $$;
 revoke all on function private.carnet_balance(uuid, date) from public;
 
+/** A number of days as "3", "½" or "1½": the same in both languages. */
+create or replace function private.days_words(p_days numeric) returns text
+language sql immutable set search_path = ''
+as $$
+  select case when p_days is null then '0'
+              when floor(p_days) = p_days then trim_scale(p_days)::text
+              when floor(p_days) = 0 then '½'
+              else floor(p_days)::text || '½' end
+$$;
+revoke all on function private.days_words(numeric) from public;
+
 -- ------------------------------------------------------------------------------ booking rules
 
 /**
@@ -382,11 +393,9 @@ begin
       return new;
     end if;
     v_balance := private.carnet_balance(new.member_id, new.day);
+    -- days are whole or halves: "1½" reads the same in French and English (no decimal separator)
     perform private.refuse('money.carnet_empty', jsonb_build_object(
-      'balance', trim_scale(v_balance)::text,
-      'balance_fr', replace(trim_scale(v_balance)::text, '.', ','),
-      'units', trim_scale(new.units)::text,
-      'units_fr', replace(trim_scale(new.units)::text, '.', ',')));
+      'balance', private.days_words(v_balance), 'units', private.days_words(new.units)));
   end if;
   new.carnet_id := v_carnet;
   return new;
@@ -476,7 +485,7 @@ begin
   end if;
   select coalesce(-sum(amount_cents), 0) into v_refunded from public.payments where refund_of = o.id;
   if p_amount_cents is null or p_amount_cents <= 0 or p_amount_cents > o.amount_cents - v_refunded then
-    perform private.refuse('money.refund_too_much', jsonb_build_object('left_cents', o.amount_cents - v_refunded));
+    perform private.refuse('money.refund_too_much');
   end if;
   insert into public.payments (member_id, payer_name, payer_email, company_name, company_address, kind, plan_id,
                                label, amount_cents, method, refund_of, recorded_by, lang)
