@@ -77,7 +77,8 @@ def save_plan(who: db.Actor, plan_id: str | None, code: str, name_fr: str, name_
               price_cents: int, days_per_month: float | None = None, card_days: float | None = None,
               valid_days: int | None = None, active: bool = True) -> dict[str, Any]:
     """Admins: create (plan_id None) or change a plan; its price history follows in SQL."""
-    return _one(who, "select * from public.save_plan(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+    return _one(who, "select * from public.save_plan(%s::uuid, %s, %s, %s, %s, %s::int, %s::numeric, %s::numeric,"
+                     " %s::int, %s)",
                 (plan_id, code.strip(), name_fr.strip(), name_en.strip(), billing, price_cents,
                  days_per_month, card_days, valid_days, active))
 
