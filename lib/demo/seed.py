@@ -18,6 +18,7 @@ import psycopg
 from lib.demo import bookings as demo_bookings
 from lib.demo import directory as demo_directory
 from lib.demo import events as demo_events
+from lib.demo import money as demo_money
 from lib.identity import accounts
 from lib.space import space
 
@@ -86,6 +87,7 @@ DEMO_SEEDERS: list[tuple[str, Callable[[psycopg.Connection, random.Random, str],
     ("lib.bookings_demo", demo_bookings.seed_demo),
     ("lib.directory_demo", demo_directory.seed_demo),
     ("lib.events_demo", demo_events.seed_demo),
+    ("lib.money_demo", demo_money.seed_demo),
 ]
 
 

@@ -17,6 +17,7 @@ from lib.mail import messages
 from lib.money import money, receipts
 from tests.conftest import claims
 from tests.money.conftest import ADMIN, ALICE, BOB, STAFF
+from tests.money.conftest import BOARD as BOARD_EMAIL
 
 
 def _numbers() -> list[tuple[int, int]]:
@@ -136,3 +137,14 @@ def test_who_is_due_and_the_reminder_through_the_outbox(money_space):
     mail = messages.render(row, "cantine@example.org", "https://cantine.example.org")
     body = mail.get_body(("plain",)).get_content()
     assert row["to_email"] == BOB and "20,00" in body and "https://cantine.example.org/my_money" in body
+
+
+def test_the_annual_report_prints_the_years_income(money_space):
+    from lib.dashboards import report  # noqa: PLC0415 — only this test needs the report
+
+    money.record_payment(claims(STAFF), money_space["bob"], 123450, "cash")
+    year = money.year_totals(claims(ADMIN), dt.date.today().year)["year"]
+    figures = report.figures(claims(BOARD_EMAIL), year)
+    assert figures["income"]["total_cents"] in (123450, 0)  # 0 only across new year's midnight
+    text = _pdf_text(report.build_pdf(figures, "fr", "Cantine"))
+    assert "Recettes de l'année" in text and ("1 234,50" in text.replace("\u202f", " ") or figures["income"]["total_cents"] == 0)

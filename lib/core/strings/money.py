@@ -207,4 +207,7 @@ STRINGS = {
                             "carte ou virement).",
                             "The fee is {fee} for the year: pay it at the desk (cash, cheque, card or transfer)."),
     "mail.adhesion.see": ("Votre adhésion et votre carnet : {url}", "Your membership and card: {url}"),
+    # the annual report's income section (lib/dashboards/report.py)
+    "report.income": ("Recettes de l'année", "The year's income"),
+    "report.income_total": ("Total encaissé (remboursements déduits)", "Total received (refunds deducted)"),
 }
