@@ -20,6 +20,11 @@ from lib.web.ui import member_picker, run_action, send_outbox_after, show_outbox
 person = session.require_page(__file__)
 claims = person.claims()
 lang = current_language()
+
+
+def _method(code: str, lang: str = lang) -> str:
+    """An option's words, the language bound now: widgets may format options outside this run."""
+    return t(f"money.method.{code}", lang)
 team = person.role in ("admin", "staff")
 
 st.title(t("money.title"))
@@ -81,7 +86,7 @@ with sell_tab:
                  f" ({money.plan_gives(p, lang)})" for p in cards}}
     what = st.selectbox(t("money.sell_what"), list(offers), format_func=offers.get, index=None,
                         placeholder=t("app.choose"), key="sell_what")
-    method = st.selectbox(t("money.method"), methods, format_func=lambda m: t(f"money.method.{m}"), index=None,
+    method = st.selectbox(t("money.method"), methods, format_func=_method, index=None,
                           placeholder=t("app.choose"), key="sell_method")
     reference = st.text_input(t("money.reference"), max_chars=100, key="sell_ref")
     if member_id and what and method:
@@ -115,7 +120,7 @@ with pay_tab:
     payer_name = "" if payer_id else st.text_input(t("money.payer_name"), max_chars=200, key="pay_name")
     cols = st.columns(2)
     amount_text = cols[0].text_input(t("money.amount"), max_chars=20, key="pay_amount")
-    pay_method = cols[1].selectbox(t("money.method"), methods, format_func=lambda m: t(f"money.method.{m}"),
+    pay_method = cols[1].selectbox(t("money.method"), methods, format_func=_method,
                                    index=None, placeholder=t("app.choose"), key="pay_method")
     label = st.text_input(t("money.label"), max_chars=200, key="pay_label")
     pay_ref = st.text_input(t("money.reference"), max_chars=100, key="pay_ref")
@@ -183,7 +188,7 @@ with list_tab:
                 cols = st.columns(2)
                 back_text = cols[0].text_input(t("money.refund_amount"), max_chars=20, key="refund_amount",
                                                placeholder=money.money(row["refundable_cents"], lang))
-                back_method = cols[1].selectbox(t("money.method"), methods, format_func=lambda m: t(f"money.method.{m}"),
+                back_method = cols[1].selectbox(t("money.method"), methods, format_func=_method,
                                                 index=None, placeholder=t("app.choose"), key="refund_method")
                 sure = st.checkbox(t("money.confirm_refund"), key="refund_sure")
                 if st.button(t("money.refund_button"), disabled=not (sure and back_text.strip() and back_method),

@@ -16,6 +16,11 @@ person = session.require_page(__file__)
 claims = person.claims()
 lang = current_language()
 
+
+def _billing(code: str, lang: str = lang) -> str:
+    """An option's words, the language bound now: widgets may format options outside this run."""
+    return t(f"money.billing.{code}", lang)
+
 st.title(t("plans.title"))
 show_flash("plans")
 settings = reads.money_settings(claims)
@@ -47,7 +52,7 @@ form_key = f"plan_{chosen or 'new'}"
 with st.form(form_key):
     cols = st.columns(2)
     code = cols[0].text_input(t("plans.code"), value=plan["code"] if plan else "", max_chars=40)
-    billing = cols[1].selectbox(t("plans.billing"), list(money.BILLINGS), format_func=lambda b: t(f"money.billing.{b}"),
+    billing = cols[1].selectbox(t("plans.billing"), list(money.BILLINGS), format_func=_billing,
                                 index=money.BILLINGS.index(plan["billing"]) if plan else 1, placeholder=t("app.choose"))
     name_fr = cols[0].text_input(t("plans.name_fr"), value=plan["name_fr"] if plan else "", max_chars=80)
     name_en = cols[1].text_input(t("plans.name_en"), value=plan["name_en"] if plan else "", max_chars=80)
