@@ -56,7 +56,8 @@ with st.form(form_key):
                                 index=money.BILLINGS.index(plan["billing"]) if plan else 1, placeholder=t("app.choose"))
     name_fr = cols[0].text_input(t("plans.name_fr"), value=plan["name_fr"] if plan else "", max_chars=80)
     name_en = cols[1].text_input(t("plans.name_en"), value=plan["name_en"] if plan else "", max_chars=80)
-    price = cols[0].text_input(t("plans.price"), value=_euros(plan["price_cents"]) if plan else "", max_chars=20)
+    price = cols[0].text_input(t("plans.price"), value=_euros(plan["price_cents"]) if plan else "", max_chars=20,
+                               key=f"{form_key}_price")
     per_month = cols[1].number_input(t("plans.days_per_month"), min_value=0.0, max_value=31.0, step=0.5,
                                      value=float(plan["days_per_month"] or 0) if plan else 0.0)
     card_days = cols[0].number_input(t("plans.card_days"), min_value=0.5, max_value=500.0, step=0.5,

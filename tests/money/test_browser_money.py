@@ -7,7 +7,6 @@ with the balance. Screenshots go to artifacts/money_*.png."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -24,6 +23,11 @@ from tests.conftest import DEMO
 pytestmark = pytest.mark.browser
 
 
+def _key(key: str) -> str:
+    """The element of a widget key, not the stale copy a rerun may leave for a moment."""
+    return f".st-key-{key}:not([data-stale='true'])"
+
+
 def _sign_in(page, url: str, email: str) -> None:
     page.goto(url)
     page.locator(".st-key-sign_in_email input").fill(email)
@@ -34,13 +38,20 @@ def _sign_in(page, url: str, email: str) -> None:
 
 def _select(page, key: str, option: str | re.Pattern) -> None:
     """Open the select box with this key and click the option (its text, or a pattern)."""
-    page.locator(f".st-key-{key} [data-baseweb='select']").click()
-    page.get_by_role("option", name=option).first.click()
+    box = page.locator(_key(key))
+    box.wait_for(timeout=60_000)
+    try:
+        box.locator("input").first.click()
+        page.get_by_role("option", name=option).first.click()
+    except Exception:
+        screenshot(page, f"money_failed_{key}")
+        (screenshot(page, "money_failed").parent / "money_failed.html").write_text(page.content())
+        raise
 
 
 def _pick_member(page, key: str, search: str, option: re.Pattern) -> None:
     """`ui.member_picker` on a space of more than 50 members: search, then choose."""
-    box = page.locator(f".st-key-{key}_q input")
+    box = page.locator(f"{_key(key + '_q')} input")
     box.fill(search)
     box.press("Enter")
     page.wait_for_timeout(500)
@@ -48,9 +59,30 @@ def _pick_member(page, key: str, search: str, option: re.Pattern) -> None:
 
 
 def _confirm_and_click(page, sure: str, go: str) -> None:
-    page.locator(f".st-key-{sure} label").click()
-    page.locator(f".st-key-{go} button:not([disabled])").wait_for()
-    page.locator(f".st-key-{go} button").click()
+    page.locator(f"{_key(sure)} label").click()
+    page.locator(f"{_key(go)} button:not([disabled])").wait_for()
+    page.locator(f"{_key(go)} button").click()
+
+
+def _choose_slot(page, name: str) -> None:
+    """Click a slot and let the page's rerun finish."""
+    page.locator(_key("book_slot")).get_by_text(name, exact=True).first.click()
+    # the rerun that click starts must be done before "Réserver" is clicked, or the booking is made
+    # for the slot chosen before (seen here: a whole day booked after clicking "Matin")
+    page.wait_for_timeout(2000)
+
+
+def _open_tab(page, name: str, probe: str) -> None:
+    """Click a tab until what it holds (`probe`) shows: a click that lands during a rerun is lost
+    on a loaded machine."""
+    for attempt in range(3):
+        page.get_by_role("tab", name=name).click()
+        try:
+            page.locator(probe).first.wait_for(state="visible", timeout=15_000)
+            return
+        except Exception:
+            if attempt == 2:
+                raise
 
 
 def _download(page, locator) -> bytes:
@@ -62,21 +94,20 @@ def _download(page, locator) -> bytes:
 def test_price_sale_cheque_receipt_csv_and_a_card_used_up(demo_db):
     settings = bookings.booking_settings()
     day1 = bookings.next_open_day(settings)
-    day2 = bookings.next_open_day(settings, day1)
     with db.as_owner() as conn:
-        # the demo member on the 10-day card, here a card of one day so that the test uses it up
-        conn.execute("update public.plans set card_days = 1 where code = 'card-10'")
+        # the demo member on the 10-day card, here a card of half a day so that one booking uses it up
+        conn.execute("update public.plans set card_days = 0.5 where code = 'card-10'")
         conn.execute("update public.members set plan_id = (select id from public.plans where code = 'card-10')"
                      " where email = %s", (DEMO["member"],))
-        conn.execute("update public.bookings set status = 'cancelled' where day in (%s, %s) and member_id ="
-                     " (select id from public.members where email = %s)", (day1, day2, DEMO["member"]))
+        conn.execute("update public.bookings set status = 'cancelled' where day = %s and member_id ="
+                     " (select id from public.members where email = %s)", (day1, DEMO["member"]))
         card = conn.execute("select id, price_cents from public.plans where code = 'card-10'").fetchone()
     with running_app({"CANTINE_DEMO": "0"}) as url:
         with browser_page() as page:  # the admin edits the card's price
             _sign_in(page, url, DEMO["admin"])
             open_from_menu(page, "Formules et adhésion", "Formules et adhésion")
             _select(page, "plans_pick", re.compile(r"Carnet 10 jours \(card-10\)"))
-            price = page.get_by_label("Prix (€)")
+            price = page.locator(_key(f"plan_{card['id']}_price") + " input")
             price.fill("130")
             price.press("Tab")
             page.get_by_role("button", name="Enregistrer la formule").click()
@@ -101,18 +132,18 @@ def test_price_sale_cheque_receipt_csv_and_a_card_used_up(demo_db):
             _confirm_and_click(page, "sell_sure", "sell_go")
             page.get_by_text("C'est enregistré.").first.wait_for()
 
-            page.get_by_role("tab", name="Encaisser").click()
+            _open_tab(page, "Encaisser", _key("pay_member_q") + " input")
             _pick_member(page, "pay_member", "member@example", re.compile("member@example.org"))
-            page.locator(".st-key-pay_amount input").fill("15,50")
-            page.locator(".st-key-pay_amount input").press("Enter")
+            page.locator(_key("pay_amount") + " input").fill("15,50")
+            page.locator(_key("pay_amount") + " input").press("Enter")
             _select(page, "pay_method", "Chèque")
-            page.locator(".st-key-pay_ref input").fill("0001234")
-            page.locator(".st-key-pay_ref input").press("Enter")
-            page.locator(".st-key-pay_label input").fill("Café de l'année")
-            page.locator(".st-key-pay_label input").press("Enter")
+            page.locator(_key("pay_ref") + " input").fill("0001234")
+            page.locator(_key("pay_ref") + " input").press("Enter")
+            page.locator(_key("pay_label") + " input").fill("Café de l'année")
+            page.locator(_key("pay_label") + " input").press("Enter")
             _confirm_and_click(page, "pay_sure", "pay_go")
             page.get_by_text("Paiement enregistré.").first.wait_for()
-            pdf = _download(page, page.locator(".st-key-pay_receipt button"))
+            pdf = _download(page, page.locator(_key("pay_receipt") + " button"))
             text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
             for expected in ("Association La Cantine des Lices", "SIRET 81234567800019", "Reçu n°",
                              "Alex Membre", "Café de l'année", "15,50", "Chèque (0001234)",
@@ -120,8 +151,8 @@ def test_price_sale_cheque_receipt_csv_and_a_card_used_up(demo_db):
                 assert expected in text, (expected, text)
             screenshot(page, "money_desk")
 
-            page.get_by_role("tab", name="Paiements").click()
-            data = _download(page, page.locator(".st-key-csv_payments button"))
+            _open_tab(page, "Paiements", _key("csv_payments") + " button")
+            data = _download(page, page.locator(_key("csv_payments") + " button"))
             rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
             assert rows[0][0] == "Reçu"
             ours = [r for r in rows[1:] if r[2] == "Alex Membre"]
@@ -130,21 +161,21 @@ def test_price_sale_cheque_receipt_csv_and_a_card_used_up(demo_db):
 
         with browser_page() as page:  # the member books until the card is used up
             _sign_in(page, url, DEMO["member"])
-            open_from_menu(page, "Réserver", "Réserver")
-            page.locator(".st-key-book_day input").fill(day1.strftime("%d/%m/%Y"))
-            page.locator(".st-key-book_day input").press("Enter")
-            page.locator(".st-key-book_slot").get_by_text("Journée", exact=True).first.click()
-            page.get_by_role("tab", name="Grille").click()
-            page.locator(".st-key-book_go button").click()
+            open_from_menu(page, "Réserver", "Réserver")  # the next open day: day1
+            _choose_slot(page, "Matin")
+            page.locator(_key("book_go") + " button").click()
             page.get_by_text("Réservé :").first.wait_for()
-            page.locator(".st-key-book_day input").fill(day2.strftime("%d/%m/%Y"))
-            page.locator(".st-key-book_day input").press("Enter")
-            page.locator(".st-key-book_slot").get_by_text("Matin", exact=True).first.click()
-            page.locator(".st-key-book_go button").click()
-            page.get_by_text(re.compile(r"Votre carnet ne couvre pas cette réservation.*il vous reste 0 jour")).first.wait_for()
+            _choose_slot(page, "Après-midi")
+            page.locator(_key("book_go") + " button").click()
+            try:
+                page.get_by_text(re.compile(r"Votre carnet ne couvre pas cette réservation.*il vous reste 0 jour"))\
+                    .first.wait_for()
+            except Exception:
+                screenshot(page, "money_failed_refusal")
+                raise
             screenshot(page, "money_card_used_up")
     with db.as_owner() as conn:
         n = conn.execute("select count(*) as n from public.bookings b join public.members m on m.id = b.member_id"
-                         " where m.email = %s and b.day in (%s, %s) and b.status <> 'cancelled'",
-                         (DEMO["member"], day1, day2)).fetchone()["n"]
-    assert n == 1 and dt.date.today() <= day1 + dt.timedelta(days=1)
+                         " where m.email = %s and b.day = %s and b.status <> 'cancelled'",
+                         (DEMO["member"], day1)).fetchone()["n"]
+    assert n == 1
