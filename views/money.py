@@ -5,6 +5,7 @@ renewal and their reminder. The board sees the totals only."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
@@ -171,7 +172,7 @@ with list_tab:
     else:
         st.dataframe(pd.DataFrame({
             t("money.col.receipt"): [money.receipt_label(r) for r in rows],
-            t("money.col.date"): [fmt_date(r["paid_at"].date(), "medium", lang) for r in rows],
+            t("money.col.date"): [fmt_date(r["paid_at"].astimezone(ZoneInfo(tz)).date(), "medium", lang) for r in rows],
             t("money.col.payer"): [r["payer"] or "" for r in rows],
             t("money.col.what"): [money.what_for(r, lang) for r in rows],
             t("money.col.method"): [t(f"money.method.{r['method']}") for r in rows],

@@ -3,6 +3,8 @@ on my carnets, what I paid and owe, my receipts, and the plans' prices."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pandas as pd
 import streamlit as st
 
@@ -49,12 +51,13 @@ if carnets:
         t("mymoney.col.until"): [fmt_date(c["expires_on"], "medium", lang) for c in carnets],
     }), hide_index=True, width="stretch")
 
+tz = ZoneInfo(reads.money_settings(claims)["time_zone"])
 payments = reads.money_member_payments(claims, person.member_id) if person.member_id else []
 if payments:
     st.subheader(t("mymoney.payments"), anchor=False)
     st.dataframe(pd.DataFrame({
         t("money.col.receipt"): [money.receipt_label(r) for r in payments],
-        t("money.col.date"): [fmt_date(r["paid_at"].date(), "medium", lang) for r in payments],
+        t("money.col.date"): [fmt_date(r["paid_at"].astimezone(tz).date(), "medium", lang) for r in payments],
         t("money.col.what"): [money.what_for(r, lang) for r in payments],
         t("money.col.amount"): [money.money(r["amount_cents"], lang) for r in payments],
     }), hide_index=True, width="stretch")

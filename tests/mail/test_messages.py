@@ -82,8 +82,9 @@ def test_content_language_survives_set_content():
 
 
 def test_every_kind_has_a_renderer():
-    foundation = MIGRATIONS / "20261205135000_outbox_foundation.sql"
-    check = foundation.read_text().split("notifications_kind_check check (kind in (", 1)[1].split("));", 1)[0]
+    # the newest migration that redefines the list of kinds holds them all
+    newest = [p for p in sorted(MIGRATIONS.glob("*.sql")) if "notifications_kind_check check (kind in (" in p.read_text()][-1]
+    check = newest.read_text().split("notifications_kind_check check (kind in (", 1)[1].split("));", 1)[0]
     assert set(messages.KINDS) == set(re.findall(r"'([a-z_]+)'", check))
 
 
@@ -113,6 +114,7 @@ EXPECTED = {
     "password_reset": ("Nouveau mot de passe pour La Cantine", "New password for La Cantine",
                        "/set_password?token={s}", None),
     "team_digest": ("La Cantine : la semaine du", "La Cantine: the week of", "/staff_day", None),
+    "adhesion_reminder": ("La Cantine : votre adhésion", "La Cantine: your membership", "/my_money", None),
 }
 EXPECTED["waitlist_promoted"] = ("Une place s'est libérée : Atelier", "A place freed up: Atelier", "/events", "PUBLISH")
 
@@ -162,6 +164,8 @@ def test_every_kind_arrives_in_each_language(space, smtp_server, app_url, lang):
             "days": [{"day": week.isoformat(), "desk_bookings": 3, "room_bookings": 1}],
             "events": [{"title": "Atelier <i>a11y</i>", "starts": gp["starts"], "registered": 4, "capacity": 5}],
             "guests_waiting": 2}),
+        "adhesion_reminder": _queue("adhesion_reminder", to, EVIL, lang, {
+            "space": "La Cantine", "association": "La Cantine", "ends_on": week.isoformat(), "fee_cents": 2000}),
     }
     assert all(queued.values()) and set(queued) == set(messages.KINDS)
     secrets = {"link_proof": SECRET + "p", "account_invite": SECRET + "i", "password_reset": SECRET + "r"}
