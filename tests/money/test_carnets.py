@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from lib.booking import bookings
+from lib.booking import bookings, share_links
 from lib.core import db
 from lib.core.i18n import t
 from lib.money import money
-from tests.conftest import claims
+from tests.booking.conftest import link_book_proven
+from tests.conftest import authenticate_as, claims
 from tests.money.conftest import ALICE, BOB, STAFF, book, day_ahead, refused
 
 
@@ -87,19 +88,23 @@ def test_booking_needs_an_adhesion_when_the_setting_says_so(money_space):
     assert money.status(claims(BOB))["adhesion_valid"] is True
 
 
-def test_a_guests_desk_booking_records_the_day_pass_due(money_space):
+def test_a_guests_desk_booking_through_the_link_records_the_day_pass_due(money_space):
     s = money_space["settings"]
     with db.as_owner() as conn:
         conn.execute("insert into public.plans (code, name_fr, name_en, billing, days_per_month, price_cents)"
                      " values ('day-pass', 'Pass journée', 'Day pass', 'day', 1, 1500)")
-        starts, ends = bookings.slot_range(day_ahead(s), "am", s)
-        booking = conn.execute(
-            "insert into public.bookings (resource_id, guest_name, guest_email, during, units, source)"
-            " values (%s, 'Gaëlle Invitée', 'guest@example.net', tstzrange(%s, %s), 0.5, 'link') returning id",
-            (money_space["desks"][0], starts, ends)).fetchone()
-        due = conn.execute("select kind, amount_cents, guest_email from public.dues where booking_id = %s",
-                           (booking["id"],)).fetchone()
-    assert due == {"kind": "day_pass", "amount_cents": 750, "guest_email": "guest@example.net"}
+    token = share_links.create(db.OWNER, "Newsletter")
+    starts, ends = bookings.slot_range(day_ahead(s), "am", s)
+    link_book_proven(token, "Guest@Example.net", "Gaëlle Invitée", money_space["desks"][0], starts, ends)
+    with db.as_owner() as conn:
+        dues = conn.execute("select d.kind, d.amount_cents, d.guest_email, d.member_id from public.dues d"
+                            " join public.bookings b on b.id = d.booking_id").fetchall()
+    assert dues == [{"kind": "day_pass", "amount_cents": 750, "guest_email": "guest@example.net", "member_id": None}]
+    # the team sees it; a member does not
+    with authenticate_as(STAFF) as conn:
+        assert conn.execute("select count(*) as n from public.dues").fetchone()["n"] == 1
+    with authenticate_as(BOB) as conn:
+        assert conn.execute("select count(*) as n from public.dues").fetchone()["n"] == 0
 
 
 def test_ten_racing_bookings_of_one_member_never_overdraw_the_carnet(money_space):
