@@ -148,3 +148,18 @@ def test_the_annual_report_prints_the_years_income(money_space):
     assert figures["income"]["total_cents"] in (123450, 0)  # 0 only across new year's midnight
     text = _pdf_text(report.build_pdf(figures, "fr", "Cantine"))
     assert "Recettes de l'année" in text and ("1 234,50" in text.replace("\u202f", " ") or figures["income"]["total_cents"] == 0)
+
+
+def test_the_command_line_writes_the_treasurers_csvs(money_space, tmp_path):
+    from tests.cli.test_cli_and_seed import cli  # noqa: PLC0415 — the command-line helper, for this test only
+
+    money.record_payment(claims(STAFF), money_space["bob"], 123450, "cheque", "other", "Salle", "77")
+    day = dt.date.today()
+    out = tmp_path / "paiements.csv"
+    done = cli("money", "payments", str(out), "--from", str(day - dt.timedelta(days=1)),
+               "--to", str(day + dt.timedelta(days=1)))
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][-3:] == ["Chèque", "77", "1234,50"]
+    refused = cli("money", "income", "--from", str(day), "--to", str(day - dt.timedelta(days=1)))
+    assert refused.returncode == 2 and "--to" in refused.stderr
