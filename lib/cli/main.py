@@ -18,6 +18,7 @@ from lib.cli import booking as cli_booking
 from lib.cli import dashboards as cli_dashboards
 from lib.cli import directory as cli_directory
 from lib.cli import export as cli_export
+from lib.cli import money as cli_money
 from lib.cli import notify as cli_notify
 from lib.cli import space as cli_space
 from lib.core import backup, db, embedded
@@ -27,7 +28,7 @@ from lib.demo import seed
 from lib.identity import accounts
 from lib.space import settings_admin
 
-AREA_COMMANDS = (cli_booking, cli_dashboards, cli_export, cli_directory, cli_notify, cli_space)
+AREA_COMMANDS = (cli_booking, cli_dashboards, cli_export, cli_directory, cli_notify, cli_space, cli_money)
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:

@@ -14,11 +14,15 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# a negative number ("-4,50", "-12.5") is left as it is: it cannot run, and a spreadsheet must
+# read it as a number (a refund in the treasurer's export adds up with the payments)
+_NEGATIVE_NUMBER = re.compile(r"-\d+(?:[.,]\d+)?")
 
 
 def safe_cell(value: Any) -> str:
@@ -28,7 +32,7 @@ def safe_cell(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     text = str(value)
-    if text.startswith(FORMULA_START):
+    if text.startswith(FORMULA_START) and not _NEGATIVE_NUMBER.fullmatch(text):
         return "'" + text
     return text
 

@@ -24,6 +24,7 @@ from lib.core import db
 from lib.core.errors import from_db_error
 from lib.core.i18n import fmt_date, fmt_number, fmt_percent, t
 from lib.dashboards import charts
+from lib.money import money
 
 # the figures a page, the PDF and --json show, in this order; "rate" ones are shares of 1
 FIGURES = ("desk_days", "occupancy", "members_who_came", "new_members", "regular_members", "occasional_members",
@@ -46,13 +47,14 @@ def _plain(value: Any) -> Any:
 
 
 def figures(who: db.Actor, year: int) -> dict[str, Any]:
-    """The year's report figures for admins, board accounts (k-anonymised) or db.OWNER."""
+    """The year's report figures for admins, board accounts (k-anonymised) or db.OWNER, with the
+    year's income (totals only: public.money_totals)."""
     try:
         with db.acting_as(who) as conn:
             row = conn.execute("select public.annual_report(%s) as r", (year,)).fetchone()
     except psycopg.Error as exc:
         raise from_db_error(exc) from exc
-    return _plain(row["r"])
+    return {**_plain(row["r"]), "income": money.year_totals(who, year)}
 
 
 def link_figures(token: str, year: int) -> dict[str, Any]:
@@ -211,6 +213,25 @@ def build_pdf(report: dict[str, Any], lang: str, space_name: str, body: str = ""
                                    quietest=month_name(report.get("quietest_month"), lang))))
     if any(m["occupancy"] is not None for m in report["months"]):
         pdf.image(io.BytesIO(chart_png(report, lang)), w=170)
+    if report.get("income"):  # the board link's figures have none: money is for signed-in accounts
+        income = report["income"]
+        pdf.ln(2)
+        pdf.set_font(pdf.family, "B", 13)
+        pdf.cell(0, 8, pdf.txt(t("report.income", lang)), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(pdf.family, "", 10)
+        for kind, cents in sorted(income["by_kind"].items()):
+            if kind != "refund":
+                pdf.cell(120, 6, pdf.txt(t(f"money.kind.{kind}", lang)))
+                pdf.cell(30, 6, pdf.txt(money.money(cents, lang)), align="R")
+                pdf.ln()
+        pdf.cell(120, 6, pdf.txt(t("money.kind.refund", lang)))
+        pdf.cell(30, 6, pdf.txt(money.money(-income["refunds_cents"], lang) if income["refunds_cents"] else "—"),
+                 align="R")
+        pdf.ln()
+        pdf.set_font(pdf.family, "B", 10)
+        pdf.cell(120, 7, pdf.txt(t("report.income_total", lang)), border="T")
+        pdf.cell(30, 7, pdf.txt(money.money(income["total_cents"], lang)), border="T", align="R")
+        pdf.ln()
     for section, key, label in (("report.skills", "skills", "skill"), ("report.trades", "trades", "trade")):
         pdf.ln(2)
         pdf.set_font(pdf.family, "B", 13)

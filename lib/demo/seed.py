@@ -18,6 +18,7 @@ import psycopg
 from lib.demo import bookings as demo_bookings
 from lib.demo import directory as demo_directory
 from lib.demo import events as demo_events
+from lib.demo import money as demo_money
 from lib.identity import accounts
 from lib.space import space
 
@@ -87,6 +88,7 @@ DEMO_SEEDERS: list[tuple[str, Callable[[psycopg.Connection, random.Random, str],
     ("lib.directory_demo", demo_directory.seed_demo),
     ("lib.events_demo", demo_events.seed_demo),
     ("lib.events_walk_ins_demo", demo_events.seed_walk_ins),  # the event door (issue #14)
+    ("lib.money_demo", demo_money.seed_demo),
 ]
 
 

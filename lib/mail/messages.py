@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lib.core import clock, ics
-from lib.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_date, fmt_time, has, t
+from lib.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_date, fmt_money, fmt_time, has, t
 
 
 def when(value: Any) -> dt.datetime:
@@ -468,6 +468,31 @@ def _contact_message(row: Mapping[str, Any], sender: str | None, app_url: str | 
         message["Reply-To"] = formataddr((name, address))
     return message
 
+
+def _adhesion_reminder(row: Mapping[str, Any], sender: str | None, app_url: str | None) -> EmailMessage:
+    """The team reminds a member that their adhésion has ended or soon ends (the fee, where to
+    renew). Queued by public.queue_adhesion_reminders (supabase/migrations/20261206100000_money.sql)."""
+    lang = _lang(row)
+    p = row.get("payload") or {}
+    space = one_line(p.get("space")) or "Cantine"
+    association = one_line(p.get("association")) or space
+    ends = p.get("ends_on")
+    if ends:
+        ends_on = dt.date.fromisoformat(str(ends)[:10])
+        key = "mail.adhesion.ended" if ends_on < clock.now().date() else "mail.adhesion.ends"
+        intro = t(key, lang, association=association, date=fmt_date(ends_on, "long", lang))
+    else:
+        intro = t("mail.adhesion.never", lang, association=association)
+    fee = fmt_money(int(p.get("fee_cents") or 0), lang)
+    url = _url(app_url, "/my_money")
+    paragraphs = [t("mail.adhesion.renew", lang, fee=fee)]
+    if url:
+        paragraphs.append(t("mail.adhesion.see", lang, url=url))
+    mail = Mail(lang, space, t("mail.adhesion.subject", lang, association=association), _greeting(row, lang), intro,
+                [], paragraphs, [url] if url else [])
+    return _envelope(row, mail, sender)
+
+
 Renderer = Callable[[Mapping[str, Any], str | None, str | None], EmailMessage]
 
 # every kind of message the outbox holds (`public.notifications.kind`) and what renders it
@@ -489,6 +514,9 @@ KINDS: dict[str, Renderer] = {
     # the public face (issue #17)
     "contact_proof": _contact_proof,
     "contact_message": _contact_message,
+
+    # money
+    "adhesion_reminder": _adhesion_reminder,
 }
 
 

@@ -56,6 +56,10 @@ PAGES: list[PageSpec] = [
     # the event door (issue #14): a tablet at the entrance
     PageSpec("views/door.py", "door.title", ":material/door_open:", TEAM, section="nav.section.team"),
     PageSpec("views/occupancy.py", "occupancy.title", ":material/monitoring:", DASHBOARDS | {"staff"}, section="nav.section.dashboards"),
+    # money (issue #18)
+    PageSpec("views/money.py", "money.title", ":material/point_of_sale:", TEAM | {"board"}, section="nav.section.team"),
+    PageSpec("views/plans.py", "plans.title", ":material/sell:", ADMIN, section="nav.section.admin"),
+    PageSpec("views/my_money.py", "mymoney.title", ":material/wallet:", MEMBER_SPACE, section="nav.section.me"),
 ]
 
 # Pages anyone may open without signing in (the shared link, setting a password from an email).

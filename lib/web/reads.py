@@ -18,6 +18,7 @@ from lib.core import db
 from lib.dashboards import occupancy, report
 from lib.directory import members, privacy, showcase, skills
 from lib.events import door, events
+from lib.money import money
 from lib.web.ui import cache_key
 
 T = TypeVar("T")
@@ -126,6 +127,17 @@ annual_report = for_role(report.figures, 300)
 # the public face (issue #17): a member's talks on the directory's member page
 member_talks = for_person(showcase.talks, 120)
 report_text = for_role(report.text, 300)
+
+# money (lib/money): each person's own, the team's desk, the admins' plans
+money_plans = for_person(money.plans, 60)
+money_settings = for_person(money.money_settings, 60)
+money_status = for_person(money.status, 15)
+money_carnets = for_person(money.carnets, 15)
+money_member_payments = for_person(money.member_payments, 15)
+money_payments = for_person(money.payments, 15)
+money_due = for_person(money.adhesions_due, 30)
+money_price_history = for_person(money.price_history, 60)
+money_totals = for_role(money.totals, 60)
 
 # the board link's figures: the same for every holder of a link (anon, k-anonymised in SQL), so
 # cached per year and token; the token itself is checked uncached on every run (board_page.py)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LIB = ROOT / "lib"
-AREAS = {"identity", "space", "booking", "events", "directory", "dashboards", "mail"}
+AREAS = {"identity", "space", "booking", "events", "directory", "dashboards", "mail", "money"}
 # what each layer may import from lib (besides itself)
 ALLOWED = {
     "core": {"core"},

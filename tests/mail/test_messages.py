@@ -115,6 +115,7 @@ EXPECTED = {
     "password_reset": ("Nouveau mot de passe pour La Cantine", "New password for La Cantine",
                        "/set_password?token={s}", None),
     "team_digest": ("La Cantine : la semaine du", "La Cantine: the week of", "/staff_day", None),
+    "adhesion_reminder": ("La Cantine : votre adhésion", "La Cantine: your membership", "/my_money", None),
 }
 # the public face's contact (issue #17)
 EXPECTED["contact_proof"] = ("Confirmez votre message à Pia", "Confirm your message to Pia", "/?contact={s}", None)
@@ -173,6 +174,8 @@ def test_every_kind_arrives_in_each_language(space, smtp_server, app_url, lang):
         "contact_message": _queue("contact_message", to, EVIL, lang, {
             "space": "La Cantine", "from_name": "Ann <b>Visitor</b>", "from_email": "ann@example.net",
             "message": "Hello <i>there</i>"}),
+        "adhesion_reminder": _queue("adhesion_reminder", to, EVIL, lang, {
+            "space": "La Cantine", "association": "La Cantine", "ends_on": week.isoformat(), "fee_cents": 2000}),
     }
     assert all(queued.values()) and set(queued) == set(messages.KINDS)
     secrets = {"link_proof": SECRET + "p", "account_invite": SECRET + "i", "password_reset": SECRET + "r",

@@ -1,0 +1,64 @@
+"""The money pages through AppTest, as each role: the admin edits a plan's price, the desk sells
+a carnet (after confirming) and the receipt is offered, the member sees their balance, the board
+sees totals and nothing about people."""
+
+from __future__ import annotations
+
+from lib.core import db
+from lib.money import money
+from tests.conftest import app_as, claims
+from tests.money.conftest import ADMIN, ALICE, BOARD, STAFF
+
+
+def test_the_admin_edits_a_plans_price_and_the_history_keeps_both(money_space):
+    at = app_as(ADMIN, "views/plans.py", lang="fr")
+    assert not at.exception
+    at.selectbox(key="plans_pick").set_value(money_space["card"]).run()
+    form_price = next(w for w in at.text_input if w.label == "Prix (€)")
+    assert form_price.value == "30"
+    form_price.set_value("32,50")
+    next(b for b in at.button if b.label == "Enregistrer la formule").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    history = money.price_history(claims(ADMIN), money_space["card"])
+    assert [h["price_cents"] for h in history] == [3250, 3000]
+    assert "32,50\u00a0€" in at.dataframe[0].value.to_string() or "32,50 €" in at.dataframe[0].value.to_string()
+
+
+def test_the_desk_sells_a_carnet_only_once_confirmed(money_space):
+    at = app_as(STAFF, "views/money.py", lang="fr")
+    assert not at.exception
+    at.selectbox(key="sell_member").set_value(money_space["alice"]).run()
+    at.selectbox(key="sell_what").set_value(money_space["card"]).run()
+    at.selectbox(key="sell_method").set_value("cheque").run()
+    at.text_input(key="sell_ref").set_value("0001234").run()
+    go = at.button(key="sell_go")
+    assert go.disabled  # nothing happens before the confirmation
+    at.checkbox(key="sell_sure").check().run()
+    at.button(key="sell_go").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert money.status(claims(ALICE))["carnet_days"] == 2
+    assert any(b.label.startswith("Reçu PDF") for b in at.get("download_button")) or at.caption
+
+
+def test_the_member_sees_their_card_and_the_board_only_totals(money_space):
+    money.sell_carnet(claims(STAFF), money_space["alice"], money_space["card"], "cash")
+    at = app_as(ALICE, "views/my_money.py", lang="fr")
+    assert not at.exception
+    texts = " ".join(e.value for e in at.info)
+    assert "Il vous reste 2 jour(s)" in texts
+    at = app_as(BOARD, "views/money.py", lang="en")
+    assert not at.exception
+    assert not at.tabs and "Income:" in " ".join(m.value for m in at.markdown)
+    with db.as_owner() as conn:
+        name = conn.execute("select full_name from public.members where id = %s", (money_space["alice"],)).fetchone()
+    assert name["full_name"] not in str([d.value.to_string() for d in at.dataframe])
+
+
+def test_every_money_page_opens_for_its_roles(money_space):
+    for email, pages in ((ADMIN, ("views/money.py", "views/plans.py", "views/my_money.py")),
+                         (STAFF, ("views/money.py", "views/my_money.py")), (ALICE, ("views/my_money.py",)),
+                         (BOARD, ("views/money.py",))):
+        for page in pages:
+            for lang in ("fr", "en"):
+                at = app_as(email, page, lang=lang)
+                assert not at.exception, (email, page, lang, at.exception)
