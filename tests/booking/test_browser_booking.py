@@ -69,6 +69,12 @@ def test_member_books_by_grid_and_by_floor_plan_then_cancels(demo_db):
         _sign_in(page, url, DEMO["member"])
         # a new page load would be a new Streamlit session: move with the menu, as people do
         page.get_by_role("link", name="Réserver", exact=True).first.click()
+        # the page opens on today while today has a free slot: move to the next open day
+        field = page.locator(".st-key-book_day input")
+        field.fill(day.strftime("%d/%m/%Y"))
+        field.press("Enter")
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(800)
         page.locator(".st-key-book_slot").get_by_text("Matin", exact=True).first.click()
         page.get_by_role("tab", name="Grille").click()
         page.locator(".st-key-book_go button").click()
@@ -99,7 +105,9 @@ def test_member_books_by_grid_and_by_floor_plan_then_cancels(demo_db):
         cancel.wait_for()
         assert page.get_by_role("button", name="Annuler").count() >= 2
         cancel.click()
-        cancel.wait_for(state="detached", timeout=30_000)  # the cancelled booking leaves the list
+        confirm = page.locator(f".st-key-cancel_yes_{afternoon} button")  # cancelling asks first
+        confirm.click()
+        confirm.wait_for(state="detached", timeout=30_000)
         screenshot(page, "my-bookings")
     with db.as_owner() as conn:
         live = conn.execute("select count(*) as n from public.bookings b join public.members m on m.id = b.member_id"

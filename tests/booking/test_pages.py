@@ -31,6 +31,7 @@ def test_member_books_from_the_grid_then_cancels(demo_db):
     assert mine
     booking_id = mine[-1]["id"]
     page.button(key=f"cancel_{booking_id}").click().run()
+    page.button(key=f"cancel_yes_{booking_id}").click().run()  # cancelling asks first
     assert not page.exception and not page.error
     assert bookings.booking(_member_claims(), booking_id)["status"] == "cancelled"
 
