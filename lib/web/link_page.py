@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from lib.booking import bookings, share_links
+from lib.booking import bookings, floorplan, share_links
 from lib.core import caches
 from lib.core.errors import UserError, user_message
 from lib.core.i18n import LANGUAGES, current_language, fmt_date, fmt_time, t, weekday_name
@@ -145,10 +145,35 @@ def forget_windows() -> None:
         _window_cache.clear()
 
 
+_plan_cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+
+
+def plan_spec(token: str, lang: str) -> dict[str, Any]:
+    """Where each desk is (zones named, no one's bookings), for the page's desk map: the same for
+    every visitor of the link, rebuilt every five minutes (desks move rarely)."""
+    key = (token, lang)
+    hit = _plan_cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    space = share_links.space(token)
+    grid = bookings.link_day_grid(token, bookings.local_today(space), "desk")
+    desks = grid.drop_duplicates("resource_id").assign(state="desk")
+    spec = floorplan.floor_plan_spec(desks, {"desk": t("linkform.desk", lang)})
+    spec.pop("params", None)  # a map to read, not to click: the form below picks the desk
+    for layer in spec.get("layer", []):
+        layer.pop("params", None)
+        layer.get("encoding", {}).pop("opacity", None)
+    if len(_plan_cache) >= 200:
+        _plan_cache.clear()
+    _plan_cache[key] = (time.monotonic() + 300, spec)
+    return spec
+
+
 @caches.register
 def forget_all() -> None:
     """Drop the windows and what each link serves (tests start from nothing)."""
     forget_windows()
+    _plan_cache.clear()
     with _serves_lock:
         _serves_cache.clear()
 
@@ -379,6 +404,8 @@ def _booking_page(token: str, visit: dict[str, Any]) -> None:
         visit["attempt"] = attempt = visit.get("attempt", 0) + 1
         payload = json.dumps({**json.loads(payload), "error": error, "attempt": attempt}).encode()
     BOOKER(data=payload, key=BOOKER_KEY, on_book_change=lambda: _on_book(token), on_lang_change=_on_lang)
+    with st.expander(t("linkpage.plan"), icon=":material/map:"):
+        st.vega_lite_chart(plan_spec(token, current_language()), width="stretch", key="link_plan")
 
 
 def _wants_events(token: str, params: dict[str, str]) -> bool:
