@@ -24,12 +24,13 @@ today = bookings.local_today(settings)
 st.title(t("staff.title"))
 show_flash("staff")
 show_outbox_report("staff")
-cols = st.columns([2, 3, 3])
+# the filter on its own line: beside the day and the search it was cut to "Tout Attendus A…" at 820 px
+cols = st.columns([2, 3])
 day = cols[0].date_input(t("book.day"), value=today, format="DD/MM/YYYY", key="staff_day")
 search = cols[1].text_input(t("staff.search"), key="staff_search", max_chars=100)
 filters = ["all", "expected", "checked_in", "pending", "no_show"]
 labels = {f: t(f"staff.filter.{f}") for f in filters}
-show_label = cols[2].segmented_control(t("staff.filter"), list(labels.values()), default=labels["all"],
+show_label = st.segmented_control(t("staff.filter"), list(labels.values()), default=labels["all"],
                                        key="staff_show") or labels["all"]
 show = next(f for f, label in labels.items() if label == show_label)
 
