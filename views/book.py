@@ -92,8 +92,9 @@ def desk_picker() -> None:
     with by_plan:
         st.caption(t("book.floor_plan_help"))
         desks = floorplan.slot_states(grid, slot)
-        event = st.vega_lite_chart(floorplan.floor_plan_spec(desks, states), on_select="rerun",
-                                   selection_mode=floorplan.SELECTION, key="book_plan", width="stretch")
+        spec = floorplan.floor_plan_spec(desks, states)
+        event = st.vega_lite_chart(spec, on_select="rerun", selection_mode=floorplan.SELECTION, key="book_plan",
+                                   width="stretch", height=spec["height"])
         picked = (event or {}).get("selection", {}).get(floorplan.SELECTION) or []
         if picked:
             st.session_state["book_resource"] = picked[0].get("resource_id")

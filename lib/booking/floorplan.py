@@ -26,6 +26,7 @@ _BY_RANK = {**dict(enumerate(_STRONGEST)), len(_STRONGEST): "free"}
 DESK_M = 1.8        # a desk's side in metres at most (demo desks are 2.2 m apart)
 ZONE_GAP_M = 2.2    # room for a zone's name above its desks
 PX_PER_M = 30       # the plan's height per metre of depth
+LEGEND_PX = 80      # Streamlit fits the legend inside the height (autosize "fit"): room for its two rows
 
 
 def slot_states(grid: pd.DataFrame, slot: str) -> pd.DataFrame:
@@ -95,7 +96,7 @@ def floor_plan(desks: pd.DataFrame, state_labels: dict[str, str], height: int | 
                                         color="#334155").encode(
         x=alt.X("x:Q", axis=None, scale=x), y=alt.Y("y:Q", axis=None, scale=y), text="zone_name:N")
     return alt.layer(rects, names, zones).properties(
-        height=height or max(160, int(depth * PX_PER_M))).configure_view(stroke=None)
+        height=height or max(120, int(depth * PX_PER_M)) + LEGEND_PX).configure_view(stroke=None)
 
 
 _PLAN_COLUMNS = ["resource_id", "resource_name", "zone_name", "pos_x", "pos_y", "state"]

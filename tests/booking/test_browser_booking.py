@@ -12,6 +12,7 @@ from lib.booking import bookings, share_links
 from lib.core import db
 from lib.demo.seed import DEMO_PASSWORD
 from tests.booking.conftest import proof_secret
+from tests.booking.test_browser_volunteer import type_date
 from tests.browser import browser_page, running_app, screenshot
 from tests.conftest import DEMO
 
@@ -70,11 +71,7 @@ def test_member_books_by_grid_and_by_floor_plan_then_cancels(demo_db):
         # a new page load would be a new Streamlit session: move with the menu, as people do
         page.get_by_role("link", name="Réserver", exact=True).first.click()
         # the page opens on today while today has a free slot: move to the next open day
-        field = page.locator(".st-key-book_day input")
-        field.fill(day.strftime("%d/%m/%Y"))
-        field.press("Enter")
-        page.keyboard.press("Escape")
-        page.wait_for_timeout(800)
+        type_date(page, "book_day", day)
         page.locator(".st-key-book_slot").get_by_text("Matin", exact=True).first.click()
         page.get_by_role("tab", name="Grille").click()
         page.locator(".st-key-book_go button").click()

@@ -43,6 +43,10 @@ def _go(page, url: str, path: str, heading: str) -> None:
     sidebar.get_by_role("link", name=heading, exact=True).first.click()
     page.get_by_role("heading", name=heading).first.wait_for()
     page.wait_for_timeout(800)
+    closer = page.locator('[data-testid="stSidebarCollapseButton"] button')
+    if page.viewport_size["width"] < 640 and closer.count() and closer.first.is_visible():
+        closer.first.click()  # on a phone the open menu covers the page
+        page.wait_for_timeout(500)
 
 
 def _truncated(page, scope: str) -> list[str]:
@@ -99,12 +103,18 @@ def test_a_volunteers_morning_on_a_tablet(space):
     assert _row(guest)["status"] == "confirmed"
 
 
-def _pick_day(page, day: dt.date) -> None:
-    field = page.locator(".st-key-book_day input")
-    field.fill(day.strftime("%d/%m/%Y"))
-    field.press("Enter")
+def type_date(page, key: str, day: dt.date) -> None:
+    """Type a date into a date field as a person does: its day segment, then the digits (the
+    field moves on to month and year by itself), then leave it (a click elsewhere) to commit it."""
+    page.locator(f".st-key-{key} [data-type=day]").first.click()
+    page.keyboard.type(day.strftime("%d%m%Y"), delay=30)
     page.keyboard.press("Escape")
+    page.locator("h1").first.click()
     page.wait_for_timeout(1200)
+
+
+def _pick_day(page, day: dt.date) -> None:
+    type_date(page, "book_day", day)
 
 
 def test_a_members_phone_books_several_days_and_hears_why_not(space):
@@ -124,18 +134,18 @@ def test_a_members_phone_books_several_days_and_hears_why_not(space):
         for day, words in [(closed, "fermé le"), (today - dt.timedelta(days=1), "passé"),
                            (today + dt.timedelta(days=60), "ouvrent le")]:
             _pick_day(page, day)
-            page.get_by_text(words).first.wait_for()
+            try:
+                page.get_by_text(words).first.wait_for()
+            except Exception:
+                screenshot(page, "volunteer-phone-debug")
+                raise
         screenshot(page, "volunteer-phone-too-far")
         _pick_day(page, moved)
         page.get_by_role("tab", name="Plan").click()
         page.wait_for_timeout(800)
         screenshot(page, "volunteer-phone-floor-plan")
         page.get_by_text("Plusieurs jours").first.click()
-        until = page.locator(".st-key-book_rep_until input")
-        until.fill((moved + dt.timedelta(days=14)).strftime("%d/%m/%Y"))
-        until.press("Enter")
-        page.keyboard.press("Escape")
-        page.wait_for_timeout(800)
+        type_date(page, "book_rep_until", moved + dt.timedelta(days=14))
         page.locator(".st-key-book_rep_go button").first.click()
         page.get_by_text("réservé").first.wait_for()
         _go(page, url, "my_bookings", "Mes réservations")
