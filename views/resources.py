@@ -145,7 +145,7 @@ with link_tab:
                                      format="DD/MM/YYYY", key="link_expires")
         cols = st.columns(3)
         purpose = cols[0].selectbox(t("links.purpose"), list(purpose_names), format_func=purpose_names.get,
-                                    key="link_purpose")
+                                    key="link_purpose", placeholder=t("links.purpose"))
         max_day = cols[1].number_input(t("links.max_per_day"), min_value=1, max_value=10000, value=200, step=1,
                                        key="link_max_day")
         max_email = cols[2].number_input(t("links.max_per_email"), min_value=1, max_value=50, value=2, step=1,

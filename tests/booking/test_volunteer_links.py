@@ -38,7 +38,7 @@ def test_each_link_shows_its_use_and_revoking_asks_first(space):
                      " share_link_id) values (%s, 'Zoé', 'zoe@example.net', tstzrange(%s, %s), 0.5, 'link', %s)",
                      (space["desks"][0], starts, ends, link.id))
     at = app_as(admin, "views/resources.py", lang="en")
-    assert any("1 booking" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert any("Bookings: 1" in c.value for c in at.caption), [c.value for c in at.caption]
     at.button(key=f"revoke_{link.id}").click().run()
     assert share_links.list_links(db.OWNER).iloc[0].state == "active", "one tap must not revoke"
     assert any("Newsletter" in w.value for w in at.warning)

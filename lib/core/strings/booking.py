@@ -315,7 +315,7 @@ STRINGS.update({
     "links.purpose.all": ("les deux", "both"),
     "links.max_per_day": ("Réservations par jour au plus", "Bookings a day at most"),
     "links.max_per_email": ("Par adresse e-mail et par jour", "Per e-mail address a day"),
-    "links.usage": ("{n} réservation(s) · {r} inscription(s)", "{n} booking(s) · {r} registration(s)"),
+    "links.usage": ("Réservations : {n} · inscriptions : {r}", "Bookings: {n} · registrations: {r}"),
     "links.limits": ("{day} / jour, {email} par adresse", "{day} a day, {email} per address"),
     "links.never": ("n'expire pas", "never expires"),
     "links.revoke_confirm": ("Désactiver « {label} » ? Ceux qui l'ont reçu ne pourront plus s'en servir ; "
