@@ -313,10 +313,20 @@ def _manage_page(manage: str) -> None:
         st.info(t("linkpage.pending"), icon=":material/hourglass_top:")
     if found["status"] == "cancelled":
         _book_again()
-    elif st.button(t("linkpage.cancel"), key="link_cancel"):
-        if run_action(lambda: share_links.cancel(manage)):
-            set_flash("link", t("linkpage.cancelled"))
+    elif st.session_state.get("_link_confirm") == manage:  # cancelling asks first: it cannot be undone
+        st.warning(t("mybookings.cancel_confirm"), icon=":material/warning:")
+        bar = st.container(horizontal=True, gap="small")
+        if bar.button(t("mybookings.cancel_yes"), key="link_cancel_yes", type="primary", icon=":material/delete:"):
+            if run_action(lambda: share_links.cancel(manage)):
+                st.session_state.pop("_link_confirm", None)
+                set_flash("link", t("linkpage.cancelled"))
+                st.rerun()
+        if bar.button(t("mybookings.cancel_keep"), key="link_cancel_no"):
+            st.session_state.pop("_link_confirm", None)
             st.rerun()
+    elif st.button(t("linkpage.cancel"), key="link_cancel"):
+        st.session_state["_link_confirm"] = manage
+        st.rerun()
 
 
 def _book_again() -> None:

@@ -165,6 +165,7 @@ def test_visitor_books_through_a_shared_link_and_cancels(demo_db):
             page.get_by_role("link", name="Gérer ma réservation").click()
         page = popup.value
         page.locator(".st-key-link_cancel button").click()
+        page.locator(".st-key-link_cancel_yes button").click()  # cancelling asks first
         page.get_by_text("annulée", exact=True).first.wait_for()  # the booking's status, shown after the cancel
         screenshot(page, "link-cancelled")
     with db.as_owner() as conn:

@@ -75,6 +75,7 @@ def test_visitor_asks_proves_then_cancels_through_manage_link(demo_db):
     at = link_app(manage=manage)
     assert at.title[0].value == "Your booking"
     at.button(key="link_cancel").click().run()
+    at.button(key="link_cancel_yes").click().run()  # cancelling asks first
     assert not at.exception
     assert share_links.managed_booking(manage)["status"] == "cancelled"
 

@@ -61,6 +61,8 @@ def test_the_manage_link_has_a_copy_button_and_cancelling_leads_on(space):
     manage = copies[0]["url"].split("manage=", 1)[1]
     page = link_app(manage=manage)
     page.button(key="link_cancel").click().run()
+    assert share_links.managed_booking(manage)["status"] == "confirmed", "one tap must not cancel"
+    page.button(key="link_cancel_yes").click().run()
     assert not page.exception
     assert share_links.managed_booking(manage)["status"] == "cancelled"
     offered = [b.label for b in page.get("link_button")] + [b.label for b in page.button]
