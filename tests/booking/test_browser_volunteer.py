@@ -157,3 +157,30 @@ def test_a_members_phone_books_several_days_and_hears_why_not(space):
             " order by day", (space["alice"], moved))]
     assert days and {d.isoweekday() for d in days} == {moved.isoweekday()}, days
 
+
+
+def test_a_visitors_phone_keeps_english_and_sees_the_whole_manage_link(space):
+    from lib.booking import share_links
+    from tests.booking.conftest import proof_secret
+
+    token = share_links.create(db.OWNER, "Newsletter")
+    settings = space["settings"]
+    starts, ends = bookings.slot_range(bookings.local_today(settings) + dt.timedelta(days=2), "day", settings)
+    with running_app() as url, browser_page(390, 844) as page:
+        page.goto(f"{url}/link?t={token}")
+        page.locator(".booker").get_by_role("button", name="English").click()
+        page.get_by_role("heading", name="Book a desk").wait_for()
+        page.wait_for_timeout(800)
+        page.reload()  # a new session: the address keeps the language chosen
+        page.get_by_role("heading", name="Book a desk").wait_for()
+        page.get_by_text("Desk map").first.click()
+        page.wait_for_timeout(800)
+        screenshot(page, "volunteer-link-phone-map")
+        share_links.book(token, "visitor@example.net", "Vi Sitor", space["desks"][0], starts, ends)
+        page.goto(f"{url}/?proof={proof_secret('visitor@example.net')}&lang=en")
+        copy = page.get_by_role("button", name="Copy the link")
+        copy.wait_for()
+        assert copy.is_visible(), "the copy button shows without hovering"
+        overflow = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, "the manage link runs off the screen"
+        screenshot(page, "volunteer-link-phone-manage")
