@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.booking import bookings, floorplan
+from lib.core import clock
 from lib.core.i18n import fmt_date, fmt_time, t, weekday_name
 from lib.web import reads, session, ui
 from lib.web.flash import set_flash, show_flash
@@ -28,8 +29,11 @@ kind_names = {k: t(f"book.kind.{k}") for k in ("desk", "room")}
 st.title(t("book.title"))
 show_flash("book")
 top = st.columns([2, 2, 3])
-day = ui.date(top[0], t("book.day"), value=bookings.next_open_day(settings), min_value=today,
-                        max_value=today + dt.timedelta(days=settings["booking_window_days"]),
+# today while it still has a free slot (desks free this afternoon at 09:15), else the next open day;
+# any date may be picked: a closed, past or too-far day is then told why (day_status below)
+day = ui.date(top[0], t("book.day"), value=bookings.default_day(reads.day_grid(claims, today, "desk"), settings),
+                        min_value=today - dt.timedelta(days=365),
+                        max_value=today + dt.timedelta(days=settings["booking_window_days"] + 365),
                         format="DD/MM/YYYY", key="book_day")
 kind = top[1].segmented_control(t("book.kind"), ["desk", "room"], format_func=kind_names.get,
                                 default="desk", key="book_kind") or "desk"
@@ -37,6 +41,23 @@ member_id = None
 if person.role in ("admin", "staff"):
     labels = reads.member_labels(claims)
     member_id = member_picker(top[2], t("book.for_member"), labels, "book_for", blank=t("book.myself"))
+
+
+def _day_closed_sentence() -> str | None:
+    """Why the chosen day cannot be booked at all (closed, past, too far ahead), from the
+    database's own tests (public.day_status); None when it is open."""
+    status = reads.day_status(claims, day)
+    state = status["state"]
+    if state == "open":
+        return None
+    if state == "weekday":
+        return t("book.status.weekday", weekday=weekday_name(day.isoweekday()),
+                 next=f"{weekday_name(status['until_day'].isoweekday())} {fmt_date(status['until_day'])}")
+    if state == "closure":
+        return t_md("book.status.closure", reason=status["reason"], until=fmt_date(status["until_day"]))
+    if state == "too_far":
+        return t("book.status.too_far", opens=fmt_date(status["opens_on"]), days=settings["booking_window_days"])
+    return t("book.status.past")
 
 
 def _tz() -> ZoneInfo:
@@ -48,8 +69,10 @@ def _when(starts: dt.datetime, ends: dt.datetime) -> str:
 
 
 def _book(resource_id: str, name: str, starts: dt.datetime, ends: dt.datetime) -> None:
-    """Book, then rerun the whole page (the week below changes too) with the news on top."""
-    done = run_action(lambda: bookings.book(claims, resource_id, starts, ends, member_id))
+    """Book, then rerun the whole page (the week below changes too) with the news on top. A desk
+    taken since the page showed it free was "just taken"; taken before, "already taken"."""
+    looked_at = st.session_state.get("book_looked_at")
+    done = run_action(lambda: bookings.book(claims, resource_id, starts, ends, member_id, looked_at))
     if done:
         set_flash("book", t_md("book.booked", resource=name,
                             when=_when(starts.astimezone(_tz()), ends.astimezone(_tz()))))
@@ -60,6 +83,8 @@ def _book(resource_id: str, name: str, starts: dt.datetime, ends: dt.datetime) -
 def desk_picker() -> None:
     """The grid and the floor plan rerun alone when someone picks: the page around them does not."""
     grid = reads.day_grid(claims, day, "desk")
+    # the grid may be 20 s old (cached): what the person saw was true from then on
+    st.session_state["book_looked_at"] = clock.now() - dt.timedelta(seconds=20)
     slot = st.segmented_control(t("book.slot"), list(bookings.SLOTS), format_func=slot_names.get,
                                 default="day", key="book_slot") or "day"
     free = bookings.free_resources(grid, slot)
@@ -67,8 +92,9 @@ def desk_picker() -> None:
     with by_plan:
         st.caption(t("book.floor_plan_help"))
         desks = floorplan.slot_states(grid, slot)
-        event = st.vega_lite_chart(floorplan.floor_plan_spec(desks, states), on_select="rerun",
-                                   selection_mode=floorplan.SELECTION, key="book_plan", width="stretch")
+        spec = floorplan.floor_plan_spec(desks, states)
+        event = st.vega_lite_chart(spec, on_select="rerun", selection_mode=floorplan.SELECTION, key="book_plan",
+                                   width="stretch", height=spec["height"])
         picked = (event or {}).get("selection", {}).get(floorplan.SELECTION) or []
         if picked:
             st.session_state["book_resource"] = picked[0].get("resource_id")
@@ -79,7 +105,7 @@ def desk_picker() -> None:
                                           "am": slot_names["am"], "pm": slot_names["pm"]})
             ui.table(st, table.replace(states), hide_index=True, width="stretch")
     if free.empty:
-        st.info(t("book.nothing_free"))
+        st.info(t("book.everything_taken"))
         return
     names = dict(zip(free.resource_id, free.resource_name + " · " + free.zone_name, strict=True))
     if st.session_state.get("book_resource") not in names:
@@ -95,6 +121,12 @@ def desk_picker() -> None:
         # options are the labels themselves: a format_func would be run again outside this session
         weekdays = {weekday_name(d): d for d in settings["open_days"]}
         default_wd = weekday_name(day.isoweekday())
+        # a new day chosen above: its weekday and month, not those kept from the day shown first
+        # (after moving to Tuesday 8/12 it booked four Wednesdays)
+        if st.session_state.get("book_rep_for") != day:
+            st.session_state["book_rep_for"] = day
+            st.session_state.pop("book_rep_wd", None)
+            st.session_state.pop("book_rep_until", None)
         label = ui.select(rc[0], t("book.repeat_weekday"), list(weekdays), key="book_rep_wd",
                                 index=list(weekdays).index(default_wd) if default_wd in weekdays else 0)
         weekday = weekdays[label]
@@ -139,7 +171,10 @@ def room_picker() -> None:
         _book(room, names[room], start, end)
 
 
-if kind == "desk":
+closed_sentence = _day_closed_sentence()
+if closed_sentence:
+    st.info(closed_sentence, icon=":material/event_busy:")
+elif kind == "desk":
     desk_picker()
 else:
     room_picker()

@@ -16,7 +16,7 @@ from lib.core import clock
 from lib.core.i18n import fmt_datetime, fmt_time, t
 from lib.events import door
 from lib.space import space
-from lib.web import session
+from lib.web import session, ui
 from lib.web.ui import md, refusal, t_md
 
 person = session.require_page(__file__)
@@ -35,7 +35,7 @@ st.html("""<style>
 st.title(t("door.title"))
 top = st.columns([2, 5])
 today = clock.space_today(tz_name)
-day = top[0].date_input(t("door.day"), value=today, format="DD/MM/YYYY", key="door_day")
+day = ui.date(top[0], t("door.day"), value=today, format="DD/MM/YYYY", key="door_day")
 day_events = door.day_events(claims, day)
 if day_events.empty:
     st.info(t("door.none"), icon=":material/event_busy:")
@@ -45,7 +45,7 @@ labels = {row.event_id: f"{fmt_time(row.starts_at.astimezone(ZoneInfo(tz_name)))
           for row in day_events.itertuples()}
 ids = list(labels)
 open_now = [i for i, is_open in zip(day_events.event_id, day_events.door_open, strict=True) if is_open]
-event_id = top[1].selectbox(t("door.event"), ids, index=ids.index(open_now[0]) if open_now else 0,
+event_id = ui.select(top[1], t("door.event"), ids, index=ids.index(open_now[0]) if open_now else 0,
                             format_func=labels.get, placeholder=t("app.choose"), key=f"door_event_{day}")
 event = day_events.set_index("event_id").loc[event_id]
 door_open = bool(event.door_open)

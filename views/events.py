@@ -12,7 +12,7 @@ from lib.core import clock
 from lib.core.i18n import current_language, fmt_date, fmt_time, t, weekday_name
 from lib.events import browse, events
 from lib.space import space
-from lib.web import reads, session
+from lib.web import reads, session, ui
 from lib.web.flash import set_flash, show_flash
 from lib.web.ui import md, page_index, pager, run_action, t_md
 
@@ -132,11 +132,11 @@ with upcoming_tab:
         filters = st.columns([2, 2, 3, 2], vertical_alignment="bottom")
         # labels made here, once: a format_func calling t() would be called again outside this run
         kinds = {"": t("events.filter.kind_any"), **{k: t(f"events.kind.{k}") for k in events.KINDS}}
-        kind = filters[0].selectbox(t("events.filter.kind"), list(kinds), key=f"events_kind_{lang}",
+        kind = ui.select(filters[0], t("events.filter.kind"), list(kinds), key=f"events_kind_{lang}",
                                     placeholder=t("app.choose"), format_func=kinds.get)
         month_names = {"": t("events.filter.month_any"),
                        **{m.isoformat(): fmt_date(m, "MMMM y", lang).capitalize() for m in browse.months(coming, tz)}}
-        month_key = filters[1].selectbox(t("events.filter.month"), list(month_names), key=f"events_month_{lang}",
+        month_key = ui.select(filters[1], t("events.filter.month"), list(month_names), key=f"events_month_{lang}",
                                          placeholder=t("app.choose"), format_func=month_names.get)
         month = dt.date.fromisoformat(month_key) if month_key else None
         search = filters[2].text_input(t("events.filter.search"), key="events_search", max_chars=100, type="search",

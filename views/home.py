@@ -13,7 +13,7 @@ from lib.core import db
 from lib.core.i18n import fmt_number, fmt_time, t
 from lib.directory import members
 from lib.space import space
-from lib.web import navigation, session
+from lib.web import navigation, reads, session
 from lib.web.flash import set_flash, show_flash
 from lib.web.ui import md, run_action, t_md
 
@@ -36,6 +36,11 @@ def _check_in_block() -> None:
     tz = ZoneInfo(settings["time_zone"])
     mine = bookings.today_bookings(claims, person.member_id)
     show_flash("home")
+    # a closure on one of the person's coming bookings: said here too, not only on My bookings
+    coming = reads.my_bookings(claims, person.member_id, True)
+    if coming.closure_reason.notna().any():
+        st.warning(t("mybookings.closure_home"), icon=":material/event_busy:")
+        st.page_link("views/my_bookings.py", label=t("mybookings.title"), icon=":material/event_busy:")
     if not mine:
         cols = st.columns([3, 1], vertical_alignment="center")
         cols[0].caption(t("checkin.none_today"))

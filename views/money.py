@@ -14,7 +14,7 @@ from lib.core import clock
 from lib.core.errors import UserError
 from lib.core.i18n import current_language, fmt_date, t
 from lib.money import money, receipts
-from lib.web import reads, session
+from lib.web import reads, session, ui
 from lib.web.flash import set_flash, show_flash
 from lib.web.ui import member_picker, run_action, send_outbox_after, show_outbox_report, t_md
 
@@ -38,8 +38,8 @@ date_format = "DD/MM/YYYY" if lang == "fr" else "YYYY/MM/DD"
 
 def _period(key: str) -> tuple[dt.date, dt.date]:
     cols = st.columns(2)
-    first = cols[0].date_input(t("money.from"), value=today.replace(day=1), format=date_format, key=f"{key}_from")
-    last = cols[1].date_input(t("money.to"), value=today, format=date_format, key=f"{key}_to")
+    first = ui.date(cols[0], t("money.from"), value=today.replace(day=1), format=date_format, key=f"{key}_from")
+    last = ui.date(cols[1], t("money.to"), value=today, format=date_format, key=f"{key}_to")
     return first, last
 
 
@@ -61,7 +61,7 @@ def _totals() -> None:
     st.markdown(t("money.total_income", amount=money.money(received - refunds, lang), n=count,
                   refunds=money.money(refunds, lang)))
     if rows:
-        st.dataframe(pd.DataFrame({
+        ui.table(st, pd.DataFrame({
             t("money.col.kind"): [t(f"money.kind.{r['kind']}") for r in rows],
             t("money.col.plan"): [(r["plan_name_fr"] if lang == "fr" else r["plan_name_en"]) or "" for r in rows],
             t("money.col.method"): [t(f"money.method.{r['method']}") for r in rows],
@@ -85,9 +85,9 @@ with sell_tab:
     offers = {"adhesion": t("money.sell_adhesion", fee=money.money(settings["adhesion_fee_cents"], lang)),
               **{str(p["id"]): f"{money.plan_name(p, lang)} — {money.money(p['price_cents'], lang)}"
                  f" ({money.plan_gives(p, lang)})" for p in cards}}
-    what = st.selectbox(t("money.sell_what"), list(offers), format_func=offers.get, index=None,
+    what = ui.select(st, t("money.sell_what"), list(offers), format_func=offers.get, index=None,
                         placeholder=t("app.choose"), key="sell_what")
-    method = st.selectbox(t("money.method"), methods, format_func=_method, index=None,
+    method = ui.select(st, t("money.method"), methods, format_func=_method, index=None,
                           placeholder=t("app.choose"), key="sell_method")
     reference = st.text_input(t("money.reference"), max_chars=100, key="sell_ref")
     if member_id and what and method:
@@ -121,7 +121,7 @@ with pay_tab:
     payer_name = "" if payer_id else st.text_input(t("money.payer_name"), max_chars=200, key="pay_name")
     cols = st.columns(2)
     amount_text = cols[0].text_input(t("money.amount"), max_chars=20, key="pay_amount")
-    pay_method = cols[1].selectbox(t("money.method"), methods, format_func=_method,
+    pay_method = ui.select(cols[1], t("money.method"), methods, format_func=_method,
                                    index=None, placeholder=t("app.choose"), key="pay_method")
     label = st.text_input(t("money.label"), max_chars=200, key="pay_label")
     pay_ref = st.text_input(t("money.reference"), max_chars=100, key="pay_ref")
@@ -170,7 +170,7 @@ with list_tab:
     if not rows:
         st.info(t("money.none"))
     else:
-        st.dataframe(pd.DataFrame({
+        ui.table(st, pd.DataFrame({
             t("money.col.receipt"): [money.receipt_label(r) for r in rows],
             t("money.col.date"): [fmt_date(r["paid_at"].astimezone(ZoneInfo(tz)).date(), "medium", lang) for r in rows],
             t("money.col.payer"): [r["payer"] or "" for r in rows],
@@ -180,7 +180,7 @@ with list_tab:
         }), hide_index=True, width="stretch")
         labels = {str(r["id"]): f"{money.receipt_label(r)} · {r['payer'] or ''} · {money.money(r['amount_cents'], lang)}"
                   for r in rows}
-        picked = st.selectbox(t("money.pick_payment"), list(labels), format_func=labels.get, index=None,
+        picked = ui.select(st, t("money.pick_payment"), list(labels), format_func=labels.get, index=None,
                               placeholder=t("app.choose"), key="list_pick")
         row = next((r for r in rows if str(r["id"]) == picked), None)
         if row:
@@ -189,7 +189,7 @@ with list_tab:
                 cols = st.columns(2)
                 back_text = cols[0].text_input(t("money.refund_amount"), max_chars=20, key="refund_amount",
                                                placeholder=money.money(row["refundable_cents"], lang))
-                back_method = cols[1].selectbox(t("money.method"), methods, format_func=_method,
+                back_method = ui.select(cols[1], t("money.method"), methods, format_func=_method,
                                                 index=None, placeholder=t("app.choose"), key="refund_method")
                 sure = st.checkbox(t("money.confirm_refund"), key="refund_sure")
                 if st.button(t("money.refund_button"), disabled=not (sure and back_text.strip() and back_method),
@@ -207,14 +207,14 @@ with due_tab:
     if not due:
         st.info(t("money.due_none"))
     else:
-        st.dataframe(pd.DataFrame({
+        ui.table(st, pd.DataFrame({
             t("money.member"): [f"{d['full_name']} <{d['email']}>" for d in due],
             t("money.col.ends"): [fmt_date(d["ends_on"], "medium", lang) if d["ends_on"] else t("money.due_never")
                                   for d in due],
             t("money.due_reminded"): [bool(d["reminded"]) for d in due],
         }), hide_index=True, width="stretch")
         names = {str(d["member_id"]): f"{d['full_name']} <{d['email']}>" for d in due if not d["reminded"]}
-        whom = st.multiselect(t("money.remind_pick"), list(names), format_func=names.get, placeholder=t("app.choose"),
+        whom = ui.multi(st, t("money.remind_pick"), list(names), format_func=names.get, placeholder=t("app.choose"),
                               key="due_whom")
         if whom:
             sure = st.checkbox(t("money.confirm_remind", n=len(whom)), key="due_sure")

@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib.core.i18n import current_language, fmt_date, t
 from lib.money import money, receipts
-from lib.web import reads, session
+from lib.web import reads, session, ui
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -44,7 +44,7 @@ else:
 carnets = reads.money_carnets(claims, None)
 if carnets:
     st.subheader(t("mymoney.carnets"), anchor=False)
-    st.dataframe(pd.DataFrame({
+    ui.table(st, pd.DataFrame({
         t("plans.plan"): [c["name_fr"] if lang == "fr" else c["name_en"] for c in carnets],
         t("mymoney.col.days"): [money.days_text(c["days"], lang) for c in carnets],
         t("mymoney.col.left"): [money.days_text(c["days_left"], lang) for c in carnets],
@@ -55,14 +55,14 @@ tz = ZoneInfo(reads.money_settings(claims)["time_zone"])
 payments = reads.money_member_payments(claims, person.member_id) if person.member_id else []
 if payments:
     st.subheader(t("mymoney.payments"), anchor=False)
-    st.dataframe(pd.DataFrame({
+    ui.table(st, pd.DataFrame({
         t("money.col.receipt"): [money.receipt_label(r) for r in payments],
         t("money.col.date"): [fmt_date(r["paid_at"].astimezone(tz).date(), "medium", lang) for r in payments],
         t("money.col.what"): [money.what_for(r, lang) for r in payments],
         t("money.col.amount"): [money.money(r["amount_cents"], lang) for r in payments],
     }), hide_index=True, width="stretch")
     labels = {str(r["id"]): f"{money.receipt_label(r)} · {money.money(r['amount_cents'], lang)}" for r in payments}
-    picked = st.selectbox(t("money.pick_payment"), list(labels), format_func=labels.get, key="my_receipt",
+    picked = ui.select(st, t("money.pick_payment"), list(labels), format_func=labels.get, key="my_receipt",
                           placeholder=t("app.choose"))
     row = next(r for r in payments if str(r["id"]) == picked)
     st.download_button(t("money.receipt_button"), lambda pid=picked: receipts.receipt_pdf(claims, pid),
@@ -71,7 +71,7 @@ if payments:
 
 st.subheader(t("mymoney.prices"), anchor=False)
 plans = [p for p in reads.money_plans(claims) if p["active"]]
-st.dataframe(pd.DataFrame({
+ui.table(st, pd.DataFrame({
     t("plans.plan"): [money.plan_name(p, lang) for p in plans],
     t("plans.price"): [money.money(p["price_cents"], lang) for p in plans],
     t("plans.gives"): [money.plan_gives(p, lang) for p in plans],

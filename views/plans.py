@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib.core.i18n import current_language, fmt_datetime, t
 from lib.money import money
-from lib.web import reads, session
+from lib.web import reads, session, ui
 from lib.web.flash import set_flash, show_flash
 from lib.web.ui import run_action
 
@@ -35,7 +35,7 @@ def _euros(cents: int | None) -> str:
     return text.replace(".", ",") if lang == "fr" else text
 
 
-st.dataframe(pd.DataFrame({
+ui.table(st, pd.DataFrame({
     t("plans.plan"): [money.plan_name(p, lang) for p in plans],
     t("plans.billing"): [t(f"money.billing.{p['billing']}") for p in plans],
     t("plans.price"): [money.money(p["price_cents"], lang) for p in plans],
@@ -44,7 +44,7 @@ st.dataframe(pd.DataFrame({
 }), hide_index=True, width="stretch")
 
 labels = {"": t("plans.new"), **{str(p["id"]): f"{money.plan_name(p, lang)} ({p['code']})" for p in plans}}
-chosen = st.selectbox(t("plans.plan"), list(labels), format_func=labels.get, key="plans_pick",
+chosen = ui.select(st, t("plans.plan"), list(labels), format_func=labels.get, key="plans_pick",
                       placeholder=t("app.choose"))
 plan = next((p for p in plans if str(p["id"]) == chosen), None)
 form_key = f"plan_{chosen or 'new'}"
@@ -52,7 +52,7 @@ form_key = f"plan_{chosen or 'new'}"
 with st.form(form_key):
     cols = st.columns(2)
     code = cols[0].text_input(t("plans.code"), value=plan["code"] if plan else "", max_chars=40)
-    billing = cols[1].selectbox(t("plans.billing"), list(money.BILLINGS), format_func=_billing,
+    billing = ui.select(cols[1], t("plans.billing"), list(money.BILLINGS), format_func=_billing,
                                 index=money.BILLINGS.index(plan["billing"]) if plan else 1, placeholder=t("app.choose"))
     name_fr = cols[0].text_input(t("plans.name_fr"), value=plan["name_fr"] if plan else "", max_chars=80)
     name_en = cols[1].text_input(t("plans.name_en"), value=plan["name_en"] if plan else "", max_chars=80)
@@ -81,7 +81,7 @@ if save:
 if plan:
     st.subheader(t("plans.history"), anchor=False)
     history = reads.money_price_history(claims, str(plan["id"]))
-    st.dataframe(pd.DataFrame({
+    ui.table(st, pd.DataFrame({
         t("plans.since"): [fmt_datetime(h["since"], settings["time_zone"], lang) for h in history],
         t("plans.price"): [money.money(h["price_cents"], lang) for h in history],
     }), hide_index=True, width="stretch")

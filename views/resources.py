@@ -192,26 +192,54 @@ with closure_tab:
                     st.rerun()
 
 with link_tab:
+    # what `python -m lib share-link create` offers (purpose, limits), each link's use, and a
+    # revoke that asks first (people holding the link can no longer use it; it cannot be undone)
     if new := st.session_state.pop("new_link", None):
         st.success(t("links.created"))
-        st.code(f"{_base_address()}/link?t={new}", language=None)
+        st.code(f"{_base_address()}/link?t={new}", language=None, wrap_lines=True)
+    purpose_names = {p: t(f"links.purpose.{p}") for p in share_links.PURPOSES}
     with st.form("link_new"):
         cols = st.columns([3, 2])
-        label = cols[0].text_input(t("links.label"), max_chars=120)
-        expires = ui.date(cols[1], t("links.expires"), value=None, min_value=clock.space_today(space.settings()["time_zone"]), format="DD/MM/YYYY")
+        label = cols[0].text_input(t("links.label"), max_chars=120, key="link_label")
+        expires = ui.date(cols[1], t("links.expires"), value=None, min_value=clock.space_today(space.settings()["time_zone"]),
+                                     format="DD/MM/YYYY", key="link_expires")
+        cols = st.columns(3)
+        purpose = ui.select(cols[0], t("links.purpose"), list(purpose_names), format_func=purpose_names.get,
+                                    key="link_purpose", placeholder=t("links.purpose"))
+        max_day = cols[1].number_input(t("links.max_per_day"), min_value=1, max_value=10000, value=200, step=1,
+                                       key="link_max_day")
+        max_email = cols[2].number_input(t("links.max_per_email"), min_value=1, max_value=50, value=2, step=1,
+                                         key="link_max_email")
         if st.form_submit_button(t("links.create"), type="primary"):
-            token = run_action(lambda: share_links.create(claims, label, share_links.end_of_day(expires)))
+            token = run_action(lambda: share_links.create(claims, label, share_links.end_of_day(expires),
+                                                          int(max_day), int(max_email), purpose))
             if token:
                 st.session_state["new_link"] = token
                 st.rerun()
     links = share_links.list_links(claims)
     for row in links.itertuples():
-        cols = st.columns([4, 2, 2, 1])
-        cols[0].text(row.label)
-        cols[1].caption(t(f"links.state.{row.state}"))
-        cols[2].caption(fmt_date(row.expires_at.date()) if row.expires_at is not None and str(row.expires_at) != "NaT"
-                        else "—")
-        if row.state == "active" and cols[3].button(t("links.revoke"), key=f"revoke_{row.id}"):
-            if run_action(lambda row=row: share_links.revoke(claims, row.id)):
-                set_flash("res", t("links.revoked_ok"))
+        with st.container(border=True):
+            cols = st.columns([4, 3])
+            cols[0].text(row.label)
+            expiry = (fmt_date(row.expires_at.date()) if row.expires_at is not None and str(row.expires_at) != "NaT"
+                      else t("links.never"))
+            cols[0].caption(" · ".join([t(f"links.state.{row.state}"), purpose_names.get(row.purpose, row.purpose),
+                                        expiry]))
+            cols[1].caption(t("links.usage", n=row.bookings, r=row.registrations))
+            cols[1].caption(t("links.limits", day=row.max_per_day, email=row.max_per_email_per_day))
+            if row.state != "active":
+                continue
+            if st.session_state.get("link_revoke") == row.id:
+                st.warning(t_md("links.revoke_confirm", label=row.label), icon=":material/warning:")
+                bar = st.container(horizontal=True, gap="small")
+                if bar.button(t("links.revoke_yes"), key=f"revoke_yes_{row.id}", type="primary"):
+                    if run_action(lambda row=row: share_links.revoke(claims, row.id)):
+                        st.session_state.pop("link_revoke", None)
+                        set_flash("res", t("links.revoked_ok"))
+                        st.rerun()
+                if bar.button(t("links.keep"), key=f"revoke_no_{row.id}"):
+                    st.session_state.pop("link_revoke", None)
+                    st.rerun()
+            elif st.button(t("links.revoke"), key=f"revoke_{row.id}", icon=":material/link_off:"):
+                st.session_state["link_revoke"] = row.id
                 st.rerun()

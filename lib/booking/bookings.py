@@ -69,6 +69,24 @@ def next_open_day(settings: dict[str, Any], after: dt.date | None = None) -> dt.
     return day
 
 
+def day_status(claims: Claims, day: dt.date) -> dict[str, Any]:
+    """Why `day` can or cannot be booked, from the database (`public.day_status`, the same tests
+    as `book_resource`): {state: open|past|too_far|weekday|closure, reason, until_day, opens_on}."""
+    with db.as_user(claims) as conn:
+        return dict(conn.execute("select * from public.day_status(%s)", (day,)).fetchone())
+
+
+def has_free(grid: pd.DataFrame) -> bool:
+    """Whether a day's grid still holds a free slot (a slot not over yet, not taken, not closed)."""
+    return bool((grid["state"] == "free").any()) if not grid.empty else False
+
+
+def default_day(today_grid: pd.DataFrame, settings: dict[str, Any]) -> dt.date:
+    """The day a booking page opens on: today while today still has a free slot (desks free this
+    afternoon at 09:15), otherwise the next opening day. `today_grid` is today's day grid."""
+    return local_today(settings) if has_free(today_grid) else next_open_day(settings)
+
+
 def weekdays_between(first: dt.date, last: dt.date, iso_weekday: int) -> list[dt.date]:
     """Every date with this ISO weekday from `first` to `last` inclusive ("every Tuesday this month")."""
     day = first + dt.timedelta(days=(iso_weekday - first.isoweekday()) % 7)
@@ -157,21 +175,42 @@ def check_in_state(check_in_from: dt.datetime | None, ends: dt.datetime, now: dt
     return "open" if now < ends else "ended"
 
 
+MY_COLUMNS = ["id", "resource_name", "zone_name", "kind", "day", "starts", "ends", "status", "checked_in_at",
+              "check_in_from", "no_show_at", "cancelled_at", "cancel_reason", "closure_reason"]
+
+
 def my_bookings(claims: Claims, member_id: str, upcoming: bool = True, limit: int = 200) -> pd.DataFrame:
-    """The person's bookings, upcoming (soonest first) or past (latest first)."""
+    """The person's bookings, upcoming (soonest first) or past (latest first), cancelled ones
+    included (with why), and the reason of a closure that falls on a live one (its member must
+    hear of it: the team may not have cancelled it yet)."""
     order = "asc" if upcoming else "desc"
     cond = "upper(b.during) > now()" if upcoming else "upper(b.during) <= now()"
     with db.as_user(claims) as conn:
         rows = conn.execute(sql.SQL(
             "select b.id::text as id, r.name as resource_name, z.name as zone_name, r.kind, b.day,"
-            " lower(b.during) as starts, upper(b.during) as ends, b.status, b.checked_in_at, {check_in_from}"
+            " lower(b.during) as starts, upper(b.during) as ends, b.status, b.checked_in_at, {check_in_from},"
+            " b.no_show_at, b.cancelled_at, b.cancel_reason,"
+            " case when b.status <> 'cancelled' then (select c.reason from public.closures c"
+            "   where b.day between c.starts_on and c.ends_on and (c.resource_id is null or c.resource_id = b.resource_id)"
+            "   order by c.resource_id nulls first limit 1) end as closure_reason"
             " from public.bookings b join public.resources r on r.id = b.resource_id"
             " join public.zones z on z.id = r.zone_id"
             " where b.member_id = %s and {cond} order by lower(b.during) {order} limit %s").format(
                 cond=sql.SQL(cond), order=sql.SQL(order), check_in_from=CHECK_IN_FROM),
             (member_id, limit)).fetchall()
-    return pd.DataFrame(rows, columns=["id", "resource_name", "zone_name", "kind", "day", "starts", "ends",
-                                       "status", "checked_in_at", "check_in_from"])
+    return pd.DataFrame(rows, columns=MY_COLUMNS)
+
+
+def outcome(status: str, checked_in_at: Any, no_show_at: Any) -> str:
+    """What became of a past booking, in the words of private.booking_outcomes: 'came',
+    'no_show', 'cancelled', 'pending' (never approved) or 'unchecked' (nobody checked)."""
+    if status == "cancelled":
+        return "cancelled"
+    if checked_in_at is not None and not pd.isna(checked_in_at):
+        return "came"
+    if no_show_at is not None and not pd.isna(no_show_at):
+        return "no_show"
+    return "pending" if status == "pending" else "unchecked"
 
 
 def booking(claims: Claims, booking_id: str) -> dict[str, Any] | None:
@@ -198,14 +237,33 @@ def today_bookings(claims: Claims, member_id: str) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------- writing
 
 def book(claims: Claims, resource_id: str, starts: dt.datetime, ends: dt.datetime,
-         member_id: str | None = None) -> dict[str, Any]:
-    """Book through `book_resource` (one transaction). Raises UserError with the rule's message."""
+         member_id: str | None = None, looked_at: dt.datetime | None = None) -> dict[str, Any]:
+    """Book through `book_resource` (one transaction). Raises UserError with the rule's message;
+    a slot refused as taken that was already held at `looked_at` (when the page showed it, default
+    now) says "already taken", not "just taken"."""
+    looked_at = looked_at or clock.now()
     try:
         with db.as_user(claims) as conn:
             return conn.execute("select * from public.book_resource(%s, %s, %s, %s)",
                                 (resource_id, starts, ends, member_id)).fetchone()
     except psycopg.Error as exc:
-        raise from_db_error(exc) from exc
+        err = from_db_error(exc)
+        raise _taken_when(claims, err, resource_id, starts, ends, looked_at) from exc
+
+
+def _taken_when(claims: Claims, err: UserError, resource_id: str, starts: dt.datetime, ends: dt.datetime,
+                looked_at: dt.datetime, conn: psycopg.Connection | None = None) -> UserError:
+    """`err`, or "already taken" for a "taken" refusal whose booking predates `looked_at`."""
+    if err.key not in ("booking.taken", "db.bookings_no_overlap"):
+        return err
+    query = "select public.slot_taken_before(%s, %s, %s, %s) as before"
+    params = (resource_id, starts, ends, looked_at)
+    if conn is not None:
+        before = conn.execute(query, params).fetchone()["before"]
+    else:
+        with db.as_user(claims) as fresh:
+            before = fresh.execute(query, params).fetchone()["before"]
+    return UserError("booking.taken_earlier") if before else err
 
 
 @dataclass
@@ -222,6 +280,8 @@ def book_many(claims: Claims, resource_id: str, days: list[dt.date], slot: str, 
     """Book the same desk and slot on several days as one action: one transaction, a savepoint a
     day, so each day that can be booked is, and each that cannot says why."""
     outcomes: list[DayOutcome] = []
+    # nobody looked at these days: a desk held before the click was "already taken", not "just"
+    looked_at = clock.now()
     with db.as_user(claims) as conn:
         for day in days:
             starts, ends = slot_range(day, slot, settings)
@@ -231,7 +291,7 @@ def book_many(claims: Claims, resource_id: str, days: list[dt.date], slot: str, 
                                        (resource_id, starts, ends, member_id)).fetchone()
                 outcomes.append(DayOutcome(day, True, booking_id=row["id"]))
             except psycopg.Error as exc:
-                err = from_db_error(exc)
+                err = _taken_when(claims, from_db_error(exc), resource_id, starts, ends, looked_at, conn)
                 outcomes.append(DayOutcome(day, False, err.key, err.params))
     return outcomes
 

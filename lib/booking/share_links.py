@@ -74,12 +74,15 @@ def end_of_day(day: dt.date | None) -> dt.datetime | None:
     return dt.datetime.combine(day, dt.time(23, 59, 59), ZoneInfo(the_space.settings()["time_zone"]))
 
 
+PURPOSES = ("booking", "events", "all")
+
+
 def create(who: db.Actor, label: str, expires_at: dt.datetime | None = None, max_per_day: int = 200,
-           max_per_email_per_day: int = 2) -> str:
+           max_per_email_per_day: int = 2, purpose: str = "booking") -> str:
     """Create a link as `who` (an admin, or db.OWNER from the command line) and return its token
-    (shown once)."""
-    query = "select public.create_share_link(%s, %s, %s, %s) as token"
-    params = (label, expires_at, max_per_day, max_per_email_per_day)
+    (shown once). `purpose`: what it opens, desk booking, events or both (`PURPOSES`)."""
+    query = "select public.create_share_link(%s, %s, %s, %s, %s) as token"
+    params = (label, expires_at, max_per_day, max_per_email_per_day, purpose)
     try:
         with db.acting_as(who) as conn:
             return conn.execute(query, params).fetchone()["token"]
@@ -93,12 +96,14 @@ def list_links(who: db.Actor) -> pd.DataFrame:
              " l.max_per_email_per_day, l.created_at,"
              " case when l.revoked_at is not null then 'revoked' when l.expires_at <= now() then 'expired'"
              " else 'active' end as state,"
-             " (select count(*) from public.bookings b where b.share_link_id = l.id) as bookings"
+             " (select count(*) from public.bookings b where b.share_link_id = l.id) as bookings,"
+             " (select count(*) from public.registrations r where r.share_link_id = l.id) as registrations"
              " from public.share_links l order by l.created_at desc")
     with db.acting_as(who) as conn:
         rows = conn.execute(query).fetchall()
     return pd.DataFrame(rows, columns=["id", "label", "purpose", "expires_at", "revoked_at", "max_per_day",
-                                       "max_per_email_per_day", "created_at", "state", "bookings"])
+                                       "max_per_email_per_day", "created_at", "state", "bookings",
+                                       "registrations"])
 
 
 def revoke(who: db.Actor, link_id: str) -> dict[str, Any]:

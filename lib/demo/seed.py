@@ -128,7 +128,10 @@ def seed_demo(conn: psycopg.Connection, scale: str = "small", force: bool = Fals
         raise SeedRefused("this database holds real members; add --force to replace everything with demo data")
     if holds_demo_data(conn) and not force:
         return SeedReport(skipped=True)
-    wipe(conn)
+    if force:  # only an explicit --force replaces what is there
+        wipe(conn)
+    # Without it, demo data goes in beside whatever exists (a shared link made with the command
+    # line before the first page was opened, a zone typed in): loading demo data deletes nothing.
     rng = random.Random(SEED)
     report = SeedReport(notes=[])
     conn.execute(
@@ -136,10 +139,10 @@ def seed_demo(conn: psycopg.Connection, scale: str = "small", force: bool = Fals
 
     plan_ids: dict[str, str] = {}
     for code, fr, en, days, price, billing in PLANS:
-        row = conn.execute(
+        conn.execute(
             "insert into public.plans (code, name_fr, name_en, days_per_month, price_cents, billing)"
-            " values (%s, %s, %s, %s, %s, %s) returning id", (code, fr, en, days, price, billing)).fetchone()
-        plan_ids[code] = row["id"]
+            " values (%s, %s, %s, %s, %s, %s) on conflict (code) do nothing", (code, fr, en, days, price, billing))
+        plan_ids[code] = conn.execute("select id from public.plans where code = %s", (code,)).fetchone()["id"]
 
     _seed_space(conn, rng, scale, report)
     _seed_members(conn, rng, scale, plan_ids, report)
@@ -156,8 +159,10 @@ def _seed_space(conn: psycopg.Connection, rng: random.Random, scale: str, report
         zones = [(f"Plateau {i + 1}", i // 3, 21) for i in range(10)]
     rows = []
     for order, (name, floor, desks) in enumerate(zones):
+        # a zone of the same name kept (demo data goes in beside what exists)
         zone_id = conn.execute(
-            "insert into public.zones (name, floor, sort_order) values (%s, %s, %s) returning id",
+            "insert into public.zones (name, floor, sort_order) values (%s, %s, %s)"
+            " on conflict (name) do update set name = excluded.name returning id",
             (name, floor, order)).fetchone()["id"]
         per_row = 5 if desks <= 10 else 7
         for i in range(desks):

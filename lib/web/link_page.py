@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from lib.booking import bookings, share_links
+from lib.booking import bookings, floorplan, share_links
 from lib.core import caches
 from lib.core.errors import UserError, user_message
 from lib.core.i18n import LANGUAGES, current_language, fmt_date, fmt_time, plural, t, weekday_name
@@ -49,6 +49,25 @@ def _asset(name: str) -> str:
 BOOKER = st.components.v2.component("cantine_link_booker", html=None, css=_asset("link_booker.css"),
                                     js=_asset("link_booker.js"))
 BOOKER_KEY = "link_booker"
+# The manage link with a copy button that is always there (st.code shows its own only on hover,
+# which a phone has not) and an address that wraps at 390 px instead of running off the screen.
+COPIER = st.components.v2.component(
+    "cantine_copy_link", html=None,
+    css=(".copy{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;font-family:inherit}"
+         ".copy code{flex:1 1 14rem;min-width:0;overflow-wrap:anywhere;word-break:break-all;padding:.4rem .5rem;"
+         "border-radius:.4rem;background:rgba(128,128,128,.12);font-size:.85rem}"
+         ".copy button{flex:0 0 auto;padding:.45rem .9rem;border-radius:.5rem;border:1px solid rgba(128,128,128,.5);"
+         "background:transparent;color:inherit;font:inherit;cursor:pointer}\n"),
+    js=("function decode(r){if(r instanceof ArrayBuffer||ArrayBuffer.isView(r))return JSON.parse(new TextDecoder()"
+        ".decode(r));return typeof r==='string'?JSON.parse(r):r}\n"  # newlines: Streamlit reads it as code
+        "export default function(c){const d=decode(c.data);let root=c.parentElement.querySelector('.copy');"
+        "if(!root){root=document.createElement('div');root.className='copy';c.parentElement.append(root)}"
+        "const code=document.createElement('code');code.textContent=d.url;"
+        "const b=document.createElement('button');b.type='button';b.textContent=d.label;"
+        "b.addEventListener('click',async()=>{try{await navigator.clipboard.writeText(d.url)}catch(e){"
+        "const a=document.createElement('textarea');a.value=d.url;document.body.append(a);a.select();"
+        "document.execCommand('copy');a.remove()}b.textContent=d.copied});"
+        "root.replaceChildren(code,b)}"))
 # One character per half-day and desk in `states` (see link_booker.js).
 _STATE_CHAR = {"free": "f", "taken": "t", "mine": "t", "closed": "c", "past": "p"}
 
@@ -126,10 +145,35 @@ def forget_windows() -> None:
         _window_cache.clear()
 
 
+_plan_cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
+
+
+def plan_spec(token: str, lang: str) -> dict[str, Any]:
+    """Where each desk is (zones named, no one's bookings), for the page's desk map: the same for
+    every visitor of the link, rebuilt every five minutes (desks move rarely)."""
+    key = (token, lang)
+    hit = _plan_cache.get(key)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    space = share_links.space(token)
+    grid = bookings.link_day_grid(token, bookings.local_today(space), "desk")
+    desks = grid.drop_duplicates("resource_id").assign(state="desk")
+    spec = floorplan.floor_plan_spec(desks, {"desk": t("linkform.desk", lang)})
+    spec.pop("params", None)  # a map to read, not to click: the form below picks the desk
+    for layer in spec.get("layer", []):
+        layer.pop("params", None)
+        layer.get("encoding", {}).pop("opacity", None)
+    if len(_plan_cache) >= 200:
+        _plan_cache.clear()
+    _plan_cache[key] = (time.monotonic() + 300, spec)
+    return spec
+
+
 @caches.register
 def forget_all() -> None:
     """Drop the windows and what each link serves (tests start from nothing)."""
     forget_windows()
+    _plan_cache.clear()
     with _serves_lock:
         _serves_cache.clear()
 
@@ -151,7 +195,8 @@ def booking_window(token: str, lang: str) -> dict[str, Any]:
                                        for desk in desks for half in ("am", "pm"))
               for day in days}
     bookable = [d for d in days if "f" in states[d.isoformat()]]
-    default = next((d for d in bookable if d > today), bookable[0] if bookable else None)  # most book tomorrow
+    # today while today still has a free half-day (09:15, desks free this afternoon), else the next
+    default = bookable[0] if bookable else None
     other = next(code for code in LANGUAGES if code != lang)
     return {
         "days": [[d.isoformat(), f"{weekday_name(d.isoweekday(), lang)} {fmt_date(d, 'long', lang)}"] for d in days],
@@ -233,6 +278,13 @@ def _on_lang() -> None:
     chosen = (st.session_state.get(BOOKER_KEY) or {}).get("lang")
     if chosen in LANGUAGES:
         st.session_state["lang"] = chosen
+        st.query_params["lang"] = chosen  # in the address: a reload keeps the language chosen
+
+
+def copy_link(address: str, key: str) -> None:
+    """The address in full (wrapping on a phone) with a copy button always shown."""
+    COPIER(data=json.dumps({"url": address, "label": t("linkpage.copy"), "copied": t("linkpage.copied")},
+                           ensure_ascii=False).encode(), key=key)
 
 
 # --------------------------------------------------------------------------- page
@@ -258,10 +310,36 @@ def _manage_page(manage: str) -> None:
         st.markdown(f"**{_when(found['starts'], found['ends'], tz)}**")
         st.text(f"{found['resource_name']} · {found['zone_name']} · {found['full_name']}")
         st.caption(t(f"mybookings.status.{found['status']}"))
-    if found["status"] != "cancelled" and st.button(t("linkpage.cancel"), key="link_cancel"):
-        if run_action(lambda: share_links.cancel(manage)):
-            set_flash("link", t("linkpage.cancelled"))
+    if found["status"] == "pending":  # waiting for the team: said as such, not as booked
+        st.info(t("linkpage.pending"), icon=":material/hourglass_top:")
+    if found["status"] == "cancelled":
+        _book_again()
+    elif st.session_state.get("_link_confirm") == manage:  # cancelling asks first: it cannot be undone
+        st.warning(t("mybookings.cancel_confirm"), icon=":material/warning:")
+        bar = st.container(horizontal=True, gap="small")
+        if bar.button(t("mybookings.cancel_yes"), key="link_cancel_yes", type="primary", icon=":material/delete:"):
+            if run_action(lambda: share_links.cancel(manage)):
+                st.session_state.pop("_link_confirm", None)
+                set_flash("link", t("linkpage.cancelled"))
+                st.rerun()
+        if bar.button(t("mybookings.cancel_keep"), key="link_cancel_no"):
+            st.session_state.pop("_link_confirm", None)
             st.rerun()
+    elif st.button(t("linkpage.cancel"), key="link_cancel"):
+        st.session_state["_link_confirm"] = manage
+        st.rerun()
+
+
+def _book_again() -> None:
+    """After cancelling, not a dead end: back to the booking form of the link this browser came
+    through (kept in the session), else how to get there (only a hash of a link is stored, so
+    the manage token cannot lead back to it) and the sign-in page for members."""
+    link = st.session_state.get("_link_token")
+    if link:
+        st.link_button(t("linkform.again"), f"{page_address()}?t={link}", icon=":material/add:", type="primary")
+        return
+    st.caption(t("linkpage.book_again_help"))
+    st.link_button(t("linkform.again"), page_address().rsplit("/link", 1)[0] or "/", icon=":material/add:")
 
 
 def _done(done: dict[str, Any]) -> None:
@@ -302,8 +380,12 @@ def _proof_page(proof: str) -> None:
     tz = ZoneInfo(detail["time_zone"])
     starts, ends = dt.datetime.fromisoformat(detail["starts"]), dt.datetime.fromisoformat(detail["ends"])
     if proved["kind"] == "booking":
-        key = "proof.pending" if proved["outcome"] == "pending" else "proof.booked"
-        st.success(t_md(key, resource=detail["resource"], when=_when(starts, ends, tz)), icon=":material/check_circle:")
+        if proved["outcome"] == "pending":  # the team must approve it: pending, not a green "booked"
+            st.info(t_md("proof.pending", resource=detail["resource"], when=_when(starts, ends, tz)),
+                    icon=":material/hourglass_top:")
+        else:
+            st.success(t_md("proof.booked", resource=detail["resource"], when=_when(starts, ends, tz)),
+                       icon=":material/check_circle:")
         title = t("proof.manage")
     elif proved["outcome"] == "waitlisted":
         st.info(t_md("proof.waitlisted", title=detail["title"]), icon=":material/hourglass_top:")
@@ -315,7 +397,10 @@ def _proof_page(proof: str) -> None:
     st.write(t("proof.manage_intro"))
     address = f"{page_address()}?manage={proved['manage_token']}"
     st.link_button(title, address, icon=":material/open_in_new:", type="primary")
-    st.code(address, language=None, wrap_lines=True)
+    if proved["kind"] == "booking":
+        copy_link(address, "proof_copy")
+    else:  # the event door's page (lib/web/event_link_page.py) keeps its own way for now
+        st.code(address, language=None, wrap_lines=True)
 
 
 def _booking_page(token: str, visit: dict[str, Any]) -> None:
@@ -330,6 +415,8 @@ def _booking_page(token: str, visit: dict[str, Any]) -> None:
         visit["attempt"] = attempt = visit.get("attempt", 0) + 1
         payload = json.dumps({**json.loads(payload), "error": error, "attempt": attempt}).encode()
     BOOKER(data=payload, key=BOOKER_KEY, on_book_change=lambda: _on_book(token), on_lang_change=_on_lang)
+    with st.expander(t("linkpage.plan"), icon=":material/map:"):
+        st.vega_lite_chart(plan_spec(token, current_language()), width="stretch", key="link_plan")
 
 
 def _wants_events(token: str, params: dict[str, str]) -> bool:
@@ -343,6 +430,8 @@ def show(params: dict[str, str] | None = None) -> None:
     "check your e-mail" after a request. `params`: the address's query, when the caller already
     read it."""
     params = st.query_params.to_dict() if params is None else params
+    if params.get("lang") in LANGUAGES:  # the language chosen earlier, kept in the address
+        st.session_state["lang"] = params["lang"]
     manage_token = params.get("manage")
     link_token = params.get("t")
     proof_token = params.get("proof")
@@ -357,6 +446,7 @@ def show(params: dict[str, str] | None = None) -> None:
         st.set_page_config(page_title=t("eventlink.title"))
         event_link_page.show(link_token)
     elif link_token:
+        st.session_state["_link_token"] = link_token  # so a cancelled booking's page can lead back here
         visit = _visit()
         done = visit.get("done")
         if done:

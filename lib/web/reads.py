@@ -84,6 +84,7 @@ member_labels = for_person(_member_labels, 300)
 week_of = for_person(bookings.week_of, 20)
 my_bookings = for_person(bookings.my_bookings, 20)
 staff_day = for_person(bookings.staff_day, 15)
+day_status = for_person(bookings.day_status, 60)
 # events
 upcoming_events = for_person(events.upcoming, 20)
 team_events = for_person(events.team_events, 15)

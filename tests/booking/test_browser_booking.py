@@ -12,6 +12,7 @@ from lib.booking import bookings, share_links
 from lib.core import db
 from lib.demo.seed import DEMO_PASSWORD
 from tests.booking.conftest import proof_secret
+from tests.booking.test_browser_volunteer import type_date
 from tests.browser import browser_page, running_app, screenshot
 from tests.conftest import DEMO
 
@@ -69,6 +70,8 @@ def test_member_books_by_grid_and_by_floor_plan_then_cancels(demo_db):
         _sign_in(page, url, DEMO["member"])
         # a new page load would be a new Streamlit session: move with the menu, as people do
         page.get_by_role("link", name="Réserver", exact=True).first.click()
+        # the page opens on today while today has a free slot: move to the next open day
+        type_date(page, "book_day", day)
         page.locator(".st-key-book_slot").get_by_text("Matin", exact=True).first.click()
         page.get_by_role("tab", name="Grille").click()
         page.locator(".st-key-book_go button").click()
@@ -99,7 +102,9 @@ def test_member_books_by_grid_and_by_floor_plan_then_cancels(demo_db):
         cancel.wait_for()
         assert page.get_by_role("button", name="Annuler").count() >= 2
         cancel.click()
-        cancel.wait_for(state="detached", timeout=30_000)  # the cancelled booking leaves the list
+        confirm = page.locator(f".st-key-cancel_yes_{afternoon} button")  # cancelling asks first
+        confirm.click()
+        confirm.wait_for(state="detached", timeout=30_000)
         screenshot(page, "my-bookings")
     with db.as_owner() as conn:
         live = conn.execute("select count(*) as n from public.bookings b join public.members m on m.id = b.member_id"
@@ -160,6 +165,7 @@ def test_visitor_books_through_a_shared_link_and_cancels(demo_db):
             page.get_by_role("link", name="Gérer ma réservation").click()
         page = popup.value
         page.locator(".st-key-link_cancel button").click()
+        page.locator(".st-key-link_cancel_yes button").click()  # cancelling asks first
         page.get_by_text("annulée", exact=True).first.wait_for()  # the booking's status, shown after the cancel
         screenshot(page, "link-cancelled")
     with db.as_owner() as conn:

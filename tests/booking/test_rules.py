@@ -31,10 +31,15 @@ def test_a_member_books_a_half_day_and_it_shows_as_mine(space):
 def test_taken(space):
     s = space["settings"]
     day = future_day(s)
-    book_slot(ALICE, space["desks"][0], day, "day", s)
-    err = refusal(lambda: book_slot(BOB, space["desks"][0], day, "pm", s))
+    looked_at = clock.now()  # Bob sees the desk free…
+    book_slot(ALICE, space["desks"][0], day, "day", s)  # …and Alice takes it a second later
+    starts, ends = bookings.slot_range(day, "pm", s)
+    err = refusal(lambda: bookings.book(claims(BOB), space["desks"][0], starts, ends, looked_at=looked_at))
     assert err.key == "booking.taken"
     assert "vient d'être pris" in err.message("fr") and "just been taken" in err.message("en")
+    # taken before Bob looked (or without saying when he looked): not "just" taken
+    err = refusal(lambda: book_slot(BOB, space["desks"][0], day, "pm", s))
+    assert err.key == "booking.taken_earlier" and "Déjà réservé" in err.message("fr")
     assert count_bookings() == 1
 
 
@@ -171,7 +176,7 @@ def test_book_several_days_reports_each_day(space):
     book_slot(BOB, space["desks"][0], days[1], "am", s)
     outcomes = bookings.book_many(claims(ALICE), space["desks"][0], days, "am", s)
     assert [o.booked for o in outcomes] == [True, False, True]
-    assert outcomes[1].reason == "booking.taken"
+    assert outcomes[1].reason == "booking.taken_earlier"  # Bob's was there before the click
 
 
 def test_no_direct_writes_to_bookings(space):

@@ -55,7 +55,8 @@ def test_link_page_opens_alone_with_the_whole_window(demo_db):
     assert len(data["desks"]) == desks and data["days"]
     assert all(len(row) == 2 * desks for row in data["states"].values())
     assert data["labels"]["title"] == "Book a desk" and data["labels"]["book"] == "Send the request" and data["other_lang"] == "fr"
-    assert data["default_day"] > clock.now().date().isoformat()  # most people book tomorrow
+    # today while today still has a free desk, else the next day that has one
+    assert data["default_day"] == next(day for day, _ in data["days"] if "f" in data["states"][day])
     french = form_data(link_app("fr", t=token))
     assert french["labels"]["book"] == "Envoyer la demande" and french["labels"]["other_language"] == "English"
 
@@ -69,10 +70,12 @@ def test_visitor_asks_proves_then_cancels_through_manage_link(demo_db):
     at = link_app(proof=proof_secret("visitor@example.net"))
     assert not at.exception and at.title[0].value == "Confirmation"
     assert any("Booked" in s.value for s in at.success)
-    manage = at.code[0].value.split("manage=", 1)[1]
+    (copier,) = [c for c in at.get("bidi_component") if "manage=" in c.proto.bytes.decode()]
+    manage = json.loads(copier.proto.bytes)["url"].split("manage=", 1)[1]  # the address with its copy button
     at = link_app(manage=manage)
     assert at.title[0].value == "Your booking"
     at.button(key="link_cancel").click().run()
+    at.button(key="link_cancel_yes").click().run()  # cancelling asks first
     assert not at.exception
     assert share_links.managed_booking(manage)["status"] == "cancelled"
 

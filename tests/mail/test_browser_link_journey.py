@@ -72,6 +72,7 @@ def test_visitor_asks_proves_from_the_email_is_booked_and_cancels_from_the_email
 
             page.goto(_link_in(confirmation, "manage", url))
             page.locator(".st-key-link_cancel button").click()
+            page.locator(".st-key-link_cancel_yes button").click()  # cancelling asks first
             page.get_by_text("annulée", exact=True).first.wait_for()
             screenshot(page, "link-journey-cancelled")
     finally:

@@ -97,10 +97,11 @@ def test_closure_cancel_without_smtp_says_messages_wait(space, no_smtp):
 
 
 def test_staff_day_cancel_notifies_the_member(space, smtp_server):
-    book(space, ALICE, "am")
+    made = book(space, ALICE, "am")
     at = app_as(HOST, "views/staff_day.py", lang="en")
     at.date_input(key="staff_day").set_value(space["day"]).run()
-    at.button(key="staff_staff.cancel").click().run()
+    at.button(key=f"staff_x_{made['id']}").click().run()  # cancel asks first
+    at.button(key=f"staff_x_yes_{made['id']}").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert "1 person notified by e-mail." in [s.value for s in at.success]
     english, = smtp_server.to(ALICE)
