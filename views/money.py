@@ -77,7 +77,8 @@ if not team:  # the board: totals, never people
 people = reads.member_labels(claims)
 methods = list(money.METHODS)
 sell_tab, pay_tab, list_tab, due_tab, totals_tab = st.tabs(
-    [t("money.tab.sell"), t("money.tab.pay"), t("money.tab.payments"), t("money.tab.due"), t("money.tab.totals")])
+    [t("money.tab.sell"), t("money.tab.pay"), t("money.tab.payments"), t("money.tab.due"), t("money.tab.totals")],
+    key="money_tabs")  # keyed: a rerun after an action stays on its tab
 
 with sell_tab:
     member_id = member_picker(st, t("money.member"), people, key="sell_member")

@@ -30,7 +30,7 @@ def when(row) -> str:
 
 st.title(t("mybookings.title"))
 show_flash("mybookings")
-upcoming_tab, past_tab = st.tabs([t("mybookings.upcoming"), t("mybookings.past")])
+upcoming_tab, past_tab = st.tabs([t("mybookings.upcoming"), t("mybookings.past")], key="mybookings_tabs")
 def _closure_warning(row) -> None:
     """A closure falls on this live booking: its member hears it here before any e-mail."""
     if isinstance(row.closure_reason, str) and row.closure_reason:

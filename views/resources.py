@@ -54,7 +54,8 @@ def _base_address() -> str:
 
 
 res_tab, zone_tab, closure_tab, link_tab = st.tabs(
-    [t("resources.resources"), t("resources.zones"), t("resources.closures"), t("links.title")])
+    [t("resources.resources"), t("resources.zones"), t("resources.closures"), t("links.title")],
+    key="resources_tabs")  # keyed: a rerun after an action stays on its tab
 
 with res_tab:
     original = resources_admin.resources(claims)

@@ -12,6 +12,7 @@ import pytest
 
 from lib.booking import bookings
 from lib.core import clock, db
+from lib.core.i18n import fmt_date
 from tests.booking.conftest import ALICE, BOB, book_slot, count_bookings, future_day, refusal
 from tests.conftest import claims
 
@@ -58,7 +59,7 @@ def test_closed_day(space):
         conn.execute("update public.settings set open_days = %s", (others,))
     err = refusal(lambda: book_slot(ALICE, space["desks"][0], day, "am", s))
     assert err.key == "booking.closed_day"
-    assert day.isoformat() in err.message("fr") and "closed that day" in err.message("en")
+    assert fmt_date(day, "long", "fr") in err.message("fr") and "closed that day" in err.message("en")
 
 
 def test_closure_of_the_space_and_of_one_desk(space):

@@ -52,7 +52,11 @@ def _select(page, key: str, option: str | re.Pattern) -> None:
 def _pick_member(page, key: str, search: str, option: re.Pattern) -> None:
     """`ui.member_picker` on a space of more than 50 members: search, then choose."""
     box = page.locator(f"{_key(key + '_q')} input")
-    box.fill(search)
+    try:
+        box.fill(search)
+    except Exception:
+        screenshot(page, f"money_failed_{key}")
+        raise
     box.press("Enter")
     page.wait_for_timeout(500)
     _select(page, key, option)
@@ -168,7 +172,7 @@ def test_price_sale_cheque_receipt_csv_and_a_card_used_up(demo_db):
             _choose_slot(page, "Après-midi")
             page.locator(_key("book_go") + " button").click()
             try:
-                page.get_by_text(re.compile(r"Votre carnet ne couvre pas cette réservation.*il vous reste 0 jour"))\
+                page.get_by_text(re.compile(r"Votre carnet ne couvre pas cette réservation.*valables ce jour-là : 0\."))\
                     .first.wait_for()
             except Exception:
                 screenshot(page, "money_failed_refusal")

@@ -45,7 +45,7 @@ def test_the_member_sees_their_card_and_the_board_only_totals(money_space):
     at = app_as(ALICE, "views/my_money.py", lang="fr")
     assert not at.exception
     texts = " ".join(e.value for e in at.info)
-    assert "Il vous reste 2 jour(s)" in texts
+    assert "Jours qui vous restent sur votre carnet : 2," in texts
     at = app_as(BOARD, "views/money.py", lang="en")
     assert not at.exception
     assert not at.tabs and "Income:" in " ".join(m.value for m in at.markdown)

@@ -178,6 +178,7 @@ STRINGS = {
     "staff.filter.pending": ("À valider", "To approve"),
     "staff.filter.no_show": ("Absents", "No-shows"),
     "staff.guest": ("invité·e", "guest"),
+    "staff.who": ("Qui", "Who"),
     "staff.check_in": ("Pointer l'arrivée", "Check in"),
     "staff.approve": ("Valider", "Approve"),
     "staff.no_show": ("Marquer absent·e", "Mark no-show"),

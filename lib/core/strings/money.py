@@ -14,10 +14,11 @@ STRINGS = {
                          "Only administrators can change plans and money settings."),
     "money.payments_final": ("Un paiement enregistré ne se modifie ni ne se supprime : enregistrez un remboursement.",
                              "A recorded payment is never changed or deleted: record a refund instead."),
-    "money.carnet_empty": ("Votre carnet ne couvre pas cette réservation ({units} jour) : il vous reste {balance} jour(s) "
-                           "valable(s) ce jour-là. Rechargez un carnet à l'accueil ou choisissez une demi-journée.",
-                           "Your card does not cover this booking ({units} day): you have {balance} day(s) left valid "
-                           "that day. Buy a new card at the desk or choose a half day."),
+    "money.carnet_empty": ("Votre carnet ne couvre pas cette réservation ({units} jour) : jours qui vous restent, "
+                           "valables ce jour-là : {balance}. Rechargez un carnet à l'accueil ou choisissez une "
+                           "demi-journée.",
+                           "Your card does not cover this booking ({units} day): days you have left, valid that day: "
+                           "{balance}. Buy a new card at the desk or choose a half day."),
     "money.adhesion_required": ("Réserver demande une adhésion à jour ce jour-là : adhérez ou renouvelez à l'accueil.",
                                 "Booking needs a valid membership (adhésion) that day: join or renew at the desk."),
     "money.amount_positive": ("Montant : indiquez un montant supérieur à zéro.",
@@ -132,10 +133,11 @@ STRINGS = {
     "money.due_reminded": ("relancé", "reminded"),
     "money.remind_pick": ("Qui relancer", "Whom to remind"),
     "money.remind_button": ("Envoyer un rappel par e-mail", "Send a reminder e-mail"),
-    "money.confirm_remind": ("Je confirme : un e-mail part à {n} personne(s).", "I confirm: an e-mail goes to {n} person(s)."),
-    "money.reminded": ("{n} rappel(s) mis en file d'envoi.", "{n} reminder(s) queued for sending."),
-    "money.total_income": ("Recettes : {amount} ({n} paiement(s)), dont remboursements : {refunds}.",
-                           "Income: {amount} ({n} payment(s)), refunds: {refunds}."),
+    "money.confirm_remind": ("Je confirme : un e-mail part à {n} {n:personne|personnes}.",
+                             "I confirm: an e-mail goes to {n} {n:person|people}."),
+    "money.reminded": ("{n} {n:rappel mis|rappels mis} en file d'envoi.", "{n} {n:reminder|reminders} queued for sending."),
+    "money.total_income": ("Recettes : {amount} ({n} {n:paiement|paiements}), dont remboursements : {refunds}.",
+                           "Income: {amount} ({n} {n:payment|payments}), refunds: {refunds}."),
     "money.col.receipt": ("Reçu", "Receipt"),
     "money.col.date": ("Date", "Date"),
     "money.col.payer": ("Payeur", "Payer"),
@@ -183,8 +185,8 @@ STRINGS = {
     "mymoney.adhesion_lapsed": ("Votre adhésion a pris fin le {date} : renouvelez-la à l'accueil.",
                                 "Your membership ended on {date}: renew it at the desk."),
     "mymoney.adhesion_none": ("Vous n'avez pas encore d'adhésion.", "You have no membership yet."),
-    "mymoney.carnet_left": ("Il vous reste {days} jour(s) sur votre carnet, jusqu'au {date}.",
-                            "You have {days} day(s) left on your card, until {date}."),
+    "mymoney.carnet_left": ("Jours qui vous restent sur votre carnet : {days}, jusqu'au {date}.",
+                            "Days left on your card: {days}, until {date}."),
     "mymoney.carnet_none": ("Aucun jour de carnet en cours.", "No card days left."),
     "mymoney.balance_owed": ("Reste à régler : {amount}.", "Left to pay: {amount}."),
     "mymoney.balance_credit": ("Vous avez un avoir de {amount}.", "You have a credit of {amount}."),
