@@ -84,7 +84,7 @@ def test_admin_imports_a_french_excel_file_then_reimports_the_export(demo_db, tm
         page.get_by_text("4 à créer, 0 à mettre à jour, 0 inchangé, 3 refusés").wait_for()
         page.get_by_text("Encodage cp1252").wait_for()
         screenshot(page, "directory_4_import_dry_run_fr")
-        page.get_by_role("button", name="Importer 4 ligne(s) valide(s)").click()
+        page.get_by_role("button", name="Importer 4 lignes valides").click()
         page.get_by_text("Import terminé").wait_for()
 
         with page.expect_download() as info:
