@@ -185,7 +185,7 @@ STRINGS = {
     "staff.cancel": ("Annuler la réservation", "Cancel booking"),
     "staff.approved": ("Réservation validée.", "Booking approved."),
     "staff.marked": ("Absence enregistrée.", "No-show recorded."),
-    "staff.export": ("Export CSV", "CSV export"),
+    "staff.export": ("Exporter les réservations du jour (CSV)", "Export the day's bookings (CSV)"),
     "staff.export_from": ("Du", "From"),
     "staff.export_to": ("Au", "To"),
     "staff.download": ("Télécharger le CSV", "Download the CSV"),
