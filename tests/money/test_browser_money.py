@@ -36,6 +36,13 @@ def _sign_in(page, url: str, email: str) -> None:
     page.get_by_role("button", name="Se déconnecter").first.wait_for()
 
 
+def _settle(page) -> None:
+    """Let the rerun an input started finish before the next input: on a loaded machine, a choice
+    made while the page reruns can be drawn over by the rerun's older state."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=30_000)
+
+
 def _select(page, key: str, option: str | re.Pattern) -> None:
     """Open the select box with this key and click the option (its text, or a pattern)."""
     box = page.locator(_key(key))
@@ -43,6 +50,7 @@ def _select(page, key: str, option: str | re.Pattern) -> None:
     try:
         box.locator("input").first.click()
         page.get_by_role("option", name=option).first.click()
+        _settle(page)
     except Exception:
         screenshot(page, f"money_failed_{key}")
         (screenshot(page, "money_failed").parent / "money_failed.html").write_text(page.content())
@@ -58,7 +66,7 @@ def _pick_member(page, key: str, search: str, option: re.Pattern) -> None:
         screenshot(page, f"money_failed_{key}")
         raise
     box.press("Enter")
-    page.wait_for_timeout(500)
+    _settle(page)
     _select(page, key, option)
 
 
@@ -140,11 +148,14 @@ def test_price_sale_cheque_receipt_csv_and_a_card_used_up(demo_db):
             _pick_member(page, "pay_member", "member@example", re.compile("member@example.org"))
             page.locator(_key("pay_amount") + " input").fill("15,50")
             page.locator(_key("pay_amount") + " input").press("Enter")
+            _settle(page)
             _select(page, "pay_method", "Chèque")
             page.locator(_key("pay_ref") + " input").fill("0001234")
             page.locator(_key("pay_ref") + " input").press("Enter")
+            _settle(page)
             page.locator(_key("pay_label") + " input").fill("Café de l'année")
             page.locator(_key("pay_label") + " input").press("Enter")
+            _settle(page)
             _confirm_and_click(page, "pay_sure", "pay_go")
             page.get_by_text("Paiement enregistré.").first.wait_for()
             pdf = _download(page, page.locator(_key("pay_receipt") + " button"))
