@@ -89,8 +89,14 @@ def _card(row) -> None:
             cols[1].markdown(f"**{places_left(row.places_left)}**")
         else:
             cols[1].warning(t("events.full_waitlist", n=row.waitlisted), icon=":material/hourglass_top:")
+        closed = row.registration_closes is not None and row.registration_closes <= now
         if under_way:
             cols[1].caption(t("events.under_way"))
+        elif closed and not row.my_status:
+            # past the cut-off the database refuses: say when it closed rather than offer a button
+            closes = row.registration_closes.astimezone(tz)
+            cols[1].caption(t("events.registration_closed_on", day=fmt_date(closes.date(), "long"),
+                              time=fmt_time(closes)))
         elif row.my_status:
             if cols[1].button(t("events.cancel"), key=f"unreg_{row.event_id}", icon=":material/close:"):
                 _cancel(row.my_registration_id)

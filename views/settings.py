@@ -49,6 +49,9 @@ with st.form("settings"):
                                  help=t("settings.stale_help"))
     approval = cols[1].toggle(t("settings.guest_approval_required"), value=bool(current["guest_approval_required"]),
                               help=t("settings.guest_approval_help"))
+    registration_cutoff = st.columns(2)[0].number_input(
+        t("settings.registration_cutoff_minutes"), min_value=0, max_value=10080,
+        value=int(current["registration_cutoff_minutes"]), step=15, help=t("settings.registration_cutoff_help"))
     submitted = st.form_submit_button(t("settings.save"), type="primary")
 
 if submitted:
@@ -56,7 +59,8 @@ if submitted:
               "opens_at": opens, "midday_at": midday, "closes_at": closes,
               "booking_window_days": int(window), "cancellation_cutoff_hours": int(cutoff),
               "release_unclaimed_minutes": int(release), "room_hours_per_day": int(room_hours),
-              "profile_stale_months": int(stale), "guest_approval_required": bool(approval)}
+              "profile_stale_months": int(stale), "guest_approval_required": bool(approval),
+              "registration_cutoff_minutes": int(registration_cutoff)}
     if run_action(lambda: settings_admin.save(person.claims(), values)) is not None:
         st.success(t("settings.saved"))
 

@@ -63,6 +63,14 @@ def upcoming(claims: Claims, limit: int = 100) -> pd.DataFrame:
         # pandas 3 reads text columns as `str`, where None becomes NaN (truthy): pages test for None
         frame[col] = pd.Series([str(v) if v is not None and not (isinstance(v, float) and pd.isna(v)) else None
                                 for v in frame[col]], dtype=object, index=frame.index)
+    # when registration closes (the event's own cut-off, else the space's default), so the page
+    # offers "Register" only while the database would accept it
+    closes = {r["id"]: r["closes"] for r in _user_call(
+        claims, "select e.id::text as id, coalesce(e.registration_closes_at,"
+        " e.starts_at - make_interval(mins => s.registration_cutoff_minutes)) as closes"
+        " from public.events e cross join public.settings s where e.id = any(%s::uuid[])",
+        (list(frame.event_id),))} if len(frame) else {}
+    frame["registration_closes"] = [closes.get(e) for e in frame.event_id]
     return frame
 
 

@@ -17,7 +17,7 @@ from lib.space import space
 
 EDITABLE = ("space_name", "time_zone", "default_language", "open_days", "opens_at", "midday_at", "closes_at",
             "booking_window_days", "cancellation_cutoff_hours", "release_unclaimed_minutes",
-            "guest_approval_required", "room_hours_per_day", "profile_stale_months")
+            "guest_approval_required", "room_hours_per_day", "profile_stale_months", "registration_cutoff_minutes")
 
 
 def demo_autoseed() -> bool:
@@ -67,6 +67,9 @@ def validate(values: dict[str, Any]) -> dict[str, Any]:
     if "profile_stale_months" in clean and not (isinstance(clean["profile_stale_months"], int)
                                                 and 1 <= clean["profile_stale_months"] <= 120):
         raise UserError("settings.bad_stale_months")
+    if "registration_cutoff_minutes" in clean and not (isinstance(clean["registration_cutoff_minutes"], int)
+                                                       and 0 <= clean["registration_cutoff_minutes"] <= 10080):
+        raise UserError("db.settings_registration_cutoff")
     if "guest_approval_required" in clean:
         clean["guest_approval_required"] = bool(clean["guest_approval_required"])
     if not isinstance(cutoff, int) or not 0 <= cutoff <= 168:

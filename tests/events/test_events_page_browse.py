@@ -84,3 +84,24 @@ def test_one_event_as_a_calendar_file_that_icalendar_reads(programme):
     at = app_as(DEMO["member"], "views/events.py", lang="fr")
     at.text_input(key="events_search").input("Décoration").run()
     assert [b.key for b in at.get("download_button")] == [f"ics_{workshop}"]
+
+
+def test_past_its_cut_off_an_event_offers_no_register_button_and_says_when_it_closed(demo_db):
+    """The database refuses registering after the cut-off (issue #14): the page says so instead
+    of offering a button that can only be refused. An event without its own cut-off follows the
+    space's default."""
+    starts = clock.now() + dt.timedelta(days=2)
+    with db.as_owner() as conn:
+        closed, open_ = (conn.execute(
+            "insert into public.events (title, starts_at, ends_at, capacity, status, registration_closes_at)"
+            " values (%s, %s, %s, 20, 'published', %s) returning id::text",
+            (title, starts, starts + dt.timedelta(hours=2), closes)).fetchone()["id"]
+            for title, closes in (("Closed early", clock.now() - dt.timedelta(hours=1)), ("Still open", None)))
+    at = app_as(DEMO["member"], "views/events.py", lang="en")
+    at.text_input(key=next(w.key for w in at.text_input if w.key and w.key.startswith("events_search"))) \
+        .input("Closed early").run()
+    assert closed not in _cards(at)
+    assert any("Registration closed on" in c.value for c in at.caption), [c.value for c in at.caption]
+    at.text_input(key=next(w.key for w in at.text_input if w.key and w.key.startswith("events_search"))) \
+        .input("Still open").run()
+    assert open_ in _cards(at)

@@ -129,3 +129,40 @@ def test_a_release_delay_out_of_range_is_refused_by_name(demo_db):
     with pytest.raises(UserError) as refused:
         settings_admin.validate(values)
     assert refused.value.key == "settings.bad_release"
+
+
+def test_the_event_registration_cut_off_is_set_from_the_page_and_events_follow_it(demo_db):
+    """The default cut-off (issue #14) is the admins' to change without SQL: an event without its
+    own cut-off then closes registration that long before its start."""
+    import datetime as dt
+
+    from lib.core import clock, db
+    from tests.conftest import DEMO, app_as
+
+    at = app_as(DEMO["admin"], "views/settings.py", lang="en")
+    field = next(n for n in at.number_input if n.label == "Event registration closes (minutes before the start)")
+    assert field.value == 120  # the database's default, read back
+    field.set_value(30)
+    next(b for b in at.button if b.label == t("settings.save", "en")).click().run()
+    assert not at.exception
+    starts = clock.now() + dt.timedelta(minutes=60)
+    with db.as_owner() as conn:
+        assert conn.execute("select registration_cutoff_minutes as m from public.settings").fetchone()["m"] == 30
+        event = conn.execute("insert into public.events (title, starts_at, ends_at, capacity, status) values"
+                             " ('Soon', %s, %s, 10, 'published') returning id", (starts, starts + dt.timedelta(hours=1))
+                             ).fetchone()["id"]
+        closes = conn.execute("select private.registration_closes_at(e) as c from public.events e where e.id = %s",
+                              (event,)).fetchone()["c"]
+    assert closes == starts - dt.timedelta(minutes=30)
+
+
+def test_a_cut_off_out_of_range_is_refused_by_name(demo_db):
+    import pytest
+
+    from lib.core.errors import UserError
+    from lib.space import settings_admin, space
+
+    values = dict(space.settings()) | {"registration_cutoff_minutes": 20000}
+    with pytest.raises(UserError) as refused:
+        settings_admin.validate(values)
+    assert refused.value.key == "db.settings_registration_cutoff"

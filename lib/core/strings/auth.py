@@ -16,6 +16,13 @@ STRINGS = {
     "settings.stale_help": ("Un profil ni mis à jour ni utilisé depuis ce temps redevient masqué ; son titulaire "
                             "est prévenu.", "A profile neither updated nor used for this long becomes hidden again; "
                             "its owner is told."),
+    "settings.registration_cutoff_minutes": ("Clôture des inscriptions aux événements (minutes avant le début)",
+                                             "Event registration closes (minutes before the start)"),
+    "settings.registration_cutoff_help": ("Valeur par défaut de chaque événement ; un événement peut avoir sa propre "
+                                          "clôture. L'équipe inscrit encore après, et l'accueil d'événement prend "
+                                          "les entrées sur place.",
+                                          "The default for every event; an event may have its own. The team can "
+                                          "still register people after it, and the event door takes walk-ins."),
     "settings.guest_approval_required": ("Valider les réservations d'invités", "Approve guest bookings"),
     "settings.guest_approval_help": ("Une réservation par lien partagé d'une personne non membre attend la "
                                      "validation de l'équipe.",

@@ -309,6 +309,8 @@ STRINGS = {
     "eventsadmin.waitlisted_other": ("« {title} » est complet : {name} est sur la liste d'attente, en position "
                                      "{position}.",
                                      "“{title}” is full: {name} is on the waiting list, in position {position}."),
+    "events.registration_closed_on": ("Inscriptions closes depuis le {day} à {time}.",
+                                      "Registration closed on {day} at {time}."),
     "events.filter.kind": ("Type", "Type"),
     "events.filter.kind_any": ("Tous les types", "All types"),
     "events.filter.month": ("Mois", "Month"),
