@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib.booking import resources_admin, share_links
 from lib.core import clock
-from lib.core.i18n import fmt_date, t
+from lib.core.i18n import current_language, fmt_date, t
 from lib.space import space
 from lib.web import session, ui
 from lib.web.flash import set_flash, show_flash
@@ -66,8 +66,11 @@ with res_tab:
         column_config={
             "name": st.column_config.TextColumn(t("resources.col.name"), required=True, max_chars=80),
             "zone": st.column_config.SelectboxColumn(t("resources.col.zone"), options=zone_names, required=True),
+            # the stored codes, shown in the page's language ("poste", "salle"), never "desk"/"room"
             "kind": st.column_config.SelectboxColumn(t("resources.col.kind"), options=["desk", "room"], required=True,
-                                                     default="desk"),
+                                                     default="desk",
+                                                     format_func=lambda k, lang=current_language():
+                                                     t(f"export.booking.kind.{k}", lang)),
             "capacity": st.column_config.NumberColumn(t("resources.col.capacity"), min_value=1, max_value=500,
                                                       step=1, default=1),
             "amenities": st.column_config.TextColumn(t("resources.col.amenities")),
