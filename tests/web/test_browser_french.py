@@ -52,7 +52,8 @@ def test_a_phone_in_english_then_french_closure_and_confirmation(demo_db):
         page.goto(url)
         page.get_by_role("heading", name="Sign in").wait_for()
         main = page.locator('[data-testid="stMain"]')
-        assert main.get_by_text("Français", exact=True).is_visible(), "the switch is on the page, menu closed"
+        # the switch is on the page with the menu closed (drawn just after the heading: wait for it)
+        main.get_by_text("Français", exact=True).wait_for(state="visible", timeout=15_000)
         page.wait_for_timeout(800)
         screenshot(page, "french_1_phone_sign_in_en")
 
