@@ -3,6 +3,7 @@ through Playwright. Screenshots go to artifacts/ (kept by CI as test artifacts).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -116,3 +117,14 @@ def open_from_menu(page, link_name: str, heading: str, attempts: int = 3) -> Non
         except Exception:
             if attempt == attempts - 1:
                 raise
+
+
+
+def type_date(page, key: str, day: dt.date) -> None:
+    """Type a date into a date field as a person does: its day segment, then the digits (the
+    field moves on to month and year by itself), then leave it (a click elsewhere) to commit it."""
+    page.locator(f".st-key-{key} [data-type=day]").first.click()
+    page.keyboard.type(day.strftime("%d%m%Y"), delay=30)
+    page.keyboard.press("Escape")
+    page.locator("h1").first.click()
+    page.wait_for_timeout(1200)

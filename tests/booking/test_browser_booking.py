@@ -12,8 +12,7 @@ from lib.booking import bookings, share_links
 from lib.core import db
 from lib.demo.seed import DEMO_PASSWORD
 from tests.booking.conftest import proof_secret
-from tests.booking.test_browser_volunteer import type_date
-from tests.browser import browser_page, running_app, screenshot
+from tests.browser import browser_page, running_app, screenshot, type_date
 from tests.conftest import DEMO
 
 pytestmark = pytest.mark.browser
@@ -141,6 +140,10 @@ def test_visitor_books_through_a_shared_link_and_cancels(demo_db):
         form = page.locator(".booker form")  # the form is drawn in the browser (lib/web/assets/link_booker.js)
         assert page.title().startswith("Réserver un poste ·")
         assert not page.get_by_text("Page not found").is_visible()
+        # the next open day: the form opens on today while today has a free slot, and a morning
+        # under way could no longer be cancelled below
+        form.get_by_label("Jour", exact=True).select_option(
+            bookings.next_open_day(bookings.booking_settings()).isoformat())
         form.locator("fieldset").get_by_text("Matin").click()  # a slot: the list of free desks follows, no server round trip
         send = form.get_by_role("button", name="Envoyer la demande")
         send.click()  # nothing typed yet: said in French, nothing sent

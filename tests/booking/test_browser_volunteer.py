@@ -12,7 +12,7 @@ import pytest
 from lib.booking import bookings
 from lib.core import db
 from tests.booking.conftest import ALICE
-from tests.browser import browser_page, running_app, screenshot
+from tests.browser import browser_page, running_app, screenshot, type_date
 from tests.conftest import make_member, noon_zone
 
 pytestmark = pytest.mark.browser
@@ -103,14 +103,6 @@ def test_a_volunteers_morning_on_a_tablet(space):
     assert _row(guest)["status"] == "confirmed"
 
 
-def type_date(page, key: str, day: dt.date) -> None:
-    """Type a date into a date field as a person does: its day segment, then the digits (the
-    field moves on to month and year by itself), then leave it (a click elsewhere) to commit it."""
-    page.locator(f".st-key-{key} [data-type=day]").first.click()
-    page.keyboard.type(day.strftime("%d%m%Y"), delay=30)
-    page.keyboard.press("Escape")
-    page.locator("h1").first.click()
-    page.wait_for_timeout(1200)
 
 
 def _pick_day(page, day: dt.date) -> None:

@@ -14,7 +14,7 @@ from lib.booking import bookings
 from lib.core import clock, db
 from lib.core.i18n import fmt_date
 from lib.demo.seed import DEMO_PASSWORD
-from tests.browser import browser_page, running_app, screenshot
+from tests.browser import browser_page, running_app, screenshot, type_date
 from tests.conftest import DEMO
 
 pytestmark = pytest.mark.browser
@@ -132,10 +132,11 @@ def test_a_weekly_series_changed_cancelled_registered_and_an_event_taking_the_op
             page.get_by_text(f"« {TITLE} »").first.wait_for()
 
             _open(page, "Réserver", page.locator(".st-key-book_go button"))
+            day = dt.date.fromisoformat(desk_day)
+            type_date(page, "book_day", day)  # the page opens on today while today has a free slot
             page.get_by_role("tab", name="Grille").click()
             page.wait_for_timeout(500)
             # the team publishes an event taking the open space while the member is on the page
-            day = dt.date.fromisoformat(desk_day)
             with db.as_owner() as conn:
                 zone = conn.execute("select zone_id from public.resources where name = 'O01'").fetchone()["zone_id"]
                 conn.execute(

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from lib.booking import bookings
 from lib.core import db
 from lib.demo.seed import DEMO_PASSWORD
-from tests.browser import browser_page, open_from_menu, running_app, screenshot
+from tests.browser import browser_page, open_from_menu, running_app, screenshot, type_date
 from tests.conftest import DEMO
 
 pytestmark = pytest.mark.browser
@@ -176,7 +176,8 @@ def test_price_sale_cheque_receipt_csv_and_a_card_used_up(demo_db):
 
         with browser_page() as page:  # the member books until the card is used up
             _sign_in(page, url, DEMO["member"])
-            open_from_menu(page, "Réserver", "Réserver")  # the next open day: day1
+            open_from_menu(page, "Réserver", "Réserver")
+            type_date(page, "book_day", day1)  # the page opens on today while today has a free slot
             _choose_slot(page, "Matin")
             page.locator(_key("book_go") + " button").click()
             page.get_by_text("Réservé :").first.wait_for()
