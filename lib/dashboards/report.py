@@ -20,7 +20,7 @@ import pandas as pd
 import psycopg
 from fpdf import FPDF
 
-from lib.core import db
+from lib.core import clock, db
 from lib.core.errors import from_db_error
 from lib.core.i18n import fmt_date, fmt_number, fmt_percent, t
 from lib.dashboards import charts
@@ -177,7 +177,7 @@ def build_pdf(report: dict[str, Any], lang: str, space_name: str, body: str = ""
     pdf.para(9, pdf.txt(title))
     pdf.set_font(pdf.family, "", 9)
     pdf.set_text_color(100)
-    made = fmt_date(made_on or dt.date.today(), "long", lang)
+    made = fmt_date(made_on or clock.now().date(), "long", lang)
     pdf.para(5, pdf.txt(t("report.made_on", lang, date=made)))
     if report.get("k"):
         pdf.para(5, pdf.txt(t("report.k_note", lang, k=fmt_number(report["k"], lang))))

@@ -12,9 +12,10 @@ import threading
 import psycopg
 from pypdf import PdfReader
 
-from lib.core import db
+from lib.core import clock, db
 from lib.mail import messages
 from lib.money import money, receipts
+from lib.space import space
 from tests.conftest import claims
 from tests.money.conftest import ADMIN, ALICE, BOB, STAFF
 from tests.money.conftest import BOARD as BOARD_EMAIL
@@ -103,7 +104,7 @@ def test_the_treasurers_csvs_open_in_french_excel(money_space):
     paid = money.record_payment(claims(STAFF), money_space["bob"], 123450, "card_terminal", "other", "Salle")
     money.refund(claims(STAFF), str(paid["id"]), 450, "cash")
     tz = money_space["settings"]["time_zone"]
-    first, last = dt.date.today() - dt.timedelta(days=1), dt.date.today() + dt.timedelta(days=1)
+    first, last = clock.space_today(space.settings()["time_zone"]) - dt.timedelta(days=1), clock.space_today(space.settings()["time_zone"]) + dt.timedelta(days=1)
     data = money.payments_csv(claims(STAFF), first, last, "fr", tz)
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -115,7 +116,7 @@ def test_the_treasurers_csvs_open_in_french_excel(money_space):
                              delimiter=";"))
     assert ["Carnet", "Carnet 2 jours", "1", "30,00"] in income
     assert sum(float(r[3].replace(",", ".")) for r in income[1:]) == 30 + 1234.50 - 4.50
-    year = money.year_totals(claims(ADMIN), dt.date.today().year)
+    year = money.year_totals(claims(ADMIN), clock.space_today(space.settings()["time_zone"]).year)
     assert year["total_cents"] in (3000 + 123450 - 450, 0)  # 0 only across new year's midnight in the space
 
 
@@ -143,7 +144,7 @@ def test_the_annual_report_prints_the_years_income(money_space):
     from lib.dashboards import report  # noqa: PLC0415 — only this test needs the report
 
     money.record_payment(claims(STAFF), money_space["bob"], 123450, "cash")
-    year = money.year_totals(claims(ADMIN), dt.date.today().year)["year"]
+    year = money.year_totals(claims(ADMIN), clock.space_today(space.settings()["time_zone"]).year)["year"]
     figures = report.figures(claims(BOARD_EMAIL), year)
     assert figures["income"]["total_cents"] in (123450, 0)  # 0 only across new year's midnight
     text = _pdf_text(report.build_pdf(figures, "fr", "Cantine"))
@@ -154,7 +155,7 @@ def test_the_command_line_writes_the_treasurers_csvs(money_space, tmp_path):
     from tests.cli.test_cli_and_seed import cli  # noqa: PLC0415 — the command-line helper, for this test only
 
     money.record_payment(claims(STAFF), money_space["bob"], 123450, "cheque", "other", "Salle", "77")
-    day = dt.date.today()
+    day = clock.space_today(space.settings()["time_zone"])
     out = tmp_path / "paiements.csv"
     done = cli("money", "payments", str(out), "--from", str(day - dt.timedelta(days=1)),
                "--to", str(day + dt.timedelta(days=1)))

@@ -9,8 +9,9 @@ import datetime as dt
 import psycopg
 import pytest
 
-from lib.core import db
+from lib.core import clock, db
 from lib.money import money
+from lib.space import space
 from tests.conftest import as_anon, authenticate_as, claims
 from tests.money.conftest import ADMIN, ALICE, BOARD, BOB, STAFF, refused
 
@@ -70,7 +71,7 @@ def test_the_board_sees_totals_not_payments(paid):
     with authenticate_as(BOARD) as conn:
         assert conn.execute("select count(*) as n from public.payments").fetchone()["n"] == 0
         assert conn.execute("select count(*) as n from public.carnets").fetchone()["n"] == 0
-    today = dt.date.today()
+    today = clock.space_today(space.settings()["time_zone"])
     rows = money.totals(claims(BOARD), today - dt.timedelta(days=2), today + dt.timedelta(days=2))
     assert sum(r["amount_cents"] for r in rows) == 5000
     assert set(rows[0]) == {"kind", "plan_code", "plan_name_fr", "plan_name_en", "method", "payments", "amount_cents"}
