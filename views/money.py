@@ -43,6 +43,13 @@ def _period(key: str) -> tuple[dt.date, dt.date]:
     return first, last
 
 
+def _last_receipt(key: str) -> None:
+    """The receipt of the payment just recorded (by either tab), to print at once."""
+    if last_payment:
+        st.caption(t("money.last_receipt", number=money.receipt_label(last_payment)))
+        _receipt_button(last_payment, key)
+
+
 def _receipt_button(payment: dict, key: str) -> None:
     """The receipt of a payment, made when clicked, in the payer's language."""
     row = {"receipt_year": payment["receipt_year"], "receipt_number": payment["receipt_number"]}
@@ -76,6 +83,9 @@ if not team:  # the board: totals, never people
 
 people = reads.member_labels(claims)
 methods = list(money.METHODS)
+# the payment just recorded (a sale or a payment sets it, then reruns): read once, both tabs show it
+last_payment = (money.payment(claims, st.session_state["money_last_payment"])
+                if st.session_state.get("money_last_payment") else None)
 sell_tab, pay_tab, list_tab, due_tab, totals_tab = st.tabs(
     [t("money.tab.sell"), t("money.tab.pay"), t("money.tab.payments"), t("money.tab.due"), t("money.tab.totals")],
     key="money_tabs")  # keyed: a rerun after an action stays on its tab
@@ -110,12 +120,7 @@ with sell_tab:
                     st.session_state.pop(key, None)
                 set_flash("money", t("money.sold", number=money.receipt_label(paid) if paid else ""))
                 st.rerun()
-    last_id = st.session_state.get("money_last_payment")
-    if last_id:
-        last = money.payment(claims, last_id)
-        if last:
-            st.caption(t("money.last_receipt", number=money.receipt_label(last)))
-            _receipt_button(last, "sell_receipt")
+    _last_receipt("sell_receipt")
 
 with pay_tab:
     payer_id = member_picker(st, t("money.member"), people, key="pay_member", blank=t("money.no_member"))
@@ -150,12 +155,7 @@ with pay_tab:
                         st.session_state.pop(key, None)
                     set_flash("money", t("money.paid", number=money.receipt_label(done)))
                     st.rerun()
-    last_id = st.session_state.get("money_last_payment")
-    if last_id:
-        last = money.payment(claims, last_id)
-        if last:
-            st.caption(t("money.last_receipt", number=money.receipt_label(last)))
-            _receipt_button(last, "pay_receipt")
+    _last_receipt("pay_receipt")
 
 with list_tab:
     first, last_day = _period("list")

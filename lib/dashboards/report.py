@@ -13,16 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import psycopg
-from fpdf import FPDF
 
 from lib.core import clock, db
 from lib.core.errors import from_db_error
 from lib.core.i18n import fmt_date, fmt_number, fmt_percent, t
+from lib.core.pdf import Document
 from lib.dashboards import charts
 from lib.money import money
 
@@ -32,7 +31,7 @@ FIGURES = ("desk_days", "occupancy", "members_who_came", "new_members", "regular
 RATES = frozenset({"occupancy", "attendance_rate", "no_show_rate"})
 # DejaVu ships with Debian (fonts-dejavu-core) and writes every character of both languages;
 # without it the PDF falls back to a core font and Latin-1 (a narrow no-break space becomes a space)
-_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
 
 
 def _plain(value: Any) -> Any:
@@ -134,25 +133,11 @@ def chart_png(report: dict[str, Any], lang: str) -> bytes:
 
 # --------------------------------------------------------------------------- the PDF
 
-class _Pdf(FPDF):
+class _Pdf(Document):
     def __init__(self, lang: str, title: str) -> None:
-        super().__init__(format="A4")
+        super().__init__(lang, title)
         self.lang, self.title_line = lang, title
-        self.set_title(title)
-        self.set_creator("Cantine")
-        self.set_lang(lang)
-        if (_FONT_DIR / "DejaVuSans.ttf").exists():
-            self.add_font("body", "", str(_FONT_DIR / "DejaVuSans.ttf"))
-            self.add_font("body", "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
-            self.family, self.unicode = "body", True
-        else:
-            self.family, self.unicode = "helvetica", False
         self.set_auto_page_break(True, margin=18)
-
-    def txt(self, value: str) -> str:
-        if self.unicode:
-            return value
-        return value.replace("\u202f", " ").replace("\u2212", "-").encode("latin-1", "replace").decode("latin-1")
 
     def para(self, height: float, value: str) -> None:
         """A paragraph across the page, the next line starting at the left margin."""
@@ -160,7 +145,7 @@ class _Pdf(FPDF):
 
     def footer(self) -> None:
         self.set_y(-12)
-        self.set_font(self.family, "", 8)
+        self.set_font(self.face, "", 8)
         self.set_text_color(120)
         self.cell(0, 5, self.txt(f"{self.title_line} · {self.page_no()}"), align="C")
 
@@ -173,9 +158,9 @@ def build_pdf(report: dict[str, Any], lang: str, space_name: str, body: str = ""
     title = t("report.title", lang, space=space_name, year=str(year))
     pdf = _Pdf(lang, title)
     pdf.add_page()
-    pdf.set_font(pdf.family, "B", 18)
+    pdf.set_font(pdf.face, "B", 18)
     pdf.para(9, pdf.txt(title))
-    pdf.set_font(pdf.family, "", 9)
+    pdf.set_font(pdf.face, "", 9)
     pdf.set_text_color(100)
     made = fmt_date(made_on or clock.now().date(), "long", lang)
     pdf.para(5, pdf.txt(t("report.made_on", lang, date=made)))
@@ -184,31 +169,31 @@ def build_pdf(report: dict[str, Any], lang: str, space_name: str, body: str = ""
     pdf.set_text_color(0)
     pdf.ln(3)
     if body.strip():
-        pdf.set_font(pdf.family, "", 11)
+        pdf.set_font(pdf.face, "", 11)
         pdf.para(5.5, pdf.txt(body.strip()))
         pdf.ln(3)
 
-    pdf.set_font(pdf.family, "B", 13)
+    pdf.set_font(pdf.face, "B", 13)
     pdf.cell(0, 8, pdf.txt(t("report.figures", lang)), new_x="LMARGIN", new_y="NEXT")
     now, before = report["current"], report["previous"]
     widths = (80, 34, 34, 34)
-    pdf.set_font(pdf.family, "B", 9)
+    pdf.set_font(pdf.face, "B", 9)
     for width, head in zip(widths, ("", str(year), str(year - 1), t("report.change", lang)), strict=True):
         pdf.cell(width, 7, pdf.txt(head), border="B", align="R" if head else "L")
     pdf.ln()
-    pdf.set_font(pdf.family, "", 10)
+    pdf.set_font(pdf.face, "", 10)
     for key in FIGURES:
         pdf.cell(widths[0], 7, pdf.txt(t(f"report.fig.{key}", lang)))
         pdf.cell(widths[1], 7, pdf.txt(shown(key, now.get(key), lang)), align="R")
         pdf.cell(widths[2], 7, pdf.txt(shown(key, before.get(key), lang)), align="R")
         pdf.cell(widths[3], 7, pdf.txt(change(key, now.get(key), before.get(key), lang)), align="R")
         pdf.ln()
-    pdf.set_font(pdf.family, "", 8)
+    pdf.set_font(pdf.face, "", 8)
     pdf.set_text_color(100)
     pdf.para(4.2, pdf.txt(t("report.definitions", lang, days=fmt_number(now.get("regular_days") or 24, lang))))
     pdf.set_text_color(0)
     pdf.ln(2)
-    pdf.set_font(pdf.family, "", 10)
+    pdf.set_font(pdf.face, "", 10)
     pdf.para(6, pdf.txt(t("report.months", lang, busiest=month_name(report.get("busiest_month"), lang),
                                    quietest=month_name(report.get("quietest_month"), lang))))
     if any(m["occupancy"] is not None for m in report["months"]):
@@ -216,9 +201,9 @@ def build_pdf(report: dict[str, Any], lang: str, space_name: str, body: str = ""
     if report.get("income"):  # the board link's figures have none: money is for signed-in accounts
         income = report["income"]
         pdf.ln(2)
-        pdf.set_font(pdf.family, "B", 13)
+        pdf.set_font(pdf.face, "B", 13)
         pdf.cell(0, 8, pdf.txt(t("report.income", lang)), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(pdf.family, "", 10)
+        pdf.set_font(pdf.face, "", 10)
         for kind, cents in sorted(income["by_kind"].items()):
             if kind != "refund":
                 pdf.cell(120, 6, pdf.txt(t(f"money.kind.{kind}", lang)))
@@ -228,15 +213,15 @@ def build_pdf(report: dict[str, Any], lang: str, space_name: str, body: str = ""
         pdf.cell(30, 6, pdf.txt(money.money(-income["refunds_cents"], lang) if income["refunds_cents"] else "—"),
                  align="R")
         pdf.ln()
-        pdf.set_font(pdf.family, "B", 10)
+        pdf.set_font(pdf.face, "B", 10)
         pdf.cell(120, 7, pdf.txt(t("report.income_total", lang)), border="T")
         pdf.cell(30, 7, pdf.txt(money.money(income["total_cents"], lang)), border="T", align="R")
         pdf.ln()
     for section, key, label in (("report.skills", "skills", "skill"), ("report.trades", "trades", "trade")):
         pdf.ln(2)
-        pdf.set_font(pdf.family, "B", 13)
+        pdf.set_font(pdf.face, "B", 13)
         pdf.cell(0, 8, pdf.txt(t(section, lang)), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font(pdf.family, "", 10)
+        pdf.set_font(pdf.face, "", 10)
         if not report[key]:
             pdf.para(6, pdf.txt(t("report.none", lang)))
         for row in report[key]:

@@ -11,40 +11,17 @@ Helvetica font is used with Latin-1, which still holds French letters.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
-
-from fpdf import FPDF
 
 from lib.core import db
 from lib.core.errors import UserError
 from lib.core.i18n import LANGUAGES, fmt_date, t
+from lib.core.pdf import Document
 from lib.money import money
 
-_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
-
-class _Pdf(FPDF):
-    def __init__(self, lang: str, title: str) -> None:
-        super().__init__(format="A4")
-        self.set_title(title)
-        self.set_creator("Cantine")
-        self.set_lang(lang)
-        if (_FONT_DIR / "DejaVuSans.ttf").exists():
-            self.add_font("body", "", str(_FONT_DIR / "DejaVuSans.ttf"))
-            self.add_font("body", "B", str(_FONT_DIR / "DejaVuSans-Bold.ttf"))
-            self.face, self.unicode = "body", True
-        else:
-            self.face, self.unicode = "helvetica", False
-
-    def txt(self, value: str) -> str:
-        if self.unicode:
-            return value
-        # Babel writes amounts with narrow no-break spaces and a real minus: Latin-1 has neither
-        return (value.replace("\u202f", " ").replace("\u2212", "-").replace("\u2014", "-")
-                .encode("latin-1", "replace").decode("latin-1"))
-
+class _Pdf(Document):
     def line(self, height: float, value: str, bold: bool = False, size: float = 10) -> None:
         self.set_font(self.face, "B" if bold else "", size)
         self.multi_cell(0, height, self.txt(value), new_x="LMARGIN", new_y="NEXT")
