@@ -93,9 +93,26 @@ def browser_page(width: int = 1280, height: int = 900, locale: str = "fr-FR") ->
             context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
             page = context.new_page()
             page.set_default_timeout(30_000)
-            yield page
+            try:
+                yield page
+            except Exception:
+                _report_failure(page)
+                raise
         finally:
             browser.close()
+
+
+def _report_failure(page) -> None:
+    """When a browser step fails, keep what the page showed: a screenshot in artifacts/ and its
+    text on stderr (pytest prints it with the failure), so a failure on CI can be read afterwards."""
+    name = os.environ.get("PYTEST_CURRENT_TEST", "browser").split(" ")[0]
+    name = "failed-" + "".join(c if c.isalnum() else "-" for c in name)[-120:]
+    try:
+        screenshot(page, name)
+        print(f"--- {page.url} at the failure ---", file=sys.stderr)
+        print(page.locator("body").inner_text(timeout=5_000)[:6_000], file=sys.stderr)
+    except Exception as error:  # noqa: BLE001 (the page may be gone; the test's own error matters)
+        print(f"(no view of the page: {error})", file=sys.stderr)
 
 
 def screenshot(page, name: str) -> Path:
@@ -104,20 +121,34 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def open_from_menu(page, link_name: str, heading: str, attempts: int = 3) -> None:
-    """Click a menu link and wait for the page's heading. A click that lands while Streamlit is
-    still rerunning the previous page can be dropped by the browser on a loaded machine; click
-    again rather than fail (what a person would do)."""
+def open_from_menu(page, link_name: str, heading: str | None = None, attempts: int = 3, marker=None) -> None:
+    """Click a menu link and wait for the page's heading (or `marker`, a locator). A click that
+    lands while Streamlit is still rerunning the previous page can be dropped by the browser on a
+    loaded machine; click again rather than fail (what a person would do). Each wait is long (20 s)
+    so that a page merely slow to draw is not clicked twice: a second click restarts its run."""
     sidebar = page.locator('[data-testid="stSidebar"]')
+    shown = marker if marker is not None else page.get_by_role("heading", name=heading).first
     for attempt in range(attempts):
         sidebar.get_by_role("link", name=link_name, exact=True).first.click()
         try:
-            page.get_by_role("heading", name=heading).first.wait_for(timeout=20_000)
+            shown.wait_for(timeout=20_000)
             return
         except Exception:
             if attempt == attempts - 1:
                 raise
 
+
+def click_until(page, target, shown, attempts: int = 4) -> None:
+    """Click `target` until `shown` (a locator) appears: a tab or button clicked while the page
+    still reruns can be lost, and the page then waits forever for a click that never happened."""
+    for attempt in range(attempts):
+        target.click()
+        try:
+            shown.wait_for(timeout=10_000)
+            return
+        except Exception:
+            if attempt == attempts - 1:
+                raise
 
 
 def type_date(page, key: str, day: dt.date) -> None:

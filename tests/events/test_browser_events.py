@@ -10,7 +10,7 @@ import pytest
 from lib.core import clock, db
 from lib.demo.seed import DEMO_PASSWORD
 from tests.booking.conftest import proof_secret
-from tests.browser import browser_page, running_app, screenshot
+from tests.browser import browser_page, click_until, open_from_menu, running_app, screenshot
 from tests.conftest import DEMO, started_today
 
 pytestmark = pytest.mark.browser
@@ -25,16 +25,7 @@ def _sign_in(page, url: str, email: str) -> None:
 
 
 def _open(page, link: str, marker) -> None:
-    """Open a page from the menu; a click landing during the previous page's rerun can be
-    dropped, so click again until the page shows `marker` (a locator)."""
-    for _ in range(6):
-        page.get_by_role("link", name=link, exact=True).first.click()
-        try:
-            marker.wait_for(timeout=5000)
-            return
-        except Exception:  # noqa: BLE001 (playwright's timeout: try the click again)
-            continue
-    marker.wait_for()
+    open_from_menu(page, link, marker=marker)
 
 
 def _setup() -> tuple[str, str]:
@@ -83,12 +74,13 @@ def test_member_registers_and_cancels_then_the_team_marks_attendance(demo_db):
             screenshot(page, "events-cancelled")
         with browser_page() as page:
             _sign_in(page, url, DEMO["staff"])
-            _open(page, "Événements (équipe)", page.get_by_role("tab", name="Inscrits et présence"))
-            page.get_by_role("tab", name="Inscrits et présence").click()
             with db.as_owner() as conn:
                 rid = conn.execute("select x.id::text from public.registrations x join public.members m"
                                    " on m.id = x.member_id where m.email = %s and x.event_id = %s",
                                    (DEMO["member"], started)).fetchone()["id"]
+            tab = page.get_by_role("tab", name="Inscrits et présence")
+            _open(page, "Événements (équipe)", tab)
+            click_until(page, tab, page.locator(f".st-key-eva_att_{rid}_registered label"))
             # each tick is saved at once (issue #14): no save button, the page stays on this tab
             page.locator(f".st-key-eva_att_{rid}_registered label").click()
             page.locator(f".st-key-eva_att_{rid}_attended").wait_for()

@@ -14,7 +14,7 @@ from lib.booking import bookings
 from lib.core import clock, db
 from lib.core.i18n import fmt_date
 from lib.demo.seed import DEMO_PASSWORD
-from tests.browser import browser_page, running_app, screenshot, type_date
+from tests.browser import browser_page, open_from_menu, running_app, screenshot, type_date
 from tests.conftest import DEMO
 
 pytestmark = pytest.mark.browser
@@ -30,15 +30,7 @@ def _sign_in(page, url: str, email: str) -> None:
 
 
 def _open(page, link: str, marker) -> None:
-    """Open a page from the menu; a click during the previous page's rerun can be dropped."""
-    for _ in range(6):
-        page.get_by_role("link", name=link, exact=True).first.click()
-        try:
-            marker.wait_for(timeout=5000)
-            return
-        except Exception:  # noqa: BLE001 (playwright's timeout: click again)
-            continue
-    marker.wait_for()
+    open_from_menu(page, link, marker=marker)
 
 
 def _choose(page, key: str, text: str) -> None:
