@@ -142,8 +142,8 @@ def click_until(page, target, shown, attempts: int = 4) -> None:
     """Click `target` until `shown` (a locator) appears: a tab or button clicked while the page
     still reruns can be lost, and the page then waits forever for a click that never happened."""
     for attempt in range(attempts):
-        target.click()
         try:
+            target.click(timeout=10_000)
             shown.wait_for(timeout=10_000)
             return
         except Exception:

@@ -79,8 +79,14 @@ def test_member_registers_and_cancels_then_the_team_marks_attendance(demo_db):
                                    " on m.id = x.member_id where m.email = %s and x.event_id = %s",
                                    (DEMO["member"], started)).fetchone()["id"]
             tab = page.get_by_role("tab", name="Inscrits et présence")
-            _open(page, "Événements (équipe)", tab)
-            click_until(page, tab, page.locator(f".st-key-eva_att_{rid}_registered label"))
+            for attempt in range(3):  # the whole way again if the page was left meanwhile
+                try:
+                    _open(page, "Événements (équipe)", tab)
+                    click_until(page, tab, page.locator(f".st-key-eva_att_{rid}_registered label"), attempts=2)
+                    break
+                except Exception:
+                    if attempt == 2:
+                        raise
             # each tick is saved at once (issue #14): no save button, the page stays on this tab
             page.locator(f".st-key-eva_att_{rid}_registered label").click()
             page.locator(f".st-key-eva_att_{rid}_attended").wait_for()
