@@ -1,5 +1,5 @@
 """Who a person is and how they prove it: `Person`, passwords checked behind the throttle,
-the signed remember-me token. The browser session's side (the cookie component, who is signed
+the signed remember-me token. The browser session's side (the cookie's script, who is signed
 in this tab, sign-out) is lib/web/session.py.
 
 Everything that acts for a person uses `person.claims()` with `db.as_user`, so row-level
@@ -10,10 +10,9 @@ accounts migration); the remember-me cookie carries the version it was issued wi
 rerun re-reads the person (`refresh`), so signing out, a password change or a deactivation
 ends every tab and every cookie of that account, in every server process.
 
-The remember-me cookie is streamlit-authenticator's (`CookieModel`: an HS256-signed JWT set
-through extra-streamlit-components). Its login form is not used: it checks passwords against
-its own in-memory user list, while ours are bcrypt hashes in `auth.users` behind a throttle
-recorded in the database; our form calls `check_credentials` instead.
+The remember-me cookie is an HS256-signed JWT (`cookie_token`), written in the browser by
+lib/web/session.py. Passwords are bcrypt hashes in `auth.users` behind a throttle recorded in
+the database; the sign-in form calls `check_credentials`.
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ The signed-in person is a `Person` (lib/identity/auth.py) in `st.session_state["
 Sessions end for real: each rerun re-reads the person (`auth.refresh`), so signing out, a
 password change or a deactivation ends every tab and every cookie of that account.
 
-The remember-me cookie is streamlit-authenticator's (`CookieModel`: an HS256-signed JWT set
-through extra-streamlit-components); its login form is not used (see lib/identity/auth.py).
+The remember-me cookie is an HS256-signed JWT (lib/identity/auth.py) that a one-line script
+writes in the browser (`cookie_script`) and the server reads from the request (`st.context.cookies`).
 With Supabase Auth, this browser session's supabase-py client lives here too: one per session,
 never shared, since it holds the person's token.
 """
@@ -13,8 +13,9 @@ never shared, since it holds the person's token.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import ipaddress
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import streamlit as st
 
 from lib.core.i18n import t
 from lib.identity import accounts, supabase_auth
-from lib.identity.auth import COOKIE_NAME, Person, cookie_hours, cookie_key, cookie_token, person_from_cookie
+from lib.identity.auth import COOKIE_NAME, Person, cookie_hours, cookie_token, person_from_cookie
 from lib.web import navigation
 
 SUPABASE_CLIENT_KEY = "_supabase_client"
@@ -58,23 +59,37 @@ def client_address() -> str | None:
     return (last_hop if behind_proxy and last_hop else peer)[:64]
 
 
-def _cookie_model() -> Any:
-    """streamlit-authenticator's cookie (renders the hidden cookie component). Imported here, on
-    first use: the package loads extra-streamlit-components' seven components at import, which the
-    shared-link pages never need."""
-    from streamlit_authenticator.models import CookieModel
+# A signed token (JWT: base64url parts and dots) is all a cookie value may be: nothing in it can
+# end the script below or add a cookie attribute.
+_TOKEN = re.compile(r"[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+")
 
-    return CookieModel(COOKIE_NAME, cookie_key(), cookie_hours() / 24)
+
+def cookie_script(token: str | None, max_age_s: int, secure: bool) -> str:
+    """The script that writes (or, for None, deletes) the remember-me cookie in the browser.
+
+    Written by our own one-line script rather than a component: a component answers the server
+    with a value, and each answer is a rerun of the page the browser showed when it was drawn. Just
+    after sign-in those reruns raced the person's first click in the menu and took them back to
+    the home page (seen twice on CI). A script answers nothing, so nothing reruns."""
+    if token is None:
+        attrs = f"{COOKIE_NAME}=; Path=/; Max-Age=0; SameSite=Strict"
+    else:
+        if not _TOKEN.fullmatch(token):
+            raise ValueError("a remember-me token is a signed JWT")
+        attrs = f"{COOKIE_NAME}={token}; Path=/; Max-Age={int(max_age_s)}; SameSite=Strict"
+        if secure:  # served over HTTPS: the cookie never travels in clear
+            attrs += "; Secure"
+    return f"<script>document.cookie = {json.dumps(attrs)};</script>"
 
 
 def sync_cookie() -> None:
     """Called once per run by lib/web/shell.py: write or delete the cookie the last action asked for.
-    Done on the run after sign-in/out (not before st.rerun) so the component reaches the browser."""
+    Done on the run after sign-in/out (not before st.rerun) so the script reaches the browser."""
     pending = st.session_state.get("_cookie_action")
     if pending is None:
         return
     # Drawn on the next few runs, not one: a run that another rerun interrupts (a click, the
-    # language switch) never delivers its component, and a cookie asked for once was then lost
+    # language switch) never delivers its element, and a cookie asked for once was then lost
     # (the browser test of the menus caught it on a loaded machine). Setting it again is harmless.
     runs = st.session_state.get("_cookie_runs", 0) + 1
     if runs >= COOKIE_RUNS:
@@ -82,16 +97,22 @@ def sync_cookie() -> None:
         st.session_state.pop("_cookie_runs", None)
     else:
         st.session_state["_cookie_runs"] = runs
-    model = _cookie_model()
     if pending == "set" and current_person() is not None:
-        try:  # served over HTTPS: the cookie never travels in clear
+        try:
             secure = (st.context.url or "").startswith("https://")
         except Exception:
             secure = False
-        model.cookie_manager.set(COOKIE_NAME, cookie_token(current_person()), secure=secure,
-                                 expires_at=dt.datetime.now() + dt.timedelta(hours=cookie_hours()))
+        script = cookie_script(cookie_token(current_person()), int(cookie_hours() * 3600), secure)
     elif pending == "delete":
-        model.delete_cookie()
+        script = cookie_script(None, 0, False)
+    else:
+        return
+    with st.container(key="session_cookie"):  # hidden: it only carries the script
+        st.html(_HIDE_COOKIE_CSS)
+        st.html(script, unsafe_allow_javascript=True)
+
+
+_HIDE_COOKIE_CSS = "<style>.st-key-session_cookie { display: none; }</style>"
 
 
 def restore_from_cookie() -> Person | None:

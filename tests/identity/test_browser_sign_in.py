@@ -8,6 +8,8 @@ pages-folder mode runs that file without app.py on a process's first run, and th
 still refuse (see lib/session.require_page).
 """
 
+import time
+
 import pytest
 
 from tests.browser import browser_page, running_app, screenshot
@@ -39,6 +41,9 @@ def test_member_signs_in_switches_to_english_and_signs_out(demo_db):
         screenshot(page, "sign_in_2_member_home_fr")
 
         _wait_for_cookie(page)
+        cookie = _session_cookie(page)
+        assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+        assert 11.5 * 3600 < cookie["expires"] - time.time() <= 12 * 3600 + 60  # DEFAULT_COOKIE_HOURS
         page.reload()
         page.get_by_role("heading", name="Bienvenue à La Cantine des Lices").wait_for()
 
@@ -59,19 +64,27 @@ def test_member_signs_in_switches_to_english_and_signs_out(demo_db):
         page.get_by_role("button", name="Sign out").click()
         page.get_by_text("You are signed out.").wait_for()
         screenshot(page, "sign_in_5_signed_out")
-        page.wait_for_timeout(1500)
+        for _ in range(80):  # the browser forgets the cookie too
+            if _session_cookie(page) is None:
+                break
+            page.wait_for_timeout(250)
+        assert _session_cookie(page) is None
         page.reload()
         page.get_by_role("heading", name="Se connecter").wait_for()
         assert page.get_by_text("Alex Membre").count() == 0
 
 
-def _wait_for_cookie(page, timeout_s: float = 20) -> None:
-    """The remember-me cookie is written by a component after sign-in, on a later rerun: wait for
-    it (on a loaded machine it can take seconds) instead of a fixed pause."""
+def _session_cookie(page) -> dict | None:
     from lib.identity.auth import COOKIE_NAME
 
+    return next((c for c in page.context.cookies() if c["name"] == COOKIE_NAME), None)
+
+
+def _wait_for_cookie(page, timeout_s: float = 20) -> None:
+    """The remember-me cookie is written by a script drawn after sign-in: wait for it (on a loaded
+    machine it can take seconds) instead of a fixed pause."""
     for _ in range(int(timeout_s * 4)):
-        if any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
+        if _session_cookie(page) is not None:
             return
         page.wait_for_timeout(250)
     raise AssertionError("the remember-me cookie was never written")
@@ -116,3 +129,26 @@ def test_every_role_sees_exactly_its_pages_in_both_languages(demo_db):
                     page.goto(f"{url}/{forbidden[0].url_path}")
                     page.get_by_text(t("nav.refused", "en", role=t(f"role.{role}", "en"))).wait_for()
                 screenshot(page, f"roles_{role}_en")
+
+
+def test_signing_in_sends_no_rerun_of_its_own(demo_db):
+    """After the sign-in click, the browser sends the server nothing until the person acts: a rerun
+    sent by a cookie component (as before) carried the home page's address, and when it crossed
+    the person's first click in the menu it took them back home (twice on CI)."""
+    with running_app({"CANTINE_DEMO": "0"}) as url, browser_page() as page:
+        sent: list[float] = []
+        page.on("websocket", lambda ws: ws.on("framesent", lambda _frame: sent.append(time.monotonic())))
+        page.goto(url)
+        page.get_by_label("Adresse e-mail").fill("member@example.org")
+        page.get_by_label("Mot de passe").fill("cantine-demo")
+        page.wait_for_timeout(1000)  # the fields' own messages are sent
+        before = len(sent)
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_role("heading", name="Bienvenue à La Cantine des Lices").wait_for()
+        _wait_for_cookie(page)
+        page.wait_for_timeout(3000)
+        assert len(sent) - before == 1  # the click itself, nothing after it
+        page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Réserver", exact=True).click()
+        page.get_by_role("heading", name="Réserver", exact=True).wait_for()
+        page.wait_for_timeout(3000)
+        assert page.get_by_role("heading", name="Réserver", exact=True).count() == 1
