@@ -27,6 +27,7 @@ def _method(code: str, lang: str = lang) -> str:
     """An option's words, the language bound now: widgets may format options outside this run."""
     return t(f"money.method.{code}", lang)
 team = person.role in ("admin", "staff")
+LIST_PAGE = 25  # payments, or people due, per page
 
 st.title(t("money.title"))
 show_flash("money")
@@ -168,22 +169,31 @@ with list_tab:
     cols[1].download_button(t("money.csv_income"), lambda: money.income_csv(claims, first, last_day, lang),
                             file_name=f"recettes-{first}-{last_day}.csv", mime="text/csv", icon=":material/table:",
                             on_click="ignore", key="csv_income")
+    search = st.text_input(t("money.search_payment"), max_chars=100, key="list_q").strip().casefold()
+    if search:
+        rows = [r for r in rows if search in " ".join((money.receipt_label(r), r["payer"] or "", r["label"] or "",
+                                                       r["company_name"] or "")).casefold()]
     if not rows:
-        st.info(t("money.none"))
+        st.info(t("money.search_none") if search else t("money.none"))
     else:
+        # a page of the period at a time: a month of a busy desk is hundreds of payments, and each row
+        # and option sent costs every rerun of the page
+        page = min(ui.page_index("list_page", (first, last_day, search)), (len(rows) - 1) // LIST_PAGE)
+        shown = rows[page * LIST_PAGE:(page + 1) * LIST_PAGE]
         ui.table(st, pd.DataFrame({
-            t("money.col.receipt"): [money.receipt_label(r) for r in rows],
-            t("money.col.date"): [fmt_date(r["paid_at"].astimezone(ZoneInfo(tz)).date(), "medium", lang) for r in rows],
-            t("money.col.payer"): [r["payer"] or "" for r in rows],
-            t("money.col.what"): [money.what_for(r, lang) for r in rows],
-            t("money.col.method"): [t(f"money.method.{r['method']}") for r in rows],
-            t("money.col.amount"): [money.money(r["amount_cents"], lang) for r in rows],
+            t("money.col.receipt"): [money.receipt_label(r) for r in shown],
+            t("money.col.date"): [fmt_date(r["paid_at"].astimezone(ZoneInfo(tz)).date(), "medium", lang) for r in shown],
+            t("money.col.payer"): [r["payer"] or "" for r in shown],
+            t("money.col.what"): [money.what_for(r, lang) for r in shown],
+            t("money.col.method"): [t(f"money.method.{r['method']}") for r in shown],
+            t("money.col.amount"): [money.money(r["amount_cents"], lang) for r in shown],
         }), hide_index=True, width="stretch")
+        ui.pager("list_page", page, len(rows), LIST_PAGE)
         labels = {str(r["id"]): f"{money.receipt_label(r)} · {r['payer'] or ''} · {money.money(r['amount_cents'], lang)}"
-                  for r in rows}
+                  for r in shown}
         picked = ui.select(st, t("money.pick_payment"), list(labels), format_func=labels.get, index=None,
                               placeholder=t("app.choose"), key="list_pick")
-        row = next((r for r in rows if str(r["id"]) == picked), None)
+        row = next((r for r in shown if str(r["id"]) == picked), None)
         if row:
             _receipt_button(row, "list_receipt")
             if row["refundable_cents"] > 0:
@@ -208,22 +218,33 @@ with due_tab:
     if not due:
         st.info(t("money.due_none"))
     else:
+        page = min(ui.page_index("due_page", int(days)), (len(due) - 1) // LIST_PAGE)
+        shown = due[page * LIST_PAGE:(page + 1) * LIST_PAGE]
         ui.table(st, pd.DataFrame({
-            t("money.member"): [f"{d['full_name']} <{d['email']}>" for d in due],
+            t("money.member"): [f"{d['full_name']} <{d['email']}>" for d in shown],
             t("money.col.ends"): [fmt_date(d["ends_on"], "medium", lang) if d["ends_on"] else t("money.due_never")
-                                  for d in due],
-            t("money.due_reminded"): [bool(d["reminded"]) for d in due],
+                                  for d in shown],
+            t("money.due_reminded"): [bool(d["reminded"]) for d in shown],
         }), hide_index=True, width="stretch")
-        names = {str(d["member_id"]): f"{d['full_name']} <{d['email']}>" for d in due if not d["reminded"]}
-        whom = ui.multi(st, t("money.remind_pick"), list(names), format_func=names.get, placeholder=t("app.choose"),
-                              key="due_whom")
+        ui.pager("due_page", page, len(due), LIST_PAGE)
+        waiting = [str(d["member_id"]) for d in due if not d["reminded"]]
+        everyone = bool(waiting) and st.checkbox(t("money.remind_all", n=len(waiting)), key="due_all")
+        if everyone:
+            whom = waiting
+        else:
+            # the page's people not reminded yet, and whoever was chosen on another page
+            offered = {str(d["member_id"]) for d in shown} | set(st.session_state.get("due_whom") or [])
+            names = {str(d["member_id"]): f"{d['full_name']} <{d['email']}>" for d in due
+                     if not d["reminded"] and str(d["member_id"]) in offered}
+            whom = ui.multi(st, t("money.remind_pick"), list(names), format_func=names.get,
+                            placeholder=t("app.choose"), key="due_whom")
         if whom:
             sure = st.checkbox(t("money.confirm_remind", n=len(whom)), key="due_sure")
             if st.button(t("money.remind_button"), disabled=not sure, key="due_go", icon=":material/mail:"):
                 n = run_action(lambda: money.queue_reminders(claims, whom))
                 if n is not None:
                     send_outbox_after("money")
-                    for key in ("due_whom", "due_sure"):
+                    for key in ("due_whom", "due_sure", "due_all"):
                         st.session_state.pop(key, None)
                     set_flash("money", t("money.reminded", n=n))
                     st.rerun()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lib.core import db
 from lib.money import money
-from tests.conftest import app_as, claims
+from tests.conftest import app_as, claims, make_member
 from tests.money.conftest import ADMIN, ALICE, BOARD, STAFF
 
 
@@ -62,3 +62,58 @@ def test_every_money_page_opens_for_its_roles(money_space):
             for lang in ("fr", "en"):
                 at = app_as(email, page, lang=lang)
                 assert not at.exception, (email, page, lang, at.exception)
+
+
+def _table_rows(at) -> int:
+    return len(at.dataframe[0].value)
+
+
+def test_the_treasurer_finds_one_payment_among_many_and_refunds_it(money_space):
+    """A busy month: the list shows a page of payments, a search by receipt number finds one,
+    and its refund is recorded as its own line."""
+    made = [money.record_payment(claims(STAFF), money_space["bob"], 500 + i, "cash", label=f"Café {i}")
+            for i in range(30)]
+    at = app_as(STAFF, "views/money.py", lang="fr")
+    assert not at.exception
+    table = next(d for d in at.dataframe if "Reçu" in d.value.columns)
+    assert len(table.value) == 25  # a page, not the month
+    assert len(at.selectbox(key="list_pick").options) == 25
+    wanted = made[17]
+    at.text_input(key="list_q").set_value(money.receipt_label(wanted)).run()
+    table = next(d for d in at.dataframe if "Reçu" in d.value.columns)
+    assert list(table.value["Reçu"]) == [money.receipt_label(wanted)]
+    at.selectbox(key="list_pick").set_value(str(wanted["id"])).run()
+    at.text_input(key="refund_amount").set_value("2").run()
+    at.selectbox(key="refund_method").set_value("cash").run()
+    at.checkbox(key="refund_sure").check().run()
+    at.button(key="refund_go").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with db.as_owner() as conn:
+        refunds = conn.execute("select amount_cents from public.payments where refund_of = %s",
+                               (wanted["id"],)).fetchall()
+    assert [r["amount_cents"] for r in refunds] == [-200]
+    at.text_input(key="list_q").set_value("personne-ici").run()
+    assert "Aucun paiement ne correspond." in [i.value for i in at.info]
+
+
+def test_the_team_reminds_everyone_due_at_once(money_space):
+    for i in range(30):
+        make_member(f"due-{i:02d}@example.org")
+    due = money.adhesions_due(claims(STAFF), 30)
+    assert len(due) > 25
+    at = app_as(STAFF, "views/money.py", lang="fr")
+    assert not at.exception
+    everyone = at.checkbox(key="due_all")
+    assert everyone.label.endswith(f"({len(due)})")
+    assert len(at.multiselect(key="due_whom").options) == 25  # the page's people, not the whole list
+    everyone.check().run()
+    at.checkbox(key="due_sure").check().run()
+    at.button(key="due_go").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with db.as_owner() as conn:
+        queued = conn.execute("select count(*) as n from public.notifications where kind = 'adhesion_reminder'"
+                              ).fetchone()["n"]
+    assert queued == len(due)
+    assert money.adhesions_due(claims(STAFF), 30)[0]["reminded"]
+    at = app_as(STAFF, "views/money.py", lang="fr")
+    assert not [c for c in at.checkbox if c.key == "due_all"]  # nobody left to remind
