@@ -14,7 +14,7 @@ from lib.events import browse, events
 from lib.space import space
 from lib.web import reads, session, ui
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import md, page_index, pager, run_action, t_md
+from lib.web.ui import md, page_of, pager, run_action, t_md
 
 PAGE_SIZE = 10  # event cards a page: each is a dozen elements sent on every rerun
 
@@ -157,9 +157,8 @@ with upcoming_tab:
             _calendar(shown, month or browse.months(shown, tz)[0])
         else:
             st.caption(t("events.found_one") if len(shown) == 1 else t("events.found", n=len(shown)))
-            last_page = max(0, (len(shown) - 1) // PAGE_SIZE)
-            page = min(page_index("events_page", (kind, month, search)), last_page)
-            for row in shown.iloc[page * PAGE_SIZE:(page + 1) * PAGE_SIZE].itertuples():
+            page, page_rows = page_of("events_page", (kind, month, search), shown, PAGE_SIZE)
+            for row in page_rows.itertuples():
                 _card(row)
             pager("events_page", page, len(shown), PAGE_SIZE)
 

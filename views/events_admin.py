@@ -350,8 +350,8 @@ def attendance_tab(shown: pd.DataFrame) -> None:
         st.subheader(t("eventsadmin.placed"), anchor=False)
         st.caption(t("eventsadmin.att_hint") if door_open else t("eventsadmin.att_too_early") if not started
                    else t("door.closed_late"))
-        page = min(ui.page_index("eva_att_page", event_id), max(0, (len(placed) - 1) // ATT_PAGE))
-        for row in placed.iloc[page * ATT_PAGE:(page + 1) * ATT_PAGE].itertuples():
+        page, shown_rows = ui.page_of("eva_att_page", event_id, placed, ATT_PAGE)
+        for row in shown_rows.itertuples():
             who = ui.md(row.who) + (f" *({t('eventsadmin.att.guest')})*" if row.guest else "")
             arrived = row.created_at.astimezone(tz)
             # the key carries the status: a tick made elsewhere (the door) shows on the next run

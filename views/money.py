@@ -26,6 +26,8 @@ lang = current_language()
 def _method(code: str, lang: str = lang) -> str:
     """An option's words, the language bound now: widgets may format options outside this run."""
     return t(f"money.method.{code}", lang)
+
+
 team = person.role in ("admin", "staff")
 LIST_PAGE = 25  # payments, or people due, per page
 
@@ -178,8 +180,7 @@ with list_tab:
     else:
         # a page of the period at a time: a month of a busy desk is hundreds of payments, and each row
         # and option sent costs every rerun of the page
-        page = min(ui.page_index("list_page", (first, last_day, search)), (len(rows) - 1) // LIST_PAGE)
-        shown = rows[page * LIST_PAGE:(page + 1) * LIST_PAGE]
+        page, shown = ui.page_of("list_page", (first, last_day, search), rows, LIST_PAGE)
         ui.table(st, pd.DataFrame({
             t("money.col.receipt"): [money.receipt_label(r) for r in shown],
             t("money.col.date"): [fmt_date(r["paid_at"].astimezone(ZoneInfo(tz)).date(), "medium", lang) for r in shown],
@@ -218,8 +219,7 @@ with due_tab:
     if not due:
         st.info(t("money.due_none"))
     else:
-        page = min(ui.page_index("due_page", int(days)), (len(due) - 1) // LIST_PAGE)
-        shown = due[page * LIST_PAGE:(page + 1) * LIST_PAGE]
+        page, shown = ui.page_of("due_page", int(days), due, LIST_PAGE)
         ui.table(st, pd.DataFrame({
             t("money.member"): [f"{d['full_name']} <{d['email']}>" for d in shown],
             t("money.col.ends"): [fmt_date(d["ends_on"], "medium", lang) if d["ends_on"] else t("money.due_never")

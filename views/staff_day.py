@@ -11,7 +11,7 @@ from lib.booking import bookings
 from lib.core.i18n import current_language, fmt_date, fmt_time, t
 from lib.web import reads, session, ui
 from lib.web.flash import set_flash, show_flash
-from lib.web.ui import md, page_index, pager, run_action, send_outbox_after, show_outbox_report, t_md
+from lib.web.ui import md, page_of, pager, run_action, send_outbox_after, show_outbox_report, t_md
 
 person = session.require_page(__file__)
 claims = person.claims()
@@ -110,9 +110,8 @@ if frame.empty:
     st.info(t("staff.all_done") if show == "pending" else t("staff.none"),
             icon=":material/task_alt:" if show == "pending" else None)
 else:
-    page = page_index("staff_page", (day, search, show))
-    page = min(page, (len(frame) - 1) // ROWS)
-    for _, row in frame.iloc[page * ROWS:(page + 1) * ROWS].iterrows():
+    page, page_rows = page_of("staff_page", (day, search, show), frame, ROWS)
+    for _, row in page_rows.iterrows():
         _row(row)
     pager("staff_page", page, len(frame), ROWS)
 if settings["release_unclaimed_minutes"] and day == today:

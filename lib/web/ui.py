@@ -133,6 +133,14 @@ def page_index(key: str, depends_on: object) -> int:
     return max(0, int(st.session_state.get(key, 0)))
 
 
+def page_of(key: str, depends_on: object, rows: Any, size: int) -> tuple[int, Any]:
+    """The page this run shows of `rows` (a list or a DataFrame): its number (from 0, clamped to
+    the last page, for `pager`) and its rows."""
+    page = min(page_index(key, depends_on), max(0, (len(rows) - 1) // size))
+    part = rows.iloc if hasattr(rows, "iloc") else rows
+    return page, part[page * size:(page + 1) * size]
+
+
 def _move(key: str, step: int) -> None:
     st.session_state[key] = int(st.session_state.get(key, 0)) + step
 
