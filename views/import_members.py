@@ -58,4 +58,5 @@ st.subheader(t("export.title"))
 st.caption(t("export.help"))
 # the file is made when the button is clicked, not on every rerun (it reads every member)
 st.download_button(t("export.button"), lambda: csv_export.export_members(claims, lang), file_name="membres.csv"
-                   if lang == "fr" else "members.csv", mime="text/csv", key="export_go", icon=":material/download:")
+                   if lang == "fr" else "members.csv", mime="text/csv", key="export_go", icon=":material/download:",
+                   on_click="ignore")  # a download reruns nothing: the import's result stays on screen

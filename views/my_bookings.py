@@ -58,7 +58,7 @@ with upcoming_tab:
                    "location": f"{settings['space_name']} — {r.zone_name}"} for r in live.itertuples()]
         st.download_button(t("mybookings.ics"), ics.calendar(events, settings["space_name"]),
                            file_name="cantine-reservations.ics", mime="text/calendar", key="ics_all",
-                           icon=":material/calendar_month:")
+                           icon=":material/calendar_month:", on_click="ignore")
     for row in live.itertuples():
         with st.container(border=True):
             _closure_warning(row)
@@ -69,7 +69,7 @@ with upcoming_tab:
                                  "summary": t("ics.summary", resource=row.resource_name, space=settings["space_name"]),
                                  "location": f"{settings['space_name']} — {row.zone_name}"}], settings["space_name"])
             cols[1].download_button(".ics", one, file_name=f"reservation-{row.day}.ics", mime="text/calendar",
-                                    key=f"ics_{row.id}", icon=":material/event:")
+                                    key=f"ics_{row.id}", icon=":material/event:", on_click="ignore")
             if st.session_state.get("mybookings_confirm") == row.id:  # cancelling asks first
                 st.warning(t("mybookings.cancel_confirm"), icon=":material/warning:")
                 bar = st.container(horizontal=True, gap="small")

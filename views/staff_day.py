@@ -128,6 +128,6 @@ with st.expander(t("staff.export"), icon=":material/download:"):
     if last >= first:
         st.download_button(t("staff.download"), lambda lang=current_language(): bookings.export_csv(claims, first, last, lang),
                            file_name=f"reservations-{first}-{last}.csv", mime="text/csv", key="exp_go",
-                           icon=":material/download:")
+                           icon=":material/download:", on_click="ignore")
     else:
         st.error(t("resources.err.dates"))
